@@ -1,0 +1,65 @@
+"""The mentoring portal: create_app builds the admin app, create_site_app the site-only app that is frozen."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import config as settings
+from portal.config import PROJECT_ROOT
+from portal.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def _base_app(overrides: dict[str, Any] | None) -> Flask:
+    values = settings.load(overrides)
+    app = Flask(
+        __name__,
+        instance_path=values["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,
+    )
+    app.config.update(values)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=values["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # WTForms' own Russian messages («Обязательное поле.», «Неверный вариант.»), no Babel needed.
+        WTF_I18N_ENABLED=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=values["SESSION_COOKIE_SECURE"],
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    from portal import filters
+
+    filters.register(app)
+    return app
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The admin app: the admin blueprint (login required) and the public site blueprint for preview."""
+    app = _base_app(config)
+    csrf.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+
+    from portal.admin import bp as admin_bp
+    from portal.site import bp as site_bp
+
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(site_bp)
+    return app
+
+
+def create_site_app(config: dict[str, Any] | None = None) -> Flask:
+    """The public site alone: what Frozen-Flask freezes, so nothing of /admin can reach build/."""
+    app = _base_app(config)
+    from portal.site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    return app

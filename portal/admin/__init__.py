@@ -1,0 +1,59 @@
+"""The admin blueprint: dynamic, behind a login; one module per area."""
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user
+
+from portal.config import PROJECT_ROOT
+
+bp = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/admin",
+    static_folder=str(PROJECT_ROOT / "static" / "admin"),
+    static_url_path="/static",
+)
+
+PUBLIC_ENDPOINTS = {"admin.login", "admin.static"}
+
+# The admin menu: (title, CRUD name); the CRUD's rights decide whether an item shows.
+MENU = (
+    ("Организации", "organisations"),
+    ("Дорожные карты", "roadmaps"),
+    ("Кейсы", "cases"),
+    ("Участники", "persons"),
+    ("Программы", "programs"),
+    ("Пары и группы", "pairings"),
+    ("Новости", "news"),
+    ("Мероприятия", "events"),
+    ("Страницы", "pages"),
+    ("Пользователи", "users"),
+)
+
+
+@bp.before_request
+def require_login():
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return redirect(url_for("admin.login", next=request.full_path))
+    return None
+
+
+@bp.context_processor
+def menu():
+    from .crud import CRUDS
+
+    items = [(title, f"admin.{name}_list") for title, name in MENU if CRUDS[name].visible_to(current_user)]
+    return {"admin_menu": items}
+
+
+from portal.admin import (  # noqa: E402,F401  (each module registers its routes on bp)
+    auth,
+    cases,
+    dashboard,
+    errors,
+    news,
+    organisations,
+    pages,
+    preview,
+    registries,
+    roadmaps,
+    users,
+)

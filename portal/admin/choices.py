@@ -1,0 +1,40 @@
+"""Options of the admin's select fields, limited to what the logged-in user may see."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal import permissions
+from portal.extensions import db
+from portal.models import Organisation, Person, PersonRole, Program, Role
+
+
+def organisations(user) -> list[tuple[int, str]]:
+    query = permissions.scope(sa.select(Organisation.id, Organisation.short_name), Organisation, user)
+    return [(row.id, row.short_name) for row in db.session.execute(query.order_by(Organisation.short_name))]
+
+
+def may_leave_organisation_empty(user) -> bool:
+    """Municipal rows (no organisation) are for editors and admins only."""
+    return permissions.is_staff(user)
+
+
+def programs(user) -> list[tuple[int, str]]:
+    query = permissions.scope(sa.select(Program.id, Program.title), Program, user).order_by(Program.title)
+    return [(row.id, row.title) for row in db.session.execute(query)]
+
+
+def persons(user, role: Role) -> list[tuple[int, str]]:
+    query = (
+        sa.select(Person.id, Person.full_name, Organisation.short_name)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == role)
+        .order_by(Person.full_name)
+    )
+    query = permissions.scope(query, Person, user)
+    return [(row.id, f"{row.full_name} ({row.short_name})") for row in db.session.execute(query)]
+
+
+def program_belongs_to(program_id: int, organisation_id: int | None) -> bool:
+    program = db.session.get(Program, program_id)
+    return program is not None and program.organisation_id == organisation_id

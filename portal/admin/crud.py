@@ -1,0 +1,217 @@
+"""List, create, edit and delete pages for one model, configured per area (see cases.py, news.py…).
+
+Every route checks the user's rights through portal.permissions: a row of an organisation the user may not
+work with answers 404, exactly like a row that does not exist, so ids cannot be probed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from portal import permissions, text
+from portal.extensions import db
+from portal.models import Organisation, Status
+from portal.models.base import PublishableMixin
+
+from . import choices
+from .forms import BaseForm
+
+
+@dataclass
+class Column:
+    attr: str
+    label: str
+    sortable: bool = True
+    link: bool = False  # the cell links to the edit page
+
+
+@dataclass
+class Crud:
+    name: str  # URL part and endpoint prefix: /admin/cases/ → admin.cases_list
+    model: type
+    form: type[BaseForm]
+    title: str  # «Кейсы»
+    new_label: str  # «Новый кейс»
+    columns: list[Column]
+    search: list[Any]  # attribute names (or column expressions of base_query) the quick filter looks in
+    default_sort: str = "-updated_at"
+    staff_only: bool = False  # content without an organisation (pages)
+    admin_only: bool = False  # users
+    curator_may_create: bool = True
+    custom_fields: tuple[str, ...] = ()  # form fields that `apply` handles itself
+    load: Callable[[Any, BaseForm], None] | None = None  # obj → form, for custom fields
+    apply: Callable[[BaseForm, Any], None] | None = None  # form → obj, for custom fields
+    blockers: Callable[[Any], list[str]] | None = None  # why a row may not be deleted
+    extra_validate: Callable[[BaseForm, Any], bool] | None = None
+    edit_template: str = "admin/form.html"
+    list_options: list = field(default_factory=list)
+    base_query: Callable[[], sa.Select] | None = None  # the list's query, when it needs a join
+
+    # ---- rights -------------------------------------------------------------------------------------
+    @property
+    def owned(self) -> bool:
+        return self.model is Organisation or hasattr(self.model, "organisation_id")
+
+    def visible_to(self, user) -> bool:
+        if self.admin_only:
+            return permissions.is_admin(user)
+        return not self.staff_only or permissions.is_staff(user)
+
+    def check_area(self) -> None:
+        if not self.visible_to(current_user):
+            abort(403)
+
+    def get_or_404(self, id: int) -> Any:
+        self.check_area()
+        obj = db.session.get(self.model, id)
+        if obj is None or (self.owned and not permissions.may_change(current_user, obj)):
+            abort(404)
+        return obj
+
+    # ---- views --------------------------------------------------------------------------------------
+    def list_view(self):
+        self.check_area()
+        query = (self.base_query() if self.base_query else sa.select(self.model)).options(*self.list_options)
+        if self.owned:
+            query = permissions.scope(query, self.model, current_user)
+        filters = self._filters()
+        query = self._apply_filters(query, filters)
+        sort = request.args.get("sort", self.default_sort)
+        query = query.order_by(*self._order(sort))
+        page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+        return render_template("admin/list.html", crud=self, page=page, filters=filters, sort=sort,
+                               organisations=choices.organisations(current_user) if self.owned else None,
+                               statuses=Status.choices() if self.publishable else None)
+
+    def new_view(self):
+        self.check_area()
+        if not self.curator_may_create and not permissions.is_staff(current_user):
+            abort(403)
+        return self._edit(self.model(), is_new=True)
+
+    def edit_view(self, id: int):
+        return self._edit(self.get_or_404(id), is_new=False)
+
+    def delete_view(self, id: int):
+        obj = self.get_or_404(id)
+        if not self.curator_may_create and not permissions.is_staff(current_user):
+            abort(403)
+        reasons = self.blockers(obj) if self.blockers else []
+        if request.method == "POST" and not reasons:
+            db.session.delete(obj)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                reasons = ["на запись ссылаются другие данные"]
+            else:
+                flash(f"Удалено: «{obj}».", "success")
+                return redirect(url_for(f"admin.{self.name}_list"))
+        return render_template("admin/confirm_delete.html", crud=self, obj=obj, reasons=reasons)
+
+    # ---- helpers ------------------------------------------------------------------------------------
+    @property
+    def publishable(self) -> bool:
+        return issubclass(self.model, PublishableMixin)
+
+    def _filters(self) -> dict[str, Any]:
+        args = request.args
+        org = args.get("org", type=int)
+        status = args.get("status", "")
+        return {
+            "q": args.get("q", "").strip()[:200],
+            "org": org,
+            "status": status if status in {s.value for s in Status} else "",
+        }
+
+    def _apply_filters(self, query: sa.Select, filters: dict[str, Any]) -> sa.Select:
+        if filters["org"] and self.owned:
+            query = query.where(permissions.owner_column(self.model) == filters["org"])
+        if filters["status"] and self.publishable:
+            query = query.where(self.model.status == filters["status"])
+        if filters["q"]:
+            needle = filters["q"].lower()
+            query = query.where(sa.or_(*(
+                sa.func.lower(getattr(self.model, attr) if isinstance(attr, str) else attr)
+                .contains(needle, autoescape=True)
+                for attr in self.search
+            )))
+        return query
+
+    def _order(self, sort: str) -> list:
+        key = sort.lstrip("-")
+        sortable = {c.attr for c in self.columns if c.sortable} | {"updated_at", "created_at"}
+        if key not in sortable or not isinstance(getattr(self.model, key, None), sa.orm.InstrumentedAttribute):
+            key, sort = self.default_sort.lstrip("-"), self.default_sort
+        column = getattr(self.model, key)
+        return [column.desc() if sort.startswith("-") else column.asc(), self.model.id.desc()]
+
+    def _edit(self, obj: Any, is_new: bool):
+        form = self.form(obj=None if is_new else obj)
+        form.setup(current_user)
+        if not is_new and self.load and request.method == "GET":
+            self.load(obj, form)
+        previews: dict[str, str] = {}
+        if request.method == "POST" and "preview" in request.form:
+            previews = {name: text.render_markdown(getattr(form, name).data) for name in form.markdown_fields}
+        elif form.validate_on_submit() and self._validate_more(form, obj):
+            self._populate(form, obj)
+            if self.owned and not permissions.may_change(current_user, obj):
+                abort(403)  # the form offers only allowed organisations; this guards the rest
+            if is_new:
+                db.session.add(obj)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                flash("Не удалось сохранить: такая запись уже есть или связанная запись удалена. "
+                      "Проверьте адрес на сайте и связанные поля.", "error")
+            else:
+                flash(f"Сохранено: «{obj}».", "success")
+                return redirect(url_for(f"admin.{self.name}_edit", id=obj.id))
+        elif request.method == "POST":
+            flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
+        return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
+                               previews=previews)
+
+    def _validate_more(self, form: BaseForm, obj: Any) -> bool:
+        ok = True
+        slug_field = getattr(form, "slug", None)
+        if slug_field is not None and slug_field.data:
+            query = sa.select(self.model.id).where(self.model.slug == slug_field.data)
+            if obj.id is not None:
+                query = query.where(self.model.id != obj.id)
+            if db.session.scalar(query) is not None:
+                slug_field.errors.append("Этот адрес уже занят другой записью: выберите другой.")
+                ok = False
+        if self.extra_validate:
+            ok = self.extra_validate(form, obj) and ok
+        return ok
+
+    def _populate(self, form: BaseForm, obj: Any) -> None:
+        skip = {"csrf_token", *self.custom_fields}
+        for name, form_field in form._fields.items():
+            if name not in skip:
+                value = form_field.data
+                setattr(obj, name, "" if value is None and name == "slug" else value)
+        if self.apply:
+            self.apply(form, obj)
+
+    # ---- routes -------------------------------------------------------------------------------------
+    def register(self, bp: Blueprint) -> "Crud":
+        base = f"/{self.name}"
+        bp.add_url_rule(f"{base}/", f"{self.name}_list", self.list_view)
+        bp.add_url_rule(f"{base}/new", f"{self.name}_new", self.new_view, methods=["GET", "POST"])
+        bp.add_url_rule(f"{base}/<int:id>/edit", f"{self.name}_edit", self.edit_view, methods=["GET", "POST"])
+        bp.add_url_rule(f"{base}/<int:id>/delete", f"{self.name}_delete", self.delete_view,
+                        methods=["GET", "POST"])
+        CRUDS[self.name] = self
+        return self
+
+
+CRUDS: dict[str, Crud] = {}

@@ -1,0 +1,315 @@
+"""Forms of the admin (Flask-WTF: CSRF on every form). Every message a user reads is in Russian.
+
+Choices that depend on who is logged in (organisations, persons, programs) are filled by ``setup(user)``.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import slugs
+from portal.accounts import MIN_PASSWORD
+from portal.models import (
+    ActivityStatus,
+    EventKind,
+    MentoringForm,
+    OrganisationKind,
+    PageKind,
+    PairingStatus,
+    PersonCategory,
+    Role,
+    Status,
+    UserRole,
+)
+
+from . import choices
+
+
+def required():
+    return InputRequired(message="Заполните это поле.")
+
+
+def max_len(n: int):
+    return Length(max=n, message=f"Не длиннее {n} символов.")
+
+
+def _zero_if_empty(value):
+    return 0 if value is None else value
+
+
+def optional_int(value):
+    return None if value in (None, "", "None") else int(value)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = ["ru"]  # WTForms' built-in Russian messages for what we do not word ourselves
+
+    markdown_fields: tuple[str, ...] = ()
+
+    def setup(self, user) -> None:
+        """Fill the choices that depend on the user."""
+
+
+class OrganisationChoiceMixin:
+    """An ``organisation_id`` select limited to the organisations the user may work with."""
+
+    organisation_optional = False
+
+    def setup(self, user) -> None:
+        options = choices.organisations(user)
+        if self.organisation_optional and choices.may_leave_organisation_empty(user):
+            options = [("", "— все организации (муниципальный уровень) —")] + options
+        self.organisation_id.choices = options
+
+
+def _slug_field():
+    return StringField(
+        "Адрес на сайте",
+        [Optional(), max_len(slugs.MAX_LENGTH)],
+        description="Латиница, цифры и дефисы. Оставьте пустым, чтобы получить адрес из названия.",
+        filters=[lambda v: v.strip().lower() if v else v],
+    )
+
+
+def validate_slug_format(form, field):
+    if field.data and not slugs.is_valid(field.data):
+        raise ValidationError("Только строчные латинские буквы, цифры и дефисы, например: luchshiy-tandem-2023.")
+
+
+def _not_before(start_field: str, message: str):
+    def check(form, field):
+        start = getattr(form, start_field).data
+        if field.data and start and field.data < start:
+            raise ValidationError(message)
+    return check
+
+
+class OrganisationForm(BaseForm):
+    markdown_fields = ("description_md",)
+    name = StringField("Полное наименование", [required(), max_len(300)])
+    short_name = StringField("Краткое наименование", [required(), max_len(120)])
+    slug = _slug_field()
+    kind = SelectField("Тип", choices=OrganisationKind.choices())
+    municipality = StringField("Муниципалитет", [Optional(), max_len(200)])
+    address = StringField("Адрес", [Optional(), max_len(300)])
+    website = StringField("Сайт", [Optional(), max_len(300), URL(message="Укажите адрес сайта полностью: https://…")])
+    email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
+    phone = StringField("Телефон", [Optional(), max_len(60)])
+    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
+
+    validate_slug = validate_slug_format
+
+
+class RoadmapForm(OrganisationChoiceMixin, BaseForm):
+    markdown_fields = ("description_md",)
+    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
+    title = StringField("Название", [required(), max_len(400)])
+    slug = _slug_field()
+    period = StringField("Период", [Optional(), max_len(100)], description="Например: 2023–2024 учебный год")
+    year = IntegerField("Год начала", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")])
+    status = SelectField("Статус", choices=Status.choices())
+    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
+
+    validate_slug = validate_slug_format
+
+
+class StageForm(BaseForm):
+    number = StringField("Номер", [Optional(), max_len(20)], description="Как в документе: 1, I, 2.")
+    title = StringField("Наименование этапа", [required(), max_len(500)])
+    goal = TextAreaField("Задача", [Optional(), max_len(5000)])
+    result = TextAreaField("Результат", [Optional(), max_len(5000)])
+    position = IntegerField("Порядок", [Optional(), NumberRange(0, 10000)], default=0, filters=[_zero_if_empty])
+
+
+class ActivityForm(BaseForm):
+    number = StringField("Номер", [Optional(), max_len(20)])
+    title = TextAreaField("Мероприятие", [required(), max_len(2000)])
+    details = TextAreaField("Содержание деятельности", [Optional(), max_len(10000)])
+    deadline_text = StringField("Сроки (как в документе)", [Optional(), max_len(300)],
+                                description="Например: «ноябрь 2022», «в течение года», «ежемесячно».")
+    deadline_start = DateField("Начало", [Optional()])
+    deadline_end = DateField("Окончание", [Optional(), _not_before("deadline_start",
+                                                                    "Окончание раньше начала.")])
+    responsible = TextAreaField("Ответственные", [Optional(), max_len(2000)])
+    expected_result = TextAreaField("Ожидаемый результат", [Optional(), max_len(5000)])
+    status = SelectField("Выполнение", choices=ActivityStatus.choices())
+    position = IntegerField("Порядок", [Optional(), NumberRange(0, 10000)], default=0, filters=[_zero_if_empty])
+
+
+class CaseForm(OrganisationChoiceMixin, BaseForm):
+    markdown_fields = ("body_md", "results_md")
+    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
+    title = StringField("Название", [required(), max_len(400)])
+    slug = _slug_field()
+    mentoring_form = SelectField("Форма наставничества", choices=MentoringForm.choices())
+    tags_text = StringField("Теги", [Optional(), max_len(500)], description="Через запятую.")
+    summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
+    body_md = TextAreaField("Описание практики (Markdown)", [Optional(), max_len(100000)])
+    results_md = TextAreaField("Результаты (Markdown)", [Optional(), max_len(50000)])
+    status = SelectField("Статус", choices=Status.choices())
+
+    validate_slug = validate_slug_format
+
+    def validate_tags_text(self, field):
+        if any(len(tag) > 80 for tag in split_tags(field.data)):
+            raise ValidationError("Тег не длиннее 80 символов.")
+
+
+def split_tags(text: str | None) -> list[str]:
+    seen: dict[str, str] = {}
+    for raw in (text or "").split(","):
+        tag = " ".join(raw.split())
+        if tag and tag.lower() not in seen:
+            seen[tag.lower()] = tag
+    return list(seen.values())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PersonForm(OrganisationChoiceMixin, BaseForm):
+    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
+    full_name = StringField("ФИО", [required(), max_len(300)])
+    roles = MultiCheckboxField("Роль", [InputRequired("Отметьте роль: наставник, наставляемый или обе.")],
+                               choices=Role.choices())
+    category = SelectField("Категория", choices=PersonCategory.choices())
+    is_minor = BooleanField("Несовершеннолетний")
+    position = StringField("Должность, класс или группа", [Optional(), max_len(300)])
+    email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
+    phone = StringField("Телефон", [Optional(), max_len(60)])
+    competencies = TextAreaField("Компетенции", [Optional(), max_len(5000)])
+    achievements = TextAreaField("Достижения", [Optional(), max_len(5000)])
+
+
+class ProgramForm(OrganisationChoiceMixin, BaseForm):
+    markdown_fields = ("description_md",)
+    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
+    title = StringField("Название программы", [required(), max_len(400)])
+    slug = _slug_field()
+    mentoring_form = SelectField("Форма наставничества", choices=MentoringForm.choices())
+    starts_on = DateField("Начало", [Optional()])
+    ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
+    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(50000)])
+
+    validate_slug = validate_slug_format
+
+
+class PairingForm(OrganisationChoiceMixin, BaseForm):
+    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
+    program_id = SelectField("Программа", [Optional()], coerce=optional_int)
+    mentor_id = SelectField("Наставник", [required()], coerce=optional_int)
+    mentee_ids = SelectMultipleField("Наставляемые", [InputRequired("Выберите хотя бы одного наставляемого.")],
+                                     coerce=int)
+    mentoring_form = SelectField("Форма наставничества", choices=MentoringForm.choices())
+    order_number = StringField("Номер приказа о закреплении", [Optional(), max_len(60)])
+    order_date = DateField("Дата приказа", [Optional()])
+    starts_on = DateField("Начало", [Optional()])
+    ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
+    status = SelectField("Состояние", choices=PairingStatus.choices())
+
+    def setup(self, user) -> None:
+        super().setup(user)
+        self.program_id.choices = [("", "— без программы —")] + choices.programs(user)
+        self.mentor_id.choices = [("", "— выберите наставника —")] + choices.persons(user, Role.MENTOR)
+        self.mentee_ids.choices = choices.persons(user, Role.MENTEE)
+
+    def validate_mentee_ids(self, field):
+        if self.mentor_id.data in (field.data or []):
+            raise ValidationError("Наставник не может быть своим наставляемым.")
+
+    def validate_program_id(self, field):
+        if field.data and not choices.program_belongs_to(field.data, self.organisation_id.data):
+            raise ValidationError("Программа принадлежит другой организации.")
+
+
+class NewsItemForm(OrganisationChoiceMixin, BaseForm):
+    organisation_optional = True
+    markdown_fields = ("body_md",)
+    organisation_id = SelectField("Организация", coerce=optional_int)
+    title = StringField("Заголовок", [required(), max_len(400)])
+    slug = _slug_field()
+    published_on = DateField("Дата", [required()])
+    summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
+    body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(100000)])
+    status = SelectField("Статус", choices=Status.choices())
+
+    validate_slug = validate_slug_format
+
+
+class EventForm(OrganisationChoiceMixin, BaseForm):
+    organisation_optional = True
+    markdown_fields = ("description_md",)
+    organisation_id = SelectField("Организация", coerce=optional_int)
+    title = StringField("Название", [required(), max_len(400)])
+    slug = _slug_field()
+    kind = SelectField("Тип", choices=EventKind.choices())
+    starts_at = DateTimeLocalField("Начало", [required()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    ends_at = DateTimeLocalField("Окончание", [Optional(), _not_before("starts_at", "Окончание раньше начала.")],
+                                 format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    place = StringField("Место", [Optional(), max_len(300)])
+    summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
+    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(100000)])
+    status = SelectField("Статус", choices=Status.choices())
+
+    validate_slug = validate_slug_format
+
+
+class PageForm(BaseForm):
+    markdown_fields = ("body_md",)
+    title = StringField("Заголовок", [required(), max_len(300)])
+    slug = _slug_field()
+    kind = SelectField("Раздел", choices=PageKind.choices())
+    position = IntegerField("Порядок в меню", [Optional(), NumberRange(0, 1000)], default=0,
+                            filters=[_zero_if_empty])
+    summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
+    body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(200000)])
+    status = SelectField("Статус", choices=Status.choices())
+
+    validate_slug = validate_slug_format
+
+
+class UserForm(BaseForm):
+    email = EmailField("Электронная почта (логин)", [required(), max_len(200), Email(message="Неверный адрес почты.")],
+                       filters=[lambda v: v.strip().lower() if v else v])
+    name = StringField("Имя", [Optional(), max_len(200)])
+    role = SelectField("Роль", choices=UserRole.choices())
+    organisation_ids = SelectMultipleField("Организации куратора", coerce=int)
+    active = BooleanField("Может входить", default=True)
+    password = PasswordField("Пароль", [Optional(), Length(min=MIN_PASSWORD,
+                                                           message=f"Пароль не короче {MIN_PASSWORD} символов.")],
+                             description="При редактировании оставьте пустым, чтобы не менять.")
+
+    def setup(self, user) -> None:
+        self.organisation_ids.choices = choices.organisations(user)
+
+    def validate_organisation_ids(self, field):
+        if self.role.data == UserRole.CURATOR and not field.data:
+            raise ValidationError("Куратору нужна хотя бы одна организация.")
+
+
+class LoginForm(BaseForm):
+    email = EmailField("Электронная почта", [required()], filters=[lambda v: v.strip().lower() if v else v])
+    password = PasswordField("Пароль", [required()])
+    remember = BooleanField("Запомнить меня")
+
+
+class PreviewForm(BaseForm):
+    """Only for the CSRF check of the Markdown preview endpoint."""
+
+    text = TextAreaField()

@@ -1,0 +1,69 @@
+"""Organisations: schools, kindergartens, colleges, the education department, partners."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Case, Event, NewsItem, Organisation, Pairing, Person, Program, Roadmap
+from portal.models.user import user_organisation
+
+from . import bp
+from .crud import Column, Crud
+from .forms import OrganisationForm
+
+# What an organisation may own, with the Russian words for «N такой записи», «N таких записей»…
+OWNED = (
+    (Roadmap, ("дорожная карта", "дорожные карты", "дорожных карт")),
+    (Case, ("кейс", "кейса", "кейсов")),
+    (NewsItem, ("новость", "новости", "новостей")),
+    (Event, ("мероприятие", "мероприятия", "мероприятий")),
+    (Person, ("участник реестра", "участника реестра", "участников реестра")),
+    (Program, ("программа", "программы", "программ")),
+    (Pairing, ("наставническая пара", "наставнические пары", "наставнических пар")),
+)
+
+
+def plural(n: int, forms: tuple[str, str, str]) -> str:
+    """Russian plural: 1 кейс, 2 кейса, 5 кейсов, 21 кейс, 11 кейсов."""
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def owned_content(organisation: Organisation) -> list[str]:
+    """Why an organisation may not be deleted: «2 дорожные карты», «5 кейсов»…"""
+    reasons = []
+    for model, forms in OWNED:
+        count = db.session.scalar(
+            sa.select(sa.func.count()).select_from(model).where(model.organisation_id == organisation.id)
+        )
+        if count:
+            reasons.append(f"{count} {plural(count, forms)}")
+    curators = db.session.scalar(
+        sa.select(sa.func.count()).select_from(user_organisation)
+        .where(user_organisation.c.organisation_id == organisation.id)
+    )
+    if curators:
+        reasons.append(f"{curators} {plural(curators, ('куратор', 'куратора', 'кураторов'))}")
+    return reasons
+
+
+organisations = Crud(
+    name="organisations",
+    model=Organisation,
+    form=OrganisationForm,
+    title="Организации",
+    new_label="Новая организация",
+    columns=[
+        Column("short_name", "Краткое наименование", link=True),
+        Column("kind", "Тип"),
+        Column("municipality", "Муниципалитет"),
+        Column("updated_at", "Изменено"),
+    ],
+    search=["name", "short_name", "municipality"],
+    default_sort="short_name",
+    curator_may_create=False,
+    blockers=owned_content,
+).register(bp)

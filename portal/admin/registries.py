@@ -1,0 +1,104 @@
+"""Registries: persons (mentors and mentees), mentoring programs, pairings fixed by order."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload
+
+from portal.extensions import db
+from portal.models import Pairing, Person, Program
+from portal.models.registry import pairing_mentee
+
+from . import bp
+from .crud import Column, Crud
+from .forms import PairingForm, PersonForm, ProgramForm
+
+
+def person_in_use(person: Person) -> list[str]:
+    as_mentor = db.session.scalar(sa.select(sa.func.count()).where(Pairing.mentor_id == person.id))
+    as_mentee = db.session.scalar(
+        sa.select(sa.func.count()).select_from(pairing_mentee).where(pairing_mentee.c.person_id == person.id)
+    )
+    reasons = []
+    if as_mentor:
+        reasons.append(f"наставник в парах: {as_mentor}")
+    if as_mentee:
+        reasons.append(f"наставляемый в парах: {as_mentee}")
+    return reasons
+
+
+def program_in_use(program: Program) -> list[str]:
+    count = db.session.scalar(sa.select(sa.func.count()).where(Pairing.program_id == program.id))
+    return [f"наставнических пар по программе: {count}"] if count else []
+
+
+persons = Crud(
+    name="persons",
+    model=Person,
+    form=PersonForm,
+    title="Наставники и наставляемые",
+    new_label="Новый участник",
+    columns=[
+        Column("full_name", "ФИО", link=True),
+        Column("roles", "Роль", sortable=False),
+        Column("category", "Категория"),
+        Column("organisation", "Организация", sortable=False),
+        Column("is_minor", "Несовершеннолетний"),
+    ],
+    search=["full_name", "position", "email"],
+    default_sort="full_name",
+    blockers=person_in_use,
+    list_options=[joinedload(Person.organisation)],
+).register(bp)
+
+programs = Crud(
+    name="programs",
+    model=Program,
+    form=ProgramForm,
+    title="Программы наставничества",
+    new_label="Новая программа",
+    columns=[
+        Column("title", "Название", link=True),
+        Column("mentoring_form", "Форма"),
+        Column("organisation", "Организация", sortable=False),
+        Column("starts_on", "Начало"),
+        Column("ends_on", "Окончание"),
+    ],
+    search=["title", "description_md"],
+    default_sort="title",
+    blockers=program_in_use,
+    list_options=[joinedload(Program.organisation)],
+).register(bp)
+
+
+def load_mentees(pairing: Pairing, form: PairingForm) -> None:
+    form.mentee_ids.data = [person.id for person in pairing.mentees]
+
+
+def apply_mentees(form: PairingForm, pairing: Pairing) -> None:
+    # The field's choices hold only persons the user may see, so these ids are already checked.
+    pairing.mentees = list(db.session.scalars(sa.select(Person).where(Person.id.in_(form.mentee_ids.data))))
+
+
+_mentor = aliased(Person)
+pairings = Crud(
+    name="pairings",
+    model=Pairing,
+    form=PairingForm,
+    title="Наставнические пары и группы",
+    new_label="Новая пара",
+    columns=[
+        Column("mentor", "Наставник", sortable=False, link=True),
+        Column("mentees", "Наставляемые", sortable=False),
+        Column("mentoring_form", "Форма"),
+        Column("order_number", "Приказ"),
+        Column("order_date", "Дата приказа"),
+        Column("status", "Состояние"),
+    ],
+    search=["order_number", _mentor.full_name],
+    default_sort="-order_date",
+    custom_fields=("mentee_ids",),
+    load=load_mentees,
+    apply=apply_mentees,
+    base_query=lambda: sa.select(Pairing).join(_mentor, Pairing.mentor_id == _mentor.id),
+    list_options=[joinedload(Pairing.mentor), joinedload(Pairing.organisation)],
+).register(bp)

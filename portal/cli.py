@@ -1,0 +1,98 @@
+"""The `portal` command group: init, demo, user create, serve (plus Flask's own routes and shell)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from portal import create_app, demo
+from portal.accounts import AccountError, create_user
+from portal.models import UserRole
+
+DEMO_HINT_FILE = "demo_login.txt"
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Портал наставничества: админка и публикуемый сайт."""
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or migrate the database to the newest schema and add missing content pages."""
+    upgrade()
+    created = demo.load_pages(Path(current_app.config["CONTENT_DIR"]) / "pages")
+    click.echo(f"База данных готова: {_safe_url()}. Новых страниц: {created}.")
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo data set from content/demo/ (idempotent: a second run adds nothing)."""
+    demo_dir = Path(current_app.config["CONTENT_DIR"]) / "demo"
+    try:
+        created = demo.load_demo(demo_dir)
+    except ValueError as error:
+        click.echo(f"Ошибка в демо-данных: {error}", err=True)
+        sys.exit(1)
+    if created:
+        click.echo("Загружено: " + ", ".join(f"{kind} — {n}" for kind, n in created.items()) + ".")
+    else:
+        click.echo("Демо-данные уже загружены, ничего не добавлено.")
+    logins = demo.demo_logins(demo_dir)
+    # `portal serve` prints it again, so that `make run` ends with the login on screen.
+    (Path(current_app.instance_path) / DEMO_HINT_FILE).write_text(logins + "\n", encoding="utf-8")
+    click.echo(logins)
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage users of the admin."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True, help="Role of the user.")
+@click.option("--org", "orgs", multiple=True, metavar="SLUG", help="Organisation of a curator (repeatable).")
+@click.option("--name", default="", help="Name shown in the admin.")
+@click.password_option("--password", help="Password (asked for when not given; at least 10 characters).")
+@with_appcontext
+def user_create_command(email: str, role: str, orgs: tuple[str, ...], name: str, password: str) -> None:
+    """Create a user; the first admin is made this way."""
+    try:
+        user = create_user(email, role, password, orgs, name=name)
+    except AccountError as error:
+        click.echo(f"Ошибка: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Создан пользователь {user.email} ({user.role.label}).")
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default: the HOST setting).")
+@click.option("--port", default=None, type=int, help="Port (default: the PORT setting).")
+@with_appcontext
+def serve_command(host: str | None, port: int | None) -> None:
+    """Start the portal: the admin at /admin/ and the site at /."""
+    app = current_app._get_current_object()
+    host = host or app.config["HOST"]
+    port = port or app.config["PORT"]
+    base = f"http://{host}:{port}"
+    click.echo(f"Админка:  {base}/admin/  (вход: {base}/admin/login)")
+    click.echo(f"Сайт:     {base}/")
+    hint = Path(app.instance_path) / DEMO_HINT_FILE
+    if hint.exists():
+        click.echo(hint.read_text(encoding="utf-8").rstrip())
+    click.echo("Остановить: Ctrl+C")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def _safe_url() -> str:
+    """The database URL without a password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["DATABASE_URL"]).render_as_string(hide_password=True)

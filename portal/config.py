@@ -1,0 +1,91 @@
+"""Every setting of the portal, declared once: name, default, help.
+
+Each setting can be given as an environment variable ``PORTAL_<NAME>`` or in the mapping passed to
+``create_app``. The README lists them all (tests/test_config.py checks it).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on", "да"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"),
+            "Folder for local state: the SQLite file, the secret key, the search index and uploads."),
+    Setting("DATABASE_URL", None,
+            "SQLAlchemy URL of the database; empty means SQLite at <INSTANCE_PATH>/portal.db. "
+            "postgresql://user@host/db is used through psycopg 3."),
+    Setting("SECRET_KEY", None,
+            "Key that signs sessions and CSRF tokens; empty means a random key kept in "
+            "<INSTANCE_PATH>/secret_key."),
+    Setting("BUILD_DIR", str(PROJECT_ROOT / "build"), "Folder the published static site is written to."),
+    Setting("CONTENT_DIR", str(PROJECT_ROOT / "content"),
+            "Folder with content pages (pages/*.md) and the demo data set (demo/)."),
+    Setting("SITE_NAME", "Наставничество", "Name of the portal shown in the admin and on the site."),
+    Setting("ITEMS_PER_PAGE", 25, "Rows on one page of an admin list.", int),
+    Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
+    Setting("PORT", 5000, "Port `portal serve` listens on.", int),
+    Setting("SESSION_COOKIE_SECURE", False,
+            "Send the session cookie over HTTPS only; turn on when the admin is behind HTTPS.", _bool),
+)
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Resolve every setting: overrides first, then PORTAL_<NAME> from the environment, then the default."""
+    overrides = dict(overrides or {})
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides.pop(setting.name)
+        elif (raw := os.environ.get(f"PORTAL_{setting.name}")) not in (None, ""):
+            values[setting.name] = setting.parse(raw)
+        else:
+            values[setting.name] = setting.default
+
+    instance = Path(values["INSTANCE_PATH"]).resolve()
+    values["INSTANCE_PATH"] = str(instance)
+    if not values["DATABASE_URL"]:
+        values["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
+    values["DATABASE_URL"] = normalise_database_url(values["DATABASE_URL"])
+    if not values["SECRET_KEY"]:
+        values["SECRET_KEY"] = _stored_secret_key(instance)
+    # Anything else (Flask or extension keys such as TESTING) passes through as given.
+    values.update(overrides)
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Plain postgresql:// URLs would pick psycopg2, which we do not install; use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _stored_secret_key(instance: Path) -> str:
+    # A key that survives restarts keeps editors logged in; a random one per machine keeps it secret.
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

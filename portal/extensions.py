@@ -1,0 +1,39 @@
+"""The Flask extensions, created once and bound to an app in create_app."""
+from __future__ import annotations
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+
+# Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+login_manager = LoginManager()
+csrf = CSRFProtect()
+migrate = Migrate()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connection(dbapi_connection, _record) -> None:
+    """SQLite only: enforce foreign keys and make lower() fold Cyrillic as PostgreSQL does.
+
+    SQLite's own lower() and LIKE fold ASCII only, so a quick filter «школа» would miss «Школа».
+    """
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    dbapi_connection.create_function(
+        "lower", 1, lambda value: value.lower() if isinstance(value, str) else value, deterministic=True
+    )
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

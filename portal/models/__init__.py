@@ -1,0 +1,26 @@
+"""The data model, one module per aggregate; import models from here."""
+from .case import Case, Tag
+from .news import Event, NewsItem
+from .organisation import Organisation
+from .page import Page
+from .registry import Pairing, Person, PersonRole, Program
+from .roadmap import Activity, Roadmap, Stage
+from .user import User
+from .vocabulary import (
+    ActivityStatus,
+    EventKind,
+    MentoringForm,
+    OrganisationKind,
+    PageKind,
+    PairingStatus,
+    PersonCategory,
+    Role,
+    Status,
+    UserRole,
+)
+
+__all__ = [
+    "Activity", "ActivityStatus", "Case", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
+    "OrganisationKind", "Page", "PageKind", "Pairing", "PairingStatus", "Person", "PersonCategory",
+    "PersonRole", "Program", "Role", "Roadmap", "Stage", "Status", "Tag", "User", "UserRole",
+]

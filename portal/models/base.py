@@ -1,0 +1,75 @@
+"""Mixins shared by the content models, and the save-time rules they bring.
+
+On every flush, before the rows reach the database:
+- each Markdown field ``<name>_md`` that changed is rendered and sanitized into ``<name>_html``;
+- a row with a slug column and no slug gets one from its title, unique in its table.
+Doing this in a session event means every path that saves a row (admin, CLI, demo loader, import) obeys it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal import slugs, text
+from .vocabulary import Status, column_type
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class PublishableMixin:
+    """A row that goes draft → review → published and reaches the public site only when published."""
+
+    status: Mapped[Status] = mapped_column(column_type(Status), default=Status.DRAFT, nullable=False, index=True)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class SlugMixin:
+    """A row with an address on the site. ``__slug_source__`` names the attribute the slug is made from."""
+
+    __slug_source__ = "title"
+    slug: Mapped[str] = mapped_column(sa.String(slugs.MAX_LENGTH), unique=True, nullable=False)
+
+
+class MarkdownMixin:
+    """Declare ``__markdown_fields__ = ("body",)`` with columns ``body_md`` and ``body_html``."""
+
+    __markdown_fields__: tuple[str, ...] = ()
+
+
+def taken_slugs(session: Session, model: type, exclude_id: int | None = None) -> set[str]:
+    query = sa.select(model.slug)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    with session.no_autoflush:
+        return set(session.scalars(query))
+
+
+@event.listens_for(Session, "before_flush")
+def _render_and_slug(session: Session, _context, _instances) -> None:
+    assigned: dict[type, set[str]] = {}
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, MarkdownMixin):
+            for name in obj.__markdown_fields__:
+                history = sa.inspect(obj).attrs[f"{name}_md"].history
+                if obj in session.new or history.has_changes():
+                    setattr(obj, f"{name}_html", text.render_markdown(getattr(obj, f"{name}_md")))
+        if isinstance(obj, SlugMixin) and not obj.slug:
+            model = type(obj)
+            if model not in assigned:
+                assigned[model] = taken_slugs(session, model)
+            source = getattr(obj, obj.__slug_source__) or ""
+            obj.slug = slugs.unique(slugs.slugify(source), assigned[model])
+            assigned[model].add(obj.slug)

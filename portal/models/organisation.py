@@ -1,0 +1,31 @@
+"""Organisation: a school, kindergarten, college, education department or partner."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+from .base import MarkdownMixin, SlugMixin, TimestampMixin
+from .vocabulary import OrganisationKind, column_type
+
+
+class Organisation(TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
+    __tablename__ = "organisation"
+    __slug_source__ = "short_name"
+    __markdown_fields__ = ("description",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    short_name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[OrganisationKind] = mapped_column(column_type(OrganisationKind), index=True)
+    municipality: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    email: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(60), default="")
+    description_md: Mapped[str] = mapped_column(sa.Text, default="")
+    description_html: Mapped[str] = mapped_column(sa.Text, default="")
+
+    def __str__(self) -> str:
+        return self.short_name

@@ -1,0 +1,46 @@
+"""User of the admin: admin, editor (municipal coordinator) or curator bound to organisations."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+
+from .base import TimestampMixin
+from .organisation import Organisation
+from .vocabulary import UserRole, column_type
+
+user_organisation = sa.Table(
+    "user_organisation",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    role: Mapped[UserRole] = mapped_column(column_type(UserRole), default=UserRole.CURATOR)
+    active: Mapped[bool] = mapped_column(default=True)
+    organisations: Mapped[list[Organisation]] = relationship(secondary=user_organisation, lazy="selectin")
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __str__(self) -> str:
+        return self.name or self.email

@@ -1,0 +1,46 @@
+"""Markdown to sanitized HTML: the only module that imports markdown and nh3.
+
+Rendering happens when a row is saved (see portal/models/base.py), and the HTML is stored beside the
+Markdown, so that publishing never renders Markdown again.
+"""
+from __future__ import annotations
+
+import markdown
+import nh3
+
+_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+_EXTENSION_CONFIGS = {
+    # Russian typography: «ёлочки» instead of "English quotes".
+    "smarty": {"substitutions": {"left-double-quote": "&laquo;", "right-double-quote": "&raquo;"}},
+}
+_TAGS = (nh3.ALLOWED_TAGS - {"map", "area"}) | {"figure", "figcaption"}
+_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "ol": {"start", "reversed", "type"},
+    "abbr": {"title"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize(html: str) -> str:
+    """Keep only safe tags, attributes and URL schemes; links get rel="noopener noreferrer"."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str | None) -> str:
+    """Render Markdown written by an editor into HTML that is safe to publish."""
+    if not text or not text.strip():
+        return ""
+    html = markdown.markdown(text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
+                             output_format="html")
+    return sanitize(html)

@@ -1,0 +1,26 @@
+// Markdown preview without reloading the page. Without JavaScript the «Предпросмотр» button submits the form
+// and the server renders the same preview, so nothing depends on this file.
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector("[data-preview-button]");
+  if (!button) return;
+  const form = button.form;
+  const previewUrl = document.querySelector("a.brand").getAttribute("href").replace(/\/?$/, "/preview");
+  button.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const token = form.querySelector("input[name=csrf_token]").value;
+    for (const box of form.querySelectorAll("[data-preview-for]")) {
+      const source = document.getElementById(box.dataset.previewFor);
+      const body = new FormData();
+      body.append("csrf_token", token);
+      body.append("text", source.value);
+      const response = await fetch(previewUrl, { method: "POST", body, credentials: "same-origin" });
+      const target = box.querySelector(".preview-body");
+      if (response.ok) {
+        target.innerHTML = (await response.json()).html; // sanitized by the server (nh3)
+      } else {
+        target.textContent = "Не удалось построить предпросмотр. Обновите страницу.";
+      }
+      box.hidden = false;
+    }
+  });
+});
