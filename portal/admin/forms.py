@@ -13,6 +13,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -46,6 +47,11 @@ def max_len(n: int):
     return Length(max=n, message=f"Не длиннее {n} символов.")
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _zero_if_empty(value):
     return 0 if value is None else value
 
@@ -70,10 +76,10 @@ class OrganisationChoiceMixin:
     organisation_optional = False
 
     def setup(self, user) -> None:
-        options = choices.organisations(user)
+        pairs = choices.organisations(user)
         if self.organisation_optional and choices.may_leave_organisation_empty(user):
-            options = [("", "— все организации (муниципальный уровень) —")] + options
-        self.organisation_id.choices = options
+            pairs = [("", "— все организации (муниципальный уровень) —")] + pairs
+        self.organisation_id.choices = options(pairs)
 
 
 def _slug_field():
@@ -103,7 +109,7 @@ class OrganisationForm(BaseForm):
     name = StringField("Полное наименование", [required(), max_len(300)])
     short_name = StringField("Краткое наименование", [required(), max_len(120)])
     slug = _slug_field()
-    kind = SelectField("Тип", choices=OrganisationKind.choices())
+    kind = SelectField("Тип", choices=options(OrganisationKind.choices()))
     municipality = StringField("Муниципалитет", [Optional(), max_len(200)])
     address = StringField("Адрес", [Optional(), max_len(300)])
     website = StringField("Сайт", [Optional(), max_len(300), URL(message="Укажите адрес сайта полностью: https://…")])
@@ -121,7 +127,7 @@ class RoadmapForm(OrganisationChoiceMixin, BaseForm):
     slug = _slug_field()
     period = StringField("Период", [Optional(), max_len(100)], description="Например: 2023–2024 учебный год")
     year = IntegerField("Год начала", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")])
-    status = SelectField("Статус", choices=Status.choices())
+    status = SelectField("Статус", choices=options(Status.choices()))
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
 
     validate_slug = validate_slug_format
@@ -146,7 +152,7 @@ class ActivityForm(BaseForm):
                                                                     "Окончание раньше начала.")])
     responsible = TextAreaField("Ответственные", [Optional(), max_len(2000)])
     expected_result = TextAreaField("Ожидаемый результат", [Optional(), max_len(5000)])
-    status = SelectField("Выполнение", choices=ActivityStatus.choices())
+    status = SelectField("Выполнение", choices=options(ActivityStatus.choices()))
     position = IntegerField("Порядок", [Optional(), NumberRange(0, 10000)], default=0, filters=[_zero_if_empty])
 
 
@@ -155,12 +161,12 @@ class CaseForm(OrganisationChoiceMixin, BaseForm):
     organisation_id = SelectField("Организация", [required()], coerce=optional_int)
     title = StringField("Название", [required(), max_len(400)])
     slug = _slug_field()
-    mentoring_form = SelectField("Форма наставничества", choices=MentoringForm.choices())
+    mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     tags_text = StringField("Теги", [Optional(), max_len(500)], description="Через запятую.")
     summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
     body_md = TextAreaField("Описание практики (Markdown)", [Optional(), max_len(100000)])
     results_md = TextAreaField("Результаты (Markdown)", [Optional(), max_len(50000)])
-    status = SelectField("Статус", choices=Status.choices())
+    status = SelectField("Статус", choices=options(Status.choices()))
 
     validate_slug = validate_slug_format
 
@@ -187,8 +193,8 @@ class PersonForm(OrganisationChoiceMixin, BaseForm):
     organisation_id = SelectField("Организация", [required()], coerce=optional_int)
     full_name = StringField("ФИО", [required(), max_len(300)])
     roles = MultiCheckboxField("Роль", [InputRequired("Отметьте роль: наставник, наставляемый или обе.")],
-                               choices=Role.choices())
-    category = SelectField("Категория", choices=PersonCategory.choices())
+                               choices=options(Role.choices()))
+    category = SelectField("Категория", choices=options(PersonCategory.choices()))
     is_minor = BooleanField("Несовершеннолетний")
     position = StringField("Должность, класс или группа", [Optional(), max_len(300)])
     email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
@@ -202,7 +208,7 @@ class ProgramForm(OrganisationChoiceMixin, BaseForm):
     organisation_id = SelectField("Организация", [required()], coerce=optional_int)
     title = StringField("Название программы", [required(), max_len(400)])
     slug = _slug_field()
-    mentoring_form = SelectField("Форма наставничества", choices=MentoringForm.choices())
+    mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     starts_on = DateField("Начало", [Optional()])
     ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(50000)])
@@ -216,18 +222,18 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
     mentor_id = SelectField("Наставник", [required()], coerce=optional_int)
     mentee_ids = SelectMultipleField("Наставляемые", [InputRequired("Выберите хотя бы одного наставляемого.")],
                                      coerce=int)
-    mentoring_form = SelectField("Форма наставничества", choices=MentoringForm.choices())
+    mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     order_number = StringField("Номер приказа о закреплении", [Optional(), max_len(60)])
     order_date = DateField("Дата приказа", [Optional()])
     starts_on = DateField("Начало", [Optional()])
     ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
-    status = SelectField("Состояние", choices=PairingStatus.choices())
+    status = SelectField("Состояние", choices=options(PairingStatus.choices()))
 
     def setup(self, user) -> None:
         super().setup(user)
-        self.program_id.choices = [("", "— без программы —")] + choices.programs(user)
-        self.mentor_id.choices = [("", "— выберите наставника —")] + choices.persons(user, Role.MENTOR)
-        self.mentee_ids.choices = choices.persons(user, Role.MENTEE)
+        self.program_id.choices = options([("", "— без программы —")] + choices.programs(user))
+        self.mentor_id.choices = options([("", "— выберите наставника —")] + choices.persons(user, Role.MENTOR))
+        self.mentee_ids.choices = options(choices.persons(user, Role.MENTEE))
 
     def validate_mentee_ids(self, field):
         if self.mentor_id.data in (field.data or []):
@@ -247,7 +253,7 @@ class NewsItemForm(OrganisationChoiceMixin, BaseForm):
     published_on = DateField("Дата", [required()])
     summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
     body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(100000)])
-    status = SelectField("Статус", choices=Status.choices())
+    status = SelectField("Статус", choices=options(Status.choices()))
 
     validate_slug = validate_slug_format
 
@@ -258,14 +264,14 @@ class EventForm(OrganisationChoiceMixin, BaseForm):
     organisation_id = SelectField("Организация", coerce=optional_int)
     title = StringField("Название", [required(), max_len(400)])
     slug = _slug_field()
-    kind = SelectField("Тип", choices=EventKind.choices())
+    kind = SelectField("Тип", choices=options(EventKind.choices()))
     starts_at = DateTimeLocalField("Начало", [required()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     ends_at = DateTimeLocalField("Окончание", [Optional(), _not_before("starts_at", "Окончание раньше начала.")],
                                  format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     place = StringField("Место", [Optional(), max_len(300)])
     summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(100000)])
-    status = SelectField("Статус", choices=Status.choices())
+    status = SelectField("Статус", choices=options(Status.choices()))
 
     validate_slug = validate_slug_format
 
@@ -274,12 +280,12 @@ class PageForm(BaseForm):
     markdown_fields = ("body_md",)
     title = StringField("Заголовок", [required(), max_len(300)])
     slug = _slug_field()
-    kind = SelectField("Раздел", choices=PageKind.choices())
+    kind = SelectField("Раздел", choices=options(PageKind.choices()))
     position = IntegerField("Порядок в меню", [Optional(), NumberRange(0, 1000)], default=0,
                             filters=[_zero_if_empty])
     summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
     body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(200000)])
-    status = SelectField("Статус", choices=Status.choices())
+    status = SelectField("Статус", choices=options(Status.choices()))
 
     validate_slug = validate_slug_format
 
@@ -288,7 +294,7 @@ class UserForm(BaseForm):
     email = EmailField("Электронная почта (логин)", [required(), max_len(200), Email(message="Неверный адрес почты.")],
                        filters=[lambda v: v.strip().lower() if v else v])
     name = StringField("Имя", [Optional(), max_len(200)])
-    role = SelectField("Роль", choices=UserRole.choices())
+    role = SelectField("Роль", choices=options(UserRole.choices()))
     organisation_ids = SelectMultipleField("Организации куратора", coerce=int)
     active = BooleanField("Может входить", default=True)
     password = PasswordField("Пароль", [Optional(), Length(min=MIN_PASSWORD,
@@ -296,7 +302,7 @@ class UserForm(BaseForm):
                              description="При редактировании оставьте пустым, чтобы не менять.")
 
     def setup(self, user) -> None:
-        self.organisation_ids.choices = choices.organisations(user)
+        self.organisation_ids.choices = options(choices.organisations(user))
 
     def validate_organisation_ids(self, field):
         if self.role.data == UserRole.CURATOR and not field.data:

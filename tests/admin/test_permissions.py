@@ -1,0 +1,172 @@
+"""The permission matrix: every admin URL × every role, and a curator never reaches another organisation."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+
+ROLES = ["anonymous", "curator_a", "curator_b", "editor", "admin"]
+
+# The endpoint's URL argument → the kind of row it names.
+ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages"}
+PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "activity_edit": "activities",
+                  "activity_delete": "activities"}
+STAFF_AREAS = {"pages"}
+ADMIN_AREAS = {"users"}
+CURATOR_CANNOT_CREATE = {"organisations"}
+
+
+def admin_rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules()
+         if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.static"),
+        key=lambda rule: rule.endpoint,
+    )
+
+
+def area_of(endpoint: str) -> str:
+    name = endpoint.removeprefix("admin.")
+    if name in PART_ENDPOINTS or name in ("stage_new", "activity_new"):
+        return "roadmaps"
+    return name.rsplit("_", 1)[0]
+
+
+def url_for_rule(rule, world, owner: str) -> str:
+    """A concrete URL for the rule naming rows of organisation `owner` ("b" unless said otherwise)."""
+    name = rule.endpoint.removeprefix("admin.")
+    values = {}
+    for argument in rule.arguments:
+        if argument == "id":
+            kind = PART_ENDPOINTS.get(name) or name.rsplit("_", 1)[0]
+        elif argument in ARGUMENT_ROWS:
+            kind = ARGUMENT_ROWS[argument]
+        else:
+            raise AssertionError(f"The matrix does not know the argument {argument!r} of {rule.endpoint}: add it")
+        values[argument] = world.rows[(kind, owner)].id
+    return rule.build(values, append_unknown=False)[1]
+
+
+def expected_status(role: str, endpoint: str, owner: str) -> int:
+    name = endpoint.removeprefix("admin.")
+    area = area_of(endpoint)
+    if name == "login":
+        return 302 if role != "anonymous" else 200
+    if role == "anonymous":
+        return 302
+    if name in ("dashboard",):
+        return 200
+    if area in ADMIN_AREAS and role != "admin":
+        return 403
+    if area in STAFF_AREAS and role not in ("editor", "admin"):
+        return 403
+    if role in ("editor", "admin") or name.endswith("_list"):
+        return 200
+    # A curator from here on.
+    is_own = role == f"curator_{owner}"
+    names_a_row = name.endswith(("_edit", "_delete")) or name in ("stage_new", "activity_new")
+    if names_a_row and not is_own:
+        return 404
+    if area in CURATOR_CANNOT_CREATE and name.endswith(("_new", "_delete")):
+        return 403
+    return 200
+
+
+def get_rules(app):
+    return [rule for rule in admin_rules(app) if "GET" in rule.methods]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login_as, role):
+    client = login_as(role)
+    failures = []
+    for rule in get_rules(app):
+        if rule.endpoint == "admin.login" and role != "anonymous":
+            continue  # visiting it logged in is covered below; it would not log out
+        url = url_for_rule(rule, world, "b")
+        expected = expected_status(role, rule.endpoint, "b")
+        got = client.get(url).status_code
+        if got != expected:
+            failures.append(f"{role} GET {url} ({rule.endpoint}): {got}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_post_only_admin_endpoint_is_known(app):
+    post_only = {rule.endpoint for rule in admin_rules(app) if "GET" not in rule.methods}
+    assert post_only == {"admin.logout", "admin.markdown_preview"}
+
+
+def test_anonymous_is_sent_to_login_with_the_page_to_return_to(client, world):
+    response = client.get("/admin/cases/")
+    assert response.status_code == 302
+    assert "/admin/login?next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("area", ["roadmaps", "cases", "persons", "programs", "pairings", "news", "events",
+                                  "organisations"])
+def test_curator_cannot_change_or_delete_a_row_of_another_organisation(app, world, login_as, area):
+    client = login_as("curator_a")
+    row = world.rows[(area, "b")]
+    model, row_id = type(row), row.id
+    before = {c.name: getattr(row, c.key) for c in sa.inspect(model).columns}
+
+    edit = client.post(f"/admin/{area}/{row_id}/edit", data={"title": "Взлом", "short_name": "Взлом",
+                                                            "name": "Взлом", "full_name": "Взлом"})
+    delete = client.post(f"/admin/{area}/{row_id}/delete")
+
+    assert (edit.status_code, delete.status_code) == (404, 404)
+    db.session.expire_all()
+    after_row = db.session.get(model, row_id)
+    assert after_row is not None
+    assert {c.name: getattr(after_row, c.key) for c in sa.inspect(model).columns} == before
+
+
+@pytest.mark.parametrize("area,label", [("roadmaps", "Дорожная карта"), ("cases", "Кейс"),
+                                        ("persons", "Наставник"), ("programs", "Программа"),
+                                        ("news", "Новость"), ("events", "Мероприятие-событие"),
+                                        ("organisations", "Школа")])
+def test_curator_lists_only_their_own_organisation(world, login_as, area, label):
+    html = login_as("curator_a").get(f"/admin/{area}/").get_data(as_text=True)
+    assert f"{label} А" in html or f"{label} A" in html
+    assert f"{label} B" not in html and f"{label} Б" not in html
+
+
+def test_curator_cannot_move_a_row_into_another_organisation(world, login_as):
+    client = login_as("curator_a")
+    case = world.rows[("cases", "a")]
+    response = client.post(f"/admin/cases/{case.id}/edit", data={
+        "organisation_id": world.org_b.id, "title": "Перенос", "mentoring_form": "pupil_pupil", "status": "draft",
+    })
+    assert response.status_code == 200
+    assert "Неверный вариант" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(case), case.id).organisation_id == world.org_a.id
+
+
+def test_curator_cannot_create_municipal_news_without_organisation(world, login_as):
+    client = login_as("curator_a")
+    response = client.post("/admin/news/new", data={"organisation_id": "", "title": "Муниципальная",
+                                                     "published_on": "2025-11-01", "status": "draft"})
+    assert response.status_code == 200
+    assert "Неверный вариант" in response.get_data(as_text=True)
+
+
+def test_curator_cannot_add_stages_to_another_organisations_roadmap(world, login_as):
+    client = login_as("curator_a")
+    roadmap = world.rows[("roadmaps", "b")]
+    response = client.post(f"/admin/roadmaps/{roadmap.id}/stages/new", data={"title": "Чужой этап"})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(type(roadmap), roadmap.id).stages] == ["Этап B"]
+
+
+def test_curator_pairing_form_offers_only_own_persons(world, login_as):
+    html = login_as("curator_a").get("/admin/pairings/new").get_data(as_text=True)
+    assert "Наставник A" in html and "Наставляемый A" in html
+    assert "Наставник B" not in html and "Наставляемый B" not in html
+
+
+def test_dashboard_counts_only_the_curators_rows(world, login_as):
+    html = login_as("curator_a").get("/admin/").get_data(as_text=True)
+    assert "Пользователи" not in html  # the users area is for admins
+    assert "Страницы сайта" not in html
