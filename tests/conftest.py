@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pytest
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
@@ -61,6 +62,18 @@ def database_url(request, tmp_path):
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in an app context of its own, as on a real server.
+
+    Tests keep an app context open to use db.session; without this, requests would reuse it and share its
+    `g` (the logged-in user) and its database session with the test and with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path):
     """Build an app on the test database; extra settings may be passed."""
@@ -77,6 +90,7 @@ def make_app(database_url, tmp_path):
             **settings,
         }
         app = create_app(config)
+        app.test_client_class = IsolatedClient
         if create_tables:
             with app.app_context():
                 db.create_all()
@@ -154,8 +168,8 @@ def _content(org: Organisation, tag: str) -> dict:
 
 @pytest.fixture
 def world(app) -> World:
-    org_a = Organisation(name="Школа А полностью", short_name="Школа А", kind=OrganisationKind.SCHOOL)
-    org_b = Organisation(name="Школа Б полностью", short_name="Школа Б", kind=OrganisationKind.SCHOOL)
+    org_a = Organisation(name="Школа A полностью", short_name="Школа A", kind=OrganisationKind.SCHOOL)
+    org_b = Organisation(name="Школа B полностью", short_name="Школа B", kind=OrganisationKind.SCHOOL)
     db.session.add_all([org_a, org_b])
     rows = {}
     for tag, org in (("a", org_a), ("b", org_b)):

@@ -103,6 +103,7 @@ class Crud:
             abort(403)
         reasons = self.blockers(obj) if self.blockers else []
         if request.method == "POST" and not reasons:
+            label = str(obj)  # a deleted row can no longer load what its name is made of
             db.session.delete(obj)
             try:
                 db.session.commit()
@@ -110,7 +111,7 @@ class Crud:
                 db.session.rollback()
                 reasons = ["на запись ссылаются другие данные"]
             else:
-                flash(f"Удалено: «{obj}».", "success")
+                flash(f"Удалено: «{label}».", "success")
                 return redirect(url_for(f"admin.{self.name}_list"))
         return render_template("admin/confirm_delete.html", crud=self, obj=obj, reasons=reasons)
 

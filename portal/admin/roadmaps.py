@@ -62,9 +62,10 @@ def _edit_part(obj, form_cls: type[BaseForm], roadmap: Roadmap, heading: str):
 
 def _delete_part(obj, roadmap: Roadmap, what: str):
     if request.method == "POST" and BaseForm().validate_on_submit():
+        label = str(obj)
         db.session.delete(obj)
         db.session.commit()
-        flash(f"Удалено: «{obj}».", "success")
+        flash(f"Удалено: «{label}».", "success")
         return redirect(url_for("admin.roadmaps_edit", id=roadmap.id) + "#structure")
     return render_template("admin/part_delete.html", obj=obj, roadmap=roadmap, what=what)
 
