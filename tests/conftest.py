@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 from portal import create_app
 from portal.config import normalise_database_url
 from portal.extensions import db
+from tests_support import PASSWORD
 from portal.models import (
     Activity,
     Case,
@@ -40,7 +41,6 @@ from portal.models import (
 )
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-PASSWORD = "correct-horse-battery"
 # Hashed once: scrypt is slow on purpose, and every test's world has four users.
 PASSWORD_HASH = generate_password_hash(PASSWORD)
 

@@ -50,7 +50,10 @@ def _edit_part(obj, form_cls: type[BaseForm], roadmap: Roadmap, heading: str):
     """Create or edit a stage or an activity; back to the roadmap's page when saved."""
     form = form_cls(obj=obj)
     if form.validate_on_submit():
+        position = obj.position
         form.populate_obj(obj)
+        if not request.form.get("position", "").strip():
+            obj.position = position or 0  # left empty: keep its place (a new one goes last)
         db.session.add(obj)
         db.session.commit()
         flash(f"Сохранено: «{obj}».", "success")

@@ -1,0 +1,39 @@
+"""Helpers shared by the tests (imported by name: pytest puts tests/ on sys.path)."""
+from __future__ import annotations
+
+PASSWORD = "correct-horse-battery"
+
+# The endpoint's URL argument → the kind of row it names.
+ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages"}
+PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "activity_edit": "activities",
+                  "activity_delete": "activities"}
+
+
+def admin_rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules()
+         if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.static"),
+        key=lambda rule: rule.endpoint,
+    )
+
+
+def area_of(endpoint: str) -> str:
+    name = endpoint.removeprefix("admin.")
+    if name in PART_ENDPOINTS or name in ("stage_new", "activity_new"):
+        return "roadmaps"
+    return name.rsplit("_", 1)[0]
+
+
+def url_for_rule(rule, world, owner: str) -> str:
+    """A concrete URL for the rule naming rows of organisation `owner` ("b" unless said otherwise)."""
+    name = rule.endpoint.removeprefix("admin.")
+    values = {}
+    for argument in rule.arguments:
+        if argument == "id":
+            kind = PART_ENDPOINTS.get(name) or name.rsplit("_", 1)[0]
+        elif argument in ARGUMENT_ROWS:
+            kind = ARGUMENT_ROWS[argument]
+        else:
+            raise AssertionError(f"The matrix does not know the argument {argument!r} of {rule.endpoint}: add it")
+        values[argument] = world.rows[(kind, owner)].id
+    return rule.build(values, append_unknown=False)[1]
