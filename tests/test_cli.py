@@ -1,0 +1,142 @@
+"""The `portal` commands: each has --help, a meaningful exit code and does what it says."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from portal.cli import main
+from portal.extensions import db
+from portal.models import Case, Organisation, Page, Pairing, Person, Roadmap, User, UserRole
+
+COMMANDS = [["init"], ["demo"], ["user"], ["user", "create"], ["serve"]]
+
+
+@pytest.fixture
+def fresh_app(make_app):
+    """An app on an empty database: `portal init` has to create the schema itself."""
+    return make_app(create_tables=False)
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(fresh_app, command):
+    result = run(fresh_app, *command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_init_migrates_an_empty_database_and_adds_content_pages(fresh_app):
+    result = run(fresh_app, "init")
+    assert result.exit_code == 0, result.output
+    assert "База данных готова" in result.output
+    with fresh_app.app_context():
+        slugs = set(db.session.scalars(sa.select(Page.slug)))
+        assert {"about", "documents"} <= slugs
+        about = db.session.scalar(sa.select(Page).where(Page.slug == "about"))
+        assert "<strong>Целевая модель наставничества</strong>" in about.body_html
+    assert run(fresh_app, "init").exit_code == 0  # a second run changes nothing and does not fail
+
+
+def test_demo_loads_everything_once(fresh_app):
+    run(fresh_app, "init")
+    first = run(fresh_app, "demo")
+    assert first.exit_code == 0, first.output
+    assert "admin@example.org" in first.output and "пароль:" in first.output
+    with fresh_app.app_context():
+        counts = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                  for model in (Organisation, User, Roadmap, Case, Person, Pairing)}
+        assert all(counts.values()), counts
+        roadmap = db.session.scalar(sa.select(Roadmap).where(Roadmap.slug == "dorozhnaya-karta-sosh-1-2025-2026"))
+        assert len(roadmap.stages) == 4 and sum(len(s.activities) for s in roadmap.stages) == 8
+        curator = db.session.scalar(sa.select(User).where(User.email == "curator@example.org"))
+        assert [org.slug for org in curator.organisations] == ["sosh-1"]
+    second = run(fresh_app, "demo")
+    assert second.exit_code == 0
+    assert "ничего не добавлено" in second.output
+    with fresh_app.app_context():
+        assert counts == {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                          for model in counts}
+
+
+def test_demo_reports_a_broken_file_in_russian(fresh_app, tmp_path):
+    demo = tmp_path / "content" / "demo"
+    demo.mkdir(parents=True)
+    (demo / "organisations.yaml").write_text("- slug: x\n  name: [не закрыто\n", encoding="utf-8")
+    fresh_app.config["CONTENT_DIR"] = str(tmp_path / "content")
+    run(fresh_app, "init")
+    result = fresh_app.test_cli_runner().invoke(main, ["demo"])
+    assert result.exit_code == 1
+    assert "Ошибка в демо-данных: organisations.yaml" in result.output
+
+
+def test_user_create_makes_an_admin_who_can_log_in(fresh_app):
+    run(fresh_app, "init")
+    result = run(fresh_app, "user", "create", "Boss@Example.org", "--role", "admin", "--password", "long-password-1")
+    assert result.exit_code == 0, result.output
+    client = fresh_app.test_client()
+    response = client.post("/admin/login", data={"email": "boss@example.org", "password": "long-password-1"})
+    assert response.status_code == 302
+
+
+def test_user_create_asks_for_the_password_when_not_given(fresh_app):
+    run(fresh_app, "init")
+    result = run(fresh_app, "user", "create", "ed@example.org", "--role", "editor",
+                 input="long-password-2\nlong-password-2\n")
+    assert result.exit_code == 0, result.output
+    with fresh_app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "ed@example.org"))
+        assert user.role == UserRole.EDITOR and user.check_password("long-password-2")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["cur@example.org", "--role", "curator", "--password", "long-password-3"], "Куратору нужна организация"),
+    (["cur@example.org", "--role", "curator", "--org", "net-takoy", "--password", "long-password-3"],
+     "Нет организации"),
+    (["short@example.org", "--role", "admin", "--password", "short"], "Пароль не короче"),
+    (["not-an-email", "--role", "admin", "--password", "long-password-3"], "не похоже на адрес"),
+])
+def test_user_create_refuses_bad_input_with_exit_code_1(fresh_app, args, message):
+    run(fresh_app, "init")
+    result = fresh_app.test_cli_runner().invoke(main, ["user", "create", *args])
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_user_create_refuses_a_duplicate(fresh_app):
+    run(fresh_app, "init")
+    run(fresh_app, "user", "create", "a@example.org", "--role", "admin", "--password", "long-password-4")
+    result = fresh_app.test_cli_runner().invoke(
+        main, ["user", "create", "a@example.org", "--role", "admin", "--password", "long-password-4"])
+    assert result.exit_code == 1 and "уже есть" in result.output
+
+
+def test_user_create_binds_a_curator_to_the_organisation(fresh_app):
+    run(fresh_app, "init")
+    run(fresh_app, "demo")
+    result = run(fresh_app, "user", "create", "c2@example.org", "--role", "curator", "--org", "gimnaziya-4",
+                 "--password", "long-password-5")
+    assert result.exit_code == 0, result.output
+    with fresh_app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "c2@example.org"))
+        assert [o.slug for o in user.organisations] == ["gimnaziya-4"]
+
+
+def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
+    calls = []
+    monkeypatch.setattr(Flask, "run", lambda self, **kwargs: calls.append(kwargs))
+    run(fresh_app, "init")
+    run(fresh_app, "demo")
+    result = run(fresh_app, "serve", "--port", "5055")
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5055/admin/" in result.output
+    assert "http://127.0.0.1:5055/admin/login" in result.output
+    assert "Сайт:     http://127.0.0.1:5055/" in result.output
+    assert "admin@example.org" in result.output
+    assert calls == [{"host": "127.0.0.1", "port": 5055, "debug": False, "use_reloader": False, "threaded": True}]
+    assert Path(fresh_app.instance_path, "demo_login.txt").exists()

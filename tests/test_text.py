@@ -1,0 +1,59 @@
+"""Markdown → sanitized HTML, and slugs from Russian titles."""
+from __future__ import annotations
+
+import pytest
+
+from portal import slugs
+from portal.text import render_markdown
+
+
+def test_markdown_renders_lists_tables_and_russian_quotes():
+    html = render_markdown('"Наставник" года\n\n1. раз\n2. два\n\n| А | Б |\n|---|---|\n| 1 | 2 |')
+    assert "«Наставник»" in html
+    assert "<ol>" in html and "<table>" in html
+
+
+@pytest.mark.parametrize("payload", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[клик](javascript:alert(1))",
+    "![x](javascript:alert(1))",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    "<svg onload=alert(1)>",
+    "<iframe src=https://evil.example></iframe>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+])
+def test_dangerous_markup_is_removed(payload):
+    html = render_markdown(payload)
+    for bad in ("<script", "onerror", "javascript:", "data:text", "<svg", "<iframe", "style="):
+        assert bad not in html
+
+
+def test_links_get_noopener():
+    assert 'rel="noopener noreferrer"' in render_markdown("[сайт](https://example.org)")
+
+
+def test_empty_markdown_is_empty_html():
+    assert render_markdown("") == "" and render_markdown("   ") == "" and render_markdown(None) == ""
+
+
+@pytest.mark.parametrize("title,slug", [
+    ("Дорожная карта МБОУ «СОШ № 5»", "dorozhnaya-karta-mbou-sosh-5"),
+    ("Фестиваль наставнических тандемов — 2025", "festival-nastavnicheskikh-tandemov-2025"),
+    ("Щедрый ёжик и объявление", "shchedryy-yozhik-i-obyavlenie"),
+    ("Школа юных журналистов", "shkola-yunykh-zhurnalistov"),
+    ("  ", ""),
+])
+def test_slugify_transliterates_russian(title, slug):
+    assert slugs.slugify(title) == slug
+
+
+def test_long_titles_are_cut_at_a_word():
+    slug = slugs.slugify("Очень длинное название мероприятия " * 10)
+    assert len(slug) <= slugs.MAX_LENGTH and not slug.endswith("-")
+
+
+def test_unique_adds_a_number():
+    assert slugs.unique("kejs", set()) == "kejs"
+    assert slugs.unique("kejs", {"kejs", "kejs-2"}) == "kejs-3"
+    assert slugs.unique("", set()) == "item"
