@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from portal import create_app, demo
 from portal.accounts import AccountError, create_user
@@ -88,7 +89,9 @@ def serve_command(host: str | None, port: int | None) -> None:
     if hint.exists():
         click.echo(hint.read_text(encoding="utf-8").rstrip())
     click.echo("Остановить: Ctrl+C")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
+    # machine; a production deployment puts a WSGI server in front of create_app().
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 def _safe_url() -> str:

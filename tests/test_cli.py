@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 
 from portal.cli import main
 from portal.extensions import db
@@ -129,7 +128,7 @@ def test_user_create_binds_a_curator_to_the_organisation(fresh_app):
 
 def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     calls = []
-    monkeypatch.setattr(Flask, "run", lambda self, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("portal.cli.run_simple", lambda *args, **kwargs: calls.append((args, kwargs)))
     run(fresh_app, "init")
     run(fresh_app, "demo")
     result = run(fresh_app, "serve", "--port", "5055")
@@ -138,5 +137,7 @@ def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     assert "http://127.0.0.1:5055/admin/login" in result.output
     assert "Сайт:     http://127.0.0.1:5055/" in result.output
     assert "admin@example.org" in result.output
-    assert calls == [{"host": "127.0.0.1", "port": 5055, "debug": False, "use_reloader": False, "threaded": True}]
+    [(args, kwargs)] = calls
+    assert args[:2] == ("127.0.0.1", 5055) and args[2].name == fresh_app.name
+    assert kwargs == {"threaded": True, "use_reloader": False, "use_debugger": False}
     assert Path(fresh_app.instance_path, "demo_login.txt").exists()
