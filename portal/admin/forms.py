@@ -221,7 +221,7 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
     program_id = SelectField("Программа", [Optional()], coerce=optional_int)
     mentor_id = SelectField("Наставник", [required()], coerce=optional_int)
     mentee_ids = SelectMultipleField("Наставляемые", [InputRequired("Выберите хотя бы одного наставляемого.")],
-                                     coerce=int)
+                                     coerce=int, description="Несколько — с нажатой клавишей Ctrl (⌘ на Mac).")
     mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     order_number = StringField("Номер приказа о закреплении", [Optional(), max_len(60)])
     order_date = DateField("Дата приказа", [Optional()])

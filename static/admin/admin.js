@@ -7,7 +7,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const previewUrl = document.querySelector("a.brand").getAttribute("href").replace(/\/?$/, "/preview");
   button.addEventListener("click", async (event) => {
     event.preventDefault();
-    const token = form.querySelector("input[name=csrf_token]").value;
+    const token = form.querySelector("input[name=csrf_token]")?.value ?? "";
     for (const box of form.querySelectorAll("[data-preview-for]")) {
       const source = document.getElementById(box.dataset.previewFor);
       const body = new FormData();
