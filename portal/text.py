@@ -5,6 +5,8 @@ Markdown, so that publishing never renders Markdown again.
 """
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 
@@ -24,6 +26,13 @@ _ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL, and none has a meaning in a form.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(value):
+    """Remove control characters from text typed or pasted by a user; other values pass unchanged."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 def sanitize(html: str) -> str:

@@ -57,3 +57,10 @@ def test_unique_adds_a_number():
     assert slugs.unique("kejs", set()) == "kejs"
     assert slugs.unique("kejs", {"kejs", "kejs-2"}) == "kejs-3"
     assert slugs.unique("", set()) == "item"
+
+
+def test_control_characters_are_stripped_but_line_breaks_kept():
+    from portal.text import strip_control_characters
+
+    assert strip_control_characters("Этап\x00 1\x0b\tначало\r\nконец\x7f") == "Этап 1\tначало\r\nконец"
+    assert strip_control_characters(None) is None and strip_control_characters([1]) == [1]

@@ -125,7 +125,7 @@ class Crud:
         org = args.get("org", type=int)
         status = args.get("status", "")
         return {
-            "q": args.get("q", "").strip()[:200],
+            "q": text.strip_control_characters(args.get("q", "")).strip()[:200],
             "org": org,
             "status": status if status in {s.value for s in Status} else "",
         }

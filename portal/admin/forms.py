@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal import slugs
+from portal import slugs, text
 from portal.accounts import MIN_PASSWORD
 from portal.models import (
     ActivityStatus,
@@ -63,6 +63,11 @@ def optional_int(value):
 class BaseForm(FlaskForm):
     class Meta:
         locales = ["ru"]  # WTForms' built-in Russian messages for what we do not word ourselves
+
+        def bind_field(self, form, unbound_field, options):
+            # Every field of every form drops control characters (text pasted from Word or PDF has them).
+            filters = [text.strip_control_characters, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
     markdown_fields: tuple[str, ...] = ()
 

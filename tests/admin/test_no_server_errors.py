@@ -1,0 +1,31 @@
+"""No input makes the admin answer 500: every POST endpoint gets odd and hostile payloads."""
+from __future__ import annotations
+
+import pytest
+
+from tests_support import admin_rules, url_for_rule
+
+PAYLOADS = [
+    {},
+    {"title": "x" * 100_000, "name": "x" * 100_000, "short_name": "x" * 100_000, "full_name": "x" * 100_000},
+    {"organisation_id": ["1", "2"], "status": ["draft", "published"], "mentor_id": "0", "mentee_ids": ["a", "-1"]},
+    {"organisation_id": "1e9", "year": "99999999999999999999", "position": "-1", "program_id": "NaN"},
+    {"starts_at": "2026-02-30T25:61", "ends_at": "0000-00-00", "published_on": "31.12.2025",
+     "deadline_start": "2025-02-29", "order_date": "\x00"},
+    {"roles": ["admin"], "role": "root", "kind": "../../etc/passwd", "mentoring_form": "' OR 1=1 --"},
+    {"slug": "../../admin", "email": "a@b@c", "website": "javascript:alert(1)"},
+    {"title": "\x00\x01\x02", "body_md": "<" * 10_000 + "[" * 10_000, "tags_text": "," * 5000},
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_no_post_to_the_admin_answers_500(app, world, admin_client, payload):
+    failures = []
+    for rule in admin_rules(app):
+        if "POST" not in rule.methods or rule.endpoint.endswith("_delete") or rule.endpoint == "admin.logout":
+            continue
+        url = url_for_rule(rule, world, "a")
+        response = admin_client.post(url, data=payload)
+        if response.status_code >= 500:
+            failures.append(f"{url}: {response.status_code}")
+    assert not failures, failures
