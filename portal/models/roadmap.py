@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 
 from .base import MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
+from .case import Case
+from .news import NewsItem
 from .organisation import Organisation
 from .vocabulary import ActivityStatus, column_type
 
@@ -69,6 +71,12 @@ class Activity(TimestampMixin, db.Model):
     responsible: Mapped[str] = mapped_column(sa.Text, default="")
     expected_result: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[ActivityStatus] = mapped_column(column_type(ActivityStatus), default=ActivityStatus.PLANNED)
+    # Evidence that the activity took place: a news item, a case, or any address.
+    evidence_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    evidence_news_id: Mapped[int | None] = mapped_column(sa.ForeignKey("news_item.id", ondelete="SET NULL"))
+    evidence_news: Mapped[NewsItem | None] = relationship()
+    evidence_case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"))
+    evidence_case: Mapped[Case | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()

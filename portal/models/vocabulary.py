@@ -84,6 +84,8 @@ class ActivityStatus(Labelled):
     IN_PROGRESS = ("in_progress", "Выполняется")
     DONE = ("done", "Выполнено")
     CANCELLED = ("cancelled", "Отменено")
+    # Never stored: computed from the end date and today (portal/roadmaps/progress.py).
+    OVERDUE = ("overdue", "Просрочено")
 
 
 class EventKind(Labelled):
