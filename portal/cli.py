@@ -1,6 +1,7 @@
 """The `portal` command group: init, demo, user create, serve (plus Flask's own routes and shell)."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -92,6 +93,67 @@ def serve_command(host: str | None, port: int | None) -> None:
     # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
     # machine; a production deployment puts a WSGI server in front of create_app().
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@main.group("roadmap")
+def roadmap_group() -> None:
+    """Roadmaps: parse and import what schools paste or send as Word documents."""
+
+
+def _parse_file(path: str, year: int | None):
+    from portal.roadmaps.parse import parse_table
+    from portal.roadmaps.tables import UnreadableFile, read_bytes
+
+    try:
+        data = Path(path).read_bytes()
+        return parse_table(read_bytes(data, path), year)
+    except (OSError, UnreadableFile) as error:
+        click.echo(f"Ошибка: {error}", err=True)
+        sys.exit(1)
+
+
+@roadmap_group.command("parse")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, help="Year of the document, for deadlines written without one.")
+def roadmap_parse_command(file: str, year: int | None) -> None:
+    """Parse a roadmap (.txt table text or .docx) and print it as JSON; nothing is saved.
+
+    Exit code 0 when stages were found, 2 when the table gave none (see "warnings").
+    """
+    parsed = _parse_file(file, year)
+    click.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+    if not parsed.stages:
+        sys.exit(2)
+
+
+@roadmap_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--org", "org_slug", required=True, metavar="SLUG", help="Organisation the roadmap belongs to.")
+@click.option("--year", type=int, help="Year of the document, for deadlines written without one.")
+@click.option("--title", default=None, help="Title of the roadmap (default: the document's).")
+@with_appcontext
+def roadmap_import_command(file: str, org_slug: str, year: int | None, title: str | None) -> None:
+    """Parse a roadmap file and save it as a draft roadmap of the organisation (all or nothing)."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models import Organisation
+    from portal.roadmaps import importer
+
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == org_slug))
+    if organisation is None:
+        click.echo(f"Ошибка: нет организации с адресом «{org_slug}».", err=True)
+        sys.exit(1)
+    parsed = _parse_file(file, year)
+    for line, message in parsed.warnings:
+        click.echo(f"Предупреждение{f' (строка {line})' if line else ''}: {message}", err=True)
+    try:
+        roadmap = importer.save(parsed, organisation, title=title)
+    except importer.NothingToSave as error:
+        click.echo(f"Ошибка: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Сохранена дорожная карта «{roadmap.title}» ({roadmap.slug}): этапов — {len(parsed.stages)}, "
+               f"мероприятий — {parsed.activity_count}, черновик.")
 
 
 def _safe_url() -> str:

@@ -5,8 +5,8 @@ PASSWORD = "correct-horse-battery"
 
 # The endpoint's URL argument → the kind of row it names.
 ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages"}
-PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "activity_edit": "activities",
-                  "activity_delete": "activities"}
+PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
+                  "activity_edit": "activities", "activity_delete": "activities", "activity_move": "activities"}
 
 
 def admin_rules(app):

@@ -54,6 +54,7 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     pages,
     preview,
     registries,
+    roadmap_files,
     roadmaps,
     users,
 )

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from portal import permissions
 from portal.extensions import db
-from portal.models import Organisation, Person, PersonRole, Program, Role
+from portal.models import Case, NewsItem, Organisation, Person, PersonRole, Program, Role
 
 
 def organisations(user) -> list[tuple[int, str]]:
@@ -38,3 +38,16 @@ def persons(user, role: Role) -> list[tuple[int, str]]:
 def program_belongs_to(program_id: int, organisation_id: int | None) -> bool:
     program = db.session.get(Program, program_id)
     return program is not None and program.organisation_id == organisation_id
+
+
+def news_of(organisation_id: int) -> list[tuple[int, str]]:
+    """News of the organisation and of the municipality, newest first: evidence for an activity."""
+    query = (sa.select(NewsItem.id, NewsItem.title)
+             .where(sa.or_(NewsItem.organisation_id == organisation_id, NewsItem.organisation_id.is_(None)))
+             .order_by(NewsItem.published_on.desc()).limit(200))
+    return [(row.id, row.title) for row in db.session.execute(query)]
+
+
+def cases_of(organisation_id: int) -> list[tuple[int, str]]:
+    query = sa.select(Case.id, Case.title).where(Case.organisation_id == organisation_id).order_by(Case.title)
+    return [(row.id, row.title) for row in db.session.execute(query)]

@@ -51,6 +51,7 @@ class Crud:
     edit_template: str = "admin/form.html"
     list_options: list = field(default_factory=list)
     base_query: Callable[[], sa.Select] | None = None  # the list's query, when it needs a join
+    extra_context: Callable[[Any], dict] | None = None  # more for the edit page's template
 
     # ---- rights -------------------------------------------------------------------------------------
     @property
@@ -177,8 +178,9 @@ class Crud:
                 return redirect(url_for(f"admin.{self.name}_edit", id=obj.id))
         elif request.method == "POST":
             flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
+        extra = self.extra_context(obj) if self.extra_context else {}
         return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
-                               previews=previews)
+                               previews=previews, **extra)
 
     def _validate_more(self, form: BaseForm, obj: Any) -> bool:
         ok = True

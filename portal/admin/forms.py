@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FileField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -23,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import slugs, text
 from portal.accounts import MIN_PASSWORD
+from portal.roadmaps.progress import STORED_STATUSES
 from portal.models import (
     ActivityStatus,
     EventKind,
@@ -147,6 +149,7 @@ class StageForm(BaseForm):
 
 
 class ActivityForm(BaseForm):
+    stage_id = SelectField("Этап", coerce=optional_int)
     number = StringField("Номер", [Optional(), max_len(20)])
     title = TextAreaField("Мероприятие", [required(), max_len(2000)])
     details = TextAreaField("Содержание деятельности", [Optional(), max_len(10000)])
@@ -157,8 +160,31 @@ class ActivityForm(BaseForm):
                                                                     "Окончание раньше начала.")])
     responsible = TextAreaField("Ответственные", [Optional(), max_len(2000)])
     expected_result = TextAreaField("Ожидаемый результат", [Optional(), max_len(5000)])
-    status = SelectField("Выполнение", choices=options(ActivityStatus.choices()))
+    status = SelectField("Выполнение", choices=options((s.value, s.label) for s in STORED_STATUSES),
+                         description="«Просрочено» ставится само, когда срок окончания прошёл.")
+    evidence_url = StringField("Подтверждение: ссылка", [Optional(), max_len(500),
+                                                        URL(message="Укажите адрес полностью: https://…")])
+    evidence_news_id = SelectField("Подтверждение: новость", [Optional()], coerce=optional_int)
+    evidence_case_id = SelectField("Подтверждение: кейс", [Optional()], coerce=optional_int)
     position = IntegerField("Порядок", [Optional(), NumberRange(0, 10000)], default=0, filters=[_zero_if_empty])
+
+    def setup_for(self, roadmap) -> None:
+        """Choices from the roadmap: its stages, and the news and cases of its organisation."""
+        self.stage_id.choices = options((stage.id, str(stage)) for stage in roadmap.stages)
+        self.evidence_news_id.choices = options([("", "— нет —")] + choices.news_of(roadmap.organisation_id))
+        self.evidence_case_id.choices = options([("", "— нет —")] + choices.cases_of(roadmap.organisation_id))
+
+
+class RoadmapImportForm(OrganisationChoiceMixin, BaseForm):
+    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
+    title = StringField("Название", [Optional(), max_len(400)],
+                        description="Оставьте пустым, чтобы взять название из документа.")
+    file = FileField("Файл .docx или .txt")
+    text = TextAreaField("Или вставьте таблицу", [Optional(), max_len(2_000_000)],
+                         description="Скопируйте таблицу из Word или PDF целиком, с заголовком.")
+    year = IntegerField("Год документа", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")],
+                        description="Нужен, если в сроках нет года («до 10 декабря») и в документе его не найти.")
+    replace = BooleanField("Заменить этапы и мероприятия этой дорожной карты")
 
 
 class CaseForm(OrganisationChoiceMixin, BaseForm):

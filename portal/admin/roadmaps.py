@@ -1,11 +1,16 @@
 """Roadmaps, and on the roadmap's page its stages and activities."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import Activity, Roadmap, Stage
+
+from portal.roadmaps.progress import effective_status, progress
+from portal.roadmaps.timeline import timeline_svg
 
 from . import bp
 from .crud import Column, Crud
@@ -26,8 +31,16 @@ roadmaps = Crud(
     ],
     search=["title", "period"],
     edit_template="admin/roadmap_form.html",
+    extra_context=lambda roadmap: roadmap_overview(roadmap) if roadmap.id else {},
     list_options=[joinedload(Roadmap.organisation)],
 ).register(bp)
+
+
+def roadmap_overview(roadmap: Roadmap) -> dict:
+    """What the roadmap's page shows beside the form: progress, today's statuses and the timeline."""
+    today = date.today()
+    statuses = {a.id: effective_status(a, today) for stage in roadmap.stages for a in stage.activities}
+    return {"progress": progress(roadmap, today), "statuses": statuses, "timeline": timeline_svg(roadmap, today)}
 
 
 def _stage_or_404(id: int) -> Stage:
@@ -49,6 +62,8 @@ def _next_position(items: list) -> int:
 def _edit_part(obj, form_cls: type[BaseForm], roadmap: Roadmap, heading: str):
     """Create or edit a stage or an activity; back to the roadmap's page when saved."""
     form = form_cls(obj=obj)
+    if isinstance(form, ActivityForm):
+        form.setup_for(roadmap)
     if form.validate_on_submit():
         position = obj.position
         form.populate_obj(obj)
@@ -61,6 +76,16 @@ def _edit_part(obj, form_cls: type[BaseForm], roadmap: Roadmap, heading: str):
     if request.method == "POST":
         flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
     return render_template("admin/part_form.html", form=form, obj=obj, roadmap=roadmap, heading=heading)
+
+
+def _move(items: list, obj, direction: str) -> None:
+    """Swap the row with its neighbour above or below, then number the list afresh (10, 20, …)."""
+    index = items.index(obj)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items, start=1):
+        item.position = position * 10
 
 
 def _delete_part(obj, roadmap: Roadmap, what: str):
@@ -91,6 +116,24 @@ def stage_edit(id: int):
 def stage_delete(id: int):
     stage = _stage_or_404(id)
     return _delete_part(stage, stage.roadmap, "этап со всеми его мероприятиями")
+
+
+@bp.post("/stages/<int:id>/move")
+def stage_move(id: int):
+    stage = _stage_or_404(id)
+    if BaseForm().validate_on_submit():
+        _move(list(stage.roadmap.stages), stage, request.form.get("direction", ""))
+        db.session.commit()
+    return redirect(url_for("admin.roadmaps_edit", id=stage.roadmap_id) + f"#stage-{stage.id}")
+
+
+@bp.post("/activities/<int:id>/move")
+def activity_move(id: int):
+    activity = _activity_or_404(id)
+    if BaseForm().validate_on_submit():
+        _move(list(activity.stage.activities), activity, request.form.get("direction", ""))
+        db.session.commit()
+    return redirect(url_for("admin.roadmaps_edit", id=activity.stage.roadmap_id) + f"#activity-{activity.id}")
 
 
 @bp.route("/stages/<int:stage_id>/activities/new", methods=["GET", "POST"])

@@ -14,7 +14,8 @@ ADMIN_AREAS = {"users"}
 CURATOR_CANNOT_CREATE = {"organisations"}
 
 
-def expected_status(role: str, endpoint: str, owner: str) -> int:
+def expected_status(role: str, rule, owner: str) -> int:
+    endpoint = rule.endpoint
     name = endpoint.removeprefix("admin.")
     area = area_of(endpoint)
     if name == "login":
@@ -31,7 +32,7 @@ def expected_status(role: str, endpoint: str, owner: str) -> int:
         return 200
     # A curator from here on.
     is_own = role == f"curator_{owner}"
-    names_a_row = name.endswith(("_edit", "_delete")) or name in ("stage_new", "activity_new")
+    names_a_row = bool(rule.arguments)
     if names_a_row and not is_own:
         return 404
     if area in CURATOR_CANNOT_CREATE and name.endswith(("_new", "_delete")):
@@ -51,7 +52,7 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
         if rule.endpoint == "admin.login" and role != "anonymous":
             continue  # visiting it logged in is covered below; it would not log out
         url = url_for_rule(rule, world, "b")
-        expected = expected_status(role, rule.endpoint, "b")
+        expected = expected_status(role, rule, "b")
         got = client.get(url).status_code
         if got != expected:
             failures.append(f"{role} GET {url} ({rule.endpoint}): {got}, expected {expected}")
@@ -60,7 +61,15 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
 
 def test_every_post_only_admin_endpoint_is_known(app):
     post_only = {rule.endpoint for rule in admin_rules(app) if "GET" not in rule.methods}
-    assert post_only == {"admin.logout", "admin.markdown_preview"}
+    assert post_only == {"admin.logout", "admin.markdown_preview", "admin.stage_move", "admin.activity_move"}
+
+
+@pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])
+def test_moving_rows_of_a_roadmap_needs_its_organisation(world, login_as, role, expected):
+    client = login_as(role)
+    stage, activity = world.rows[("stages", "b")], world.rows[("activities", "b")]
+    assert client.post(f"/admin/stages/{stage.id}/move", data={"direction": "up"}).status_code == expected
+    assert client.post(f"/admin/activities/{activity.id}/move", data={"direction": "up"}).status_code == expected
 
 
 def test_anonymous_is_sent_to_login_with_the_page_to_return_to(client, world):

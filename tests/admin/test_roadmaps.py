@@ -29,11 +29,14 @@ def test_add_stage_and_activity_and_see_them_on_the_roadmap(world, curator_clien
     assert activity.position == 10  # not given: after the stage's last activity
 
     html = curator_client.get(f"/admin/roadmaps/{roadmap.id}/edit").get_data(as_text=True)
-    html = html[html.index('id="structure"'):]
+    html = html[html.index('<div class="stage"'):]
     assert html.index("Этап A") < html.index("Формирование базы наставников")
     assert "Анкетирование потенциальных наставников" in html
     assert "сентябрь 2025" in html and "1 сентября 2025" in html
-    assert "Мероприятий: 2" in html and "выполняется: 1" in html
+    page = curator_client.get(f"/admin/roadmaps/{roadmap.id}/edit").get_data(as_text=True)
+    # The activity in progress ended on 30 September 2025: today it shows as overdue.
+    assert "Выполнено 0 из 2 (0 %)" in page and "просрочено: 1" in page
+    assert '<td class="status-overdue">Просрочено' in page
 
 
 def test_new_stage_form_suggests_the_next_position(world, curator_client):
