@@ -27,6 +27,9 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         # WTForms' own Russian messages («Обязательное поле.», «Неверный вариант.»), no Babel needed.
         WTF_I18N_ENABLED=False,
+        # The token is bound to the session already; a time limit would lose a long edit at «Сохранить».
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

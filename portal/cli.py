@@ -26,7 +26,7 @@ def main() -> None:
 @main.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create or migrate the database to the newest schema and add missing content pages."""
+    """Создать или обновить базу данных до последней схемы и добавить недостающие страницы сайта."""
     upgrade()
     created = demo.load_pages(Path(current_app.config["CONTENT_DIR"]) / "pages")
     click.echo(f"База данных готова: {_safe_url()}. Новых страниц: {created}.")
@@ -35,7 +35,7 @@ def init_command() -> None:
 @main.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load the demo data set from content/demo/ (idempotent: a second run adds nothing)."""
+    """Загрузить демо-данные из content/demo/ (повторный запуск ничего не добавляет)."""
     demo_dir = Path(current_app.config["CONTENT_DIR"]) / "demo"
     try:
         created = demo.load_demo(demo_dir)
@@ -54,18 +54,19 @@ def demo_command() -> None:
 
 @main.group("user")
 def user_group() -> None:
-    """Manage users of the admin."""
+    """Пользователи админки."""
 
 
 @user_group.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True, help="Role of the user.")
-@click.option("--org", "orgs", multiple=True, metavar="SLUG", help="Organisation of a curator (repeatable).")
-@click.option("--name", default="", help="Name shown in the admin.")
-@click.password_option("--password", help="Password (asked for when not given; at least 10 characters).")
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True, help="Роль: admin, editor или curator.")
+@click.option("--org", "orgs", multiple=True, metavar="SLUG", help="Организация куратора (можно указать несколько раз).")
+@click.option("--name", default="", help="Имя, которое видно в админке.")
+@click.password_option("--password", prompt="Пароль", confirmation_prompt="Повторите пароль",
+                       help="Пароль не короче 10 символов; если не указан, будет запрошен.")
 @with_appcontext
 def user_create_command(email: str, role: str, orgs: tuple[str, ...], name: str, password: str) -> None:
-    """Create a user; the first admin is made this way."""
+    """Создать пользователя — так создаётся первый администратор."""
     try:
         user = create_user(email, role, password, orgs, name=name)
     except AccountError as error:
@@ -75,11 +76,11 @@ def user_create_command(email: str, role: str, orgs: tuple[str, ...], name: str,
 
 
 @main.command("serve")
-@click.option("--host", default=None, help="Address to listen on (default: the HOST setting).")
-@click.option("--port", default=None, type=int, help="Port (default: the PORT setting).")
+@click.option("--host", default=None, help="Адрес (по умолчанию — настройка HOST).")
+@click.option("--port", default=None, type=int, help="Порт (по умолчанию — настройка PORT).")
 @with_appcontext
 def serve_command(host: str | None, port: int | None) -> None:
-    """Start the portal: the admin at /admin/ and the site at /."""
+    """Запустить портал: админка — /admin/, сайт — /."""
     app = current_app._get_current_object()
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
@@ -97,7 +98,7 @@ def serve_command(host: str | None, port: int | None) -> None:
 
 @main.group("roadmap")
 def roadmap_group() -> None:
-    """Roadmaps: parse and import what schools paste or send as Word documents."""
+    """Дорожные карты: разбор и импорт таблиц из Word и PDF."""
 
 
 def _parse_file(path: str, year: int | None):
@@ -114,11 +115,11 @@ def _parse_file(path: str, year: int | None):
 
 @roadmap_group.command("parse")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, help="Year of the document, for deadlines written without one.")
+@click.option("--year", type=int, help="Год документа — для сроков без года («до 10 декабря»).")
 def roadmap_parse_command(file: str, year: int | None) -> None:
-    """Parse a roadmap (.txt table text or .docx) and print it as JSON; nothing is saved.
+    """Разобрать дорожную карту (.txt с таблицей или .docx) и вывести JSON; ничего не сохраняется.
 
-    Exit code 0 when stages were found, 2 when the table gave none (see "warnings").
+    Код выхода 0 — этапы найдены, 2 — не найдено ни одного этапа (см. «warnings»), 1 — файл не прочитать.
     """
     parsed = _parse_file(file, year)
     click.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
@@ -128,12 +129,12 @@ def roadmap_parse_command(file: str, year: int | None) -> None:
 
 @roadmap_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--org", "org_slug", required=True, metavar="SLUG", help="Organisation the roadmap belongs to.")
-@click.option("--year", type=int, help="Year of the document, for deadlines written without one.")
-@click.option("--title", default=None, help="Title of the roadmap (default: the document's).")
+@click.option("--org", "org_slug", required=True, metavar="SLUG", help="Адрес организации, которой принадлежит карта.")
+@click.option("--year", type=int, help="Год документа — для сроков без года («до 10 декабря»).")
+@click.option("--title", default=None, help="Название карты (по умолчанию — из документа).")
 @with_appcontext
 def roadmap_import_command(file: str, org_slug: str, year: int | None, title: str | None) -> None:
-    """Parse a roadmap file and save it as a draft roadmap of the organisation (all or nothing)."""
+    """Разобрать файл и сохранить черновик дорожной карты организации (всё или ничего)."""
     import sqlalchemy as sa
 
     from portal.extensions import db

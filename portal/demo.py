@@ -29,6 +29,7 @@ from portal.models import (
     Stage,
     Tag,
     User,
+    UserRole,
 )
 
 
@@ -131,7 +132,7 @@ def demo_logins(demo_dir: Path) -> str:
     """The demo accounts as lines to print: who can log in with what."""
     lines = ["Демо-вход в админку:"]
     for item in _read_yaml(demo_dir / "users.yaml"):
-        lines.append(f"  {item['role']:<8} {item['email']}  пароль: {item['password']}")
+        lines.append(f"  {UserRole(item['role']).label}: {item['email']}, пароль: {item['password']}")
     return "\n".join(lines)
 
 

@@ -40,6 +40,16 @@ def unique(base: str, taken: set[str]) -> str:
     if base not in taken:
         return base
     n = 2
-    while f"{base}-{n}" in taken:
+    while _numbered(base, n) in taken:
         n += 1
-    return f"{base}-{n}"
+    return _numbered(base, n)
+
+
+def _numbered(base: str, n: int) -> str:
+    """base-n, the base cut (at a hyphen where it can) so that the whole stays within MAX_LENGTH."""
+    suffix = f"-{n}"
+    room = MAX_LENGTH - len(suffix)
+    if len(base) > room:
+        cut = base[:room]
+        base = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return base + suffix

@@ -141,3 +141,74 @@ def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     assert args[:2] == ("127.0.0.1", 5055) and args[2].name == fresh_app.name
     assert kwargs == {"threaded": True, "use_reloader": False, "use_debugger": False}
     assert Path(fresh_app.instance_path, "demo_login.txt").exists()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "roadmaps"
+
+
+@pytest.mark.parametrize("command", [["roadmap"], ["roadmap", "parse"], ["roadmap", "import"]], ids=" ".join)
+def test_roadmap_commands_have_help(fresh_app, command):
+    result = run(fresh_app, *command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_roadmap_parse_prints_json_of_a_sample(fresh_app):
+    import json
+
+    path = next(SAMPLES.glob("001_*.txt"))
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["stages"]) == 7 and data["year"] == 2020
+    assert data["stages"][1]["activities"][0]["deadline"] == {
+        "text": "до 6 декабря", "start": None, "end": "2020-12-06", "recurrence": None}
+
+
+def test_roadmap_parse_year_option_and_exit_code_without_stages(fresh_app, tmp_path):
+    import json
+
+    table = tmp_path / "table.txt"
+    table.write_text("Этап\tМероприятия\tСроки\n1. Старт\tПриказ\tдо 10 декабря\n", encoding="utf-8")
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(table), "--year", "2025"])
+    deadline = json.loads(result.stdout)["stages"][0]["activities"][0]["deadline"]
+    assert deadline["end"] == "2025-12-10"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(empty)])
+    assert result.exit_code == 2 and json.loads(result.stdout)["warnings"][0]["message"].startswith("Файл пуст")
+
+
+def test_roadmap_parse_refuses_a_binary_file(fresh_app, tmp_path):
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(b"%PDF\x00\x01" * 100)
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(binary)])
+    assert result.exit_code == 1 and "двоичные данные" in result.output
+
+
+def test_roadmap_import_saves_a_sample_for_the_organisation(fresh_app):
+    run(fresh_app, "init")
+    run(fresh_app, "demo")
+    path = next(SAMPLES.glob("000_*.txt"))
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "import", str(path), "--org", "dmsh-2"])
+    assert result.exit_code == 0, result.output
+    assert "этапов — 7, мероприятий — 16" in result.output
+    with fresh_app.app_context():
+        roadmap = db.session.scalar(sa.select(Roadmap).where(Roadmap.title.like("«Дорожная карта»%")))
+        assert roadmap.organisation.slug == "dmsh-2" and roadmap.status == "draft"
+        assert roadmap.period == "2022–2023 учебный год"
+
+
+def test_roadmap_import_refuses_unknown_organisation_and_empty_tables(fresh_app, tmp_path):
+    run(fresh_app, "init")
+    path = next(SAMPLES.glob("000_*.txt"))
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "import", str(path), "--org", "net"])
+    assert result.exit_code == 1 and "нет организации" in result.output
+    run(fresh_app, "demo")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("нет таблицы", encoding="utf-8")
+    with fresh_app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Roadmap))
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "import", str(empty), "--org", "sosh-1"])
+    assert result.exit_code == 1 and "сохранять нечего" in result.output
+    with fresh_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Roadmap)) == before

@@ -1,6 +1,7 @@
 """The admin blueprint: dynamic, behind a login; one module per area."""
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from portal.config import PROJECT_ROOT
 
@@ -13,6 +14,17 @@ bp = Blueprint(
 )
 
 PUBLIC_ENDPOINTS = {"admin.login", "admin.static"}
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id in a URL is a 404, not a database error
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a database id in a URL."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
 
 # The admin menu: (title, CRUD name); the CRUD's rights decide whether an item shows.
 MENU = (

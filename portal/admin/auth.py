@@ -1,14 +1,17 @@
 """Login and logout of the admin."""
 from __future__ import annotations
 
+import hmac
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db, login_manager
 from portal.models import User
 
-from . import bp
+from . import MAX_ID, bp
 from .forms import BaseForm, LoginForm
 
 login_manager.login_view = "admin.login"
@@ -16,9 +19,17 @@ login_manager.login_message = "Войдите, чтобы открыть эту 
 login_manager.login_message_category = "info"
 
 
+# Checked for unknown e-mails too, so that the answer takes as long whether the account exists or not.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or int(user_id) > MAX_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and hmac.compare_digest(user.session_token, token) else None
 
 
 def safe_next(target: str | None) -> str:
@@ -35,7 +46,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.email == form.email.data))
-        if user is not None and user.check_password(form.password.data) and user.active:
+        if user is None:
+            check_password_hash(_DUMMY_HASH, form.password.data)
+        elif user.check_password(form.password.data) and user.active:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         # One message for every failure: it must not tell which accounts exist.

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from portal import permissions
 from portal.extensions import db
-from portal.models import Case, NewsItem, Organisation, Person, PersonRole, Program, Role
+from portal.models import Case, NewsItem, Organisation, OrganisationKind, Person, PersonRole, Program, Role
 
 
 def organisations(user) -> list[tuple[int, str]]:
@@ -33,6 +33,22 @@ def persons(user, role: Role) -> list[tuple[int, str]]:
     )
     query = permissions.scope(query, Person, user)
     return [(row.id, f"{row.full_name} ({row.short_name})") for row in db.session.execute(query)]
+
+
+def persons_belong_to(person_ids: list[int], organisation_id: int | None) -> bool:
+    if not person_ids:
+        return True
+    found = db.session.scalars(sa.select(Person.organisation_id).where(Person.id.in_(person_ids))).all()
+    return len(found) == len(set(person_ids)) and all(org == organisation_id for org in found)
+
+
+def mentor_may_serve(person_id: int, organisation_id: int | None) -> bool:
+    """A mentor of the pairing's organisation, or an employer's person from a partner organisation."""
+    row = db.session.execute(
+        sa.select(Person.organisation_id, Organisation.kind).join(Organisation, Person.organisation_id == Organisation.id)
+        .where(Person.id == person_id)
+    ).first()
+    return row is not None and (row.organisation_id == organisation_id or row.kind == OrganisationKind.PARTNER)
 
 
 def program_belongs_to(program_id: int, organisation_id: int | None) -> bool:

@@ -18,8 +18,11 @@ from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
 
-from . import choices
+from . import MAX_ID, choices
 from .forms import BaseForm
+
+
+MAX_PAGE = 100_000
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Crud:
     list_options: list = field(default_factory=list)
     base_query: Callable[[], sa.Select] | None = None  # the list's query, when it needs a join
     extra_context: Callable[[Any], dict] | None = None  # more for the edit page's template
+    prepare: Callable[[BaseForm, Any], None] | None = None  # adjust the form to the row, on GET and POST
 
     # ---- rights -------------------------------------------------------------------------------------
     @property
@@ -84,7 +88,8 @@ class Crud:
         query = self._apply_filters(query, filters)
         sort = request.args.get("sort", self.default_sort)
         query = query.order_by(*self._order(sort))
-        page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+        page = db.paginate(query, page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
+                           per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
         return render_template("admin/list.html", crud=self, page=page, filters=filters, sort=sort,
                                organisations=choices.organisations(current_user) if self.owned else None,
                                statuses=Status.choices() if self.publishable else None)
@@ -124,6 +129,8 @@ class Crud:
     def _filters(self) -> dict[str, Any]:
         args = request.args
         org = args.get("org", type=int)
+        if org is not None and not 0 < org <= MAX_ID:
+            org = None
         status = args.get("status", "")
         return {
             "q": text.strip_control_characters(args.get("q", "")).strip()[:200],
@@ -151,11 +158,15 @@ class Crud:
         if key not in sortable or not isinstance(getattr(self.model, key, None), sa.orm.InstrumentedAttribute):
             key, sort = self.default_sort.lstrip("-"), self.default_sort
         column = getattr(self.model, key)
-        return [column.desc() if sort.startswith("-") else column.asc(), self.model.id.desc()]
+        # NULLs last both ways, so SQLite and PostgreSQL list undated rows alike.
+        ordered = column.desc() if sort.startswith("-") else column.asc()
+        return [ordered.nulls_last(), self.model.id.desc()]
 
     def _edit(self, obj: Any, is_new: bool):
         form = self.form(obj=None if is_new else obj)
         form.setup(current_user)
+        if self.prepare:
+            self.prepare(form, obj)
         if not is_new and self.load and request.method == "GET":
             self.load(obj, form)
         previews: dict[str, str] = {}
@@ -210,8 +221,8 @@ class Crud:
         base = f"/{self.name}"
         bp.add_url_rule(f"{base}/", f"{self.name}_list", self.list_view)
         bp.add_url_rule(f"{base}/new", f"{self.name}_new", self.new_view, methods=["GET", "POST"])
-        bp.add_url_rule(f"{base}/<int:id>/edit", f"{self.name}_edit", self.edit_view, methods=["GET", "POST"])
-        bp.add_url_rule(f"{base}/<int:id>/delete", f"{self.name}_delete", self.delete_view,
+        bp.add_url_rule(f"{base}/<id:id>/edit", f"{self.name}_edit", self.edit_view, methods=["GET", "POST"])
+        bp.add_url_rule(f"{base}/<id:id>/delete", f"{self.name}_delete", self.delete_view,
                         methods=["GET", "POST"])
         CRUDS[self.name] = self
         return self

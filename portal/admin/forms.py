@@ -215,7 +215,16 @@ def split_tags(text: str | None) -> list[str]:
     return list(seen.values())
 
 
-class MultiCheckboxField(SelectMultipleField):
+class RussianSelectMultipleField(SelectMultipleField):
+    """WTForms has no Russian for «'5' is not a valid choice for this field»."""
+
+    def pre_validate(self, form):
+        values = {choice.value for choice in self.choices or []}
+        if self.data and any(value not in values for value in self.data):
+            raise ValidationError("Выбран недоступный вариант: обновите страницу и выберите снова.")
+
+
+class MultiCheckboxField(RussianSelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
@@ -251,7 +260,7 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
     organisation_id = SelectField("Организация", [required()], coerce=optional_int)
     program_id = SelectField("Программа", [Optional()], coerce=optional_int)
     mentor_id = SelectField("Наставник", [required()], coerce=optional_int)
-    mentee_ids = SelectMultipleField("Наставляемые", [InputRequired("Выберите хотя бы одного наставляемого.")],
+    mentee_ids = RussianSelectMultipleField("Наставляемые", [InputRequired("Выберите хотя бы одного наставляемого.")],
                                      coerce=int, description="Несколько — с нажатой клавишей Ctrl (⌘ на Mac).")
     mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     order_number = StringField("Номер приказа о закреплении", [Optional(), max_len(60)])
@@ -266,11 +275,31 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
         self.mentor_id.choices = options([("", "— выберите наставника —")] + choices.persons(user, Role.MENTOR))
         self.mentee_ids.choices = options(choices.persons(user, Role.MENTEE))
 
+    def keep_members(self, pairing) -> None:
+        """The pairing's own mentor and mentees stay offered even if their role or organisation changed
+        since: otherwise the next save would drop them without a word."""
+        present = {int(choice.value) for choice in self.mentee_ids.choices}
+        self.mentee_ids.choices += options((p.id, p.full_name) for p in pairing.mentees if p.id not in present)
+        if pairing.mentor is not None and pairing.mentor_id not in {c.value for c in self.mentor_id.choices}:
+            self.mentor_id.choices += options([(pairing.mentor_id, pairing.mentor.full_name)])
+
     def validate_mentee_ids(self, field):
+        if field.errors:
+            return
         if self.mentor_id.data in (field.data or []):
             raise ValidationError("Наставник не может быть своим наставляемым.")
+        if not choices.persons_belong_to(field.data or [], self.organisation_id.data):
+            raise ValidationError("Наставляемые должны быть из той же организации, что и пара.")
+
+    def validate_mentor_id(self, field):
+        if field.errors or not field.data:
+            return
+        if not choices.mentor_may_serve(field.data, self.organisation_id.data):
+            raise ValidationError("Наставник должен быть из той же организации или из организации-партнёра.")
 
     def validate_program_id(self, field):
+        if field.errors:
+            return  # not one of the offered programs: said already, and no query with a stray id
         if field.data and not choices.program_belongs_to(field.data, self.organisation_id.data):
             raise ValidationError("Программа принадлежит другой организации.")
 
@@ -326,7 +355,7 @@ class UserForm(BaseForm):
                        filters=[lambda v: v.strip().lower() if v else v])
     name = StringField("Имя", [Optional(), max_len(200)])
     role = SelectField("Роль", choices=options(UserRole.choices()))
-    organisation_ids = SelectMultipleField("Организации куратора", coerce=int)
+    organisation_ids = RussianSelectMultipleField("Организации куратора", coerce=int)
     active = BooleanField("Может входить", default=True)
     password = PasswordField("Пароль", [Optional(), Length(min=MIN_PASSWORD,
                                                            message=f"Пароль не короче {MIN_PASSWORD} символов.")],

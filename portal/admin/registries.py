@@ -98,6 +98,7 @@ pairings = Crud(
     default_sort="-order_date",
     custom_fields=("mentee_ids",),
     load=load_mentees,
+    prepare=lambda form, pairing: form.keep_members(pairing) if pairing.id else None,
     apply=apply_mentees,
     base_query=lambda: sa.select(Pairing).join(_mentor, Pairing.mentor_id == _mentor.id),
     list_options=[joinedload(Pairing.mentor), joinedload(Pairing.organisation)],

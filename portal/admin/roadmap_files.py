@@ -37,7 +37,9 @@ def _import(roadmap: Roadmap | None):
     form = RoadmapImportForm()
     form.setup(current_user)
     if roadmap is not None:
-        form.organisation_id.data = roadmap.organisation_id
+        # Into an existing roadmap: its organisation and title stay.
+        del form.organisation_id
+        del form.title
     parsed = None
     if request.method == "POST" and form.validate_on_submit():
         parsed = _parse_form(form)
@@ -46,11 +48,13 @@ def _import(roadmap: Roadmap | None):
                 form.replace.errors.append("Отметьте, что этапы и мероприятия этой дорожной карты нужно заменить: "
                                            "старые будут удалены.")
             else:
-                organisation = db.session.get(Organisation, form.organisation_id.data)
+                organisation = roadmap.organisation if roadmap else db.session.get(Organisation,
+                                                                                    form.organisation_id.data)
                 if organisation is None or not permissions.may_use_organisation(current_user, organisation.id):
                     abort(403)
                 try:
-                    saved = importer.save(parsed, organisation, roadmap, title=form.title.data or None)
+                    saved = importer.save(parsed, organisation, roadmap,
+                                          title=None if roadmap else form.title.data or None)
                 except importer.NothingToSave as error:
                     flash(str(error), "error")
                 else:
@@ -76,7 +80,7 @@ def roadmaps_import():
     return _import(None)
 
 
-@bp.route("/roadmaps/<int:id>/import", methods=["GET", "POST"])
+@bp.route("/roadmaps/<id:id>/import", methods=["GET", "POST"])
 def roadmaps_reimport(id: int):
     return _import(roadmaps.get_or_404(id))
 
@@ -87,14 +91,14 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
     return response
 
 
-@bp.get("/roadmaps/<int:id>/export.docx")
+@bp.get("/roadmaps/<id:id>/export.docx")
 def roadmaps_docx(id: int):
     roadmap = roadmaps.get_or_404(id)
     return _download(export.roadmap_docx(roadmap), export.export_filename(roadmap, "docx"),
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-@bp.get("/roadmaps/<int:id>/export.ics")
+@bp.get("/roadmaps/<id:id>/export.ics")
 def roadmaps_ical(id: int):
     roadmap = roadmaps.get_or_404(id)
     return _download(export.roadmap_ical(roadmap), export.export_filename(roadmap, "ics"), "text/calendar")

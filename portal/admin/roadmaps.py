@@ -98,7 +98,7 @@ def _delete_part(obj, roadmap: Roadmap, what: str):
     return render_template("admin/part_delete.html", obj=obj, roadmap=roadmap, what=what)
 
 
-@bp.route("/roadmaps/<int:roadmap_id>/stages/new", methods=["GET", "POST"])
+@bp.route("/roadmaps/<id:roadmap_id>/stages/new", methods=["GET", "POST"])
 def stage_new(roadmap_id: int):
     roadmap = roadmaps.get_or_404(roadmap_id)
     # By id, not by relationship: a relationship would put the unsaved stage into the session at once.
@@ -106,19 +106,19 @@ def stage_new(roadmap_id: int):
     return _edit_part(stage, StageForm, roadmap, "Новый этап")
 
 
-@bp.route("/stages/<int:id>/edit", methods=["GET", "POST"])
+@bp.route("/stages/<id:id>/edit", methods=["GET", "POST"])
 def stage_edit(id: int):
     stage = _stage_or_404(id)
     return _edit_part(stage, StageForm, stage.roadmap, "Этап")
 
 
-@bp.route("/stages/<int:id>/delete", methods=["GET", "POST"])
+@bp.route("/stages/<id:id>/delete", methods=["GET", "POST"])
 def stage_delete(id: int):
     stage = _stage_or_404(id)
     return _delete_part(stage, stage.roadmap, "этап со всеми его мероприятиями")
 
 
-@bp.post("/stages/<int:id>/move")
+@bp.post("/stages/<id:id>/move")
 def stage_move(id: int):
     stage = _stage_or_404(id)
     if BaseForm().validate_on_submit():
@@ -127,7 +127,7 @@ def stage_move(id: int):
     return redirect(url_for("admin.roadmaps_edit", id=stage.roadmap_id) + f"#stage-{stage.id}")
 
 
-@bp.post("/activities/<int:id>/move")
+@bp.post("/activities/<id:id>/move")
 def activity_move(id: int):
     activity = _activity_or_404(id)
     if BaseForm().validate_on_submit():
@@ -136,20 +136,20 @@ def activity_move(id: int):
     return redirect(url_for("admin.roadmaps_edit", id=activity.stage.roadmap_id) + f"#activity-{activity.id}")
 
 
-@bp.route("/stages/<int:stage_id>/activities/new", methods=["GET", "POST"])
+@bp.route("/stages/<id:stage_id>/activities/new", methods=["GET", "POST"])
 def activity_new(stage_id: int):
     stage = _stage_or_404(stage_id)
     activity = Activity(stage_id=stage.id, position=_next_position(stage.activities))
     return _edit_part(activity, ActivityForm, stage.roadmap, f"Новое мероприятие этапа «{stage}»")
 
 
-@bp.route("/activities/<int:id>/edit", methods=["GET", "POST"])
+@bp.route("/activities/<id:id>/edit", methods=["GET", "POST"])
 def activity_edit(id: int):
     activity = _activity_or_404(id)
     return _edit_part(activity, ActivityForm, activity.stage.roadmap, "Мероприятие")
 
 
-@bp.route("/activities/<int:id>/delete", methods=["GET", "POST"])
+@bp.route("/activities/<id:id>/delete", methods=["GET", "POST"])
 def activity_delete(id: int):
     activity = _activity_or_404(id)
     return _delete_part(activity, activity.stage.roadmap, "мероприятие")

@@ -71,5 +71,7 @@ def _render_and_slug(session: Session, _context, _instances) -> None:
             if model not in assigned:
                 assigned[model] = taken_slugs(session, model)
             source = getattr(obj, obj.__slug_source__) or ""
-            obj.slug = slugs.unique(slugs.slugify(source), assigned[model])
+            # A row whose slug was cleared may get its own old slug back: it is not taken by another row.
+            own = set(sa.inspect(obj).attrs.slug.history.deleted)
+            obj.slug = slugs.unique(slugs.slugify(source), assigned[model] - own)
             assigned[model].add(obj.slug)

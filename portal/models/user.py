@@ -1,6 +1,8 @@
 """User of the admin: admin, editor (municipal coordinator) or curator bound to organisations."""
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +43,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def session_token(self) -> str:
+        """Changes with the password, so that a new password ends every session and «remember me» cookie."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
 
     def __str__(self) -> str:
         return self.name or self.email

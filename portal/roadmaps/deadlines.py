@@ -54,18 +54,21 @@ _YEAR = r"(?P<y>[0-9]{4})(?![0-9])(?:\s*(?:г\.?\s*г\.?|гг\.?|г\.?|год[а
 _OPTIONAL_YEAR = rf"(?:\s*{_YEAR})?"
 _SCHOOL = r"(?:уч\.?|учебн[а-я]*)\s*(?:г\.?|год[а-я]*)(?![а-я])"
 _END = r"(?![а-я0-9])"
+_TWO_YEARS = r"(?P<y>[0-9]{{4}})\s*(?:г\.?\s*)?{}\s*(?P<y2>[0-9]{{4}}|[0-9]{{2}})(?![0-9])"
 
 # Tried in this order at each position; the last two match any character, so the scan always moves on.
 _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern)) for kind, pattern in [
-    ("school", rf"(?P<y>[0-9]{{4}})\s*(?:г\.?\s*)?-\s*(?P<y2>[0-9]{{4}}|[0-9]{{2}})(?![0-9])\s*(?:гг?\.?\s*)?{_SCHOOL}"),
-    ("school", r"(?P<y>[0-9]{4})\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})(?![0-9])(?:\s*" + _SCHOOL + ")?"),
+    # «2022 – 2023 учебный год», «2022/23 уч. год», or only «2022/2023»: a slash joins the years of a school year.
+    ("school", rf"{_TWO_YEARS.format('-')}\s*(?:гг?\.?\s*)?{_SCHOOL}"),
+    ("school", rf"{_TWO_YEARS.format('/')}(?:\s*{_SCHOOL})?"),
     ("school", rf"(?:в\s+течение\s+)?(?:всего\s+)?{_SCHOOL}"),
     ("docyear", r"в\s+течение\s+(?:всего\s+)?(?:календарного\s+)?года(?![а-я])"),
     ("ongoing", r"(?:постоянно|ежемесячно|еженедельно|ежеквартально|ежедневно|регулярно|систематически"
                 r"|по\s+мере\s+необходимости|по\s+необходимости|по\s+запросу|весь\s+период"
                 r"|в\s+течение\s+(?:всего\s+)?(?:периода|срока)(?:\s+реализации)?(?:\s+программы)?)(?![а-я])"),
     ("day", r"(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{2})(?:\.(?P<y>[0-9]{4}|[0-9]{2}))?(?![0-9])(?:\s*г\.?(?![а-я]))?"),
-    ("week", rf"(?P<n>[0-9]|перв|втор|трет|четверт|пят|последн)-?[а-я]*\s*недел[а-я]*\s*{_MONTH}{_OPTIONAL_YEAR}"),
+    ("week", rf"(?P<n>[0-9]|перв|втор|трет|четверт|пят|последн)-?[а-я]*\s*недел[а-я]*\s*{_MONTH}"
+             + _OPTIONAL_YEAR),
     ("third", rf"(?P<n>начал|середин|конц|конец)[а-я]*\s+{_MONTH}{_OPTIONAL_YEAR}"),
     ("day", rf"(?P<d>[0-9]{{1,2}})(?![0-9])(?:-?го)?\s*{_MONTH}{_OPTIONAL_YEAR}"),
     ("quarter", rf"(?P<n>iv|i{{1,3}}|[1-4])(?![0-9])(?:\s*-?[а-я]{{1,2}})?\s*квартал[а-я]*{_OPTIONAL_YEAR}"),
@@ -74,7 +77,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern)) for ki
     ("year", _YEAR),
     ("day", r"(?P<d>[0-9]{1,2})" + _END),   # «10» in «10–15 декабря»: takes the month of the next part
     ("until", r"(?:до|по|к|не\s+позднее|не\s+позже)" + _END),
-    ("since", r"(?:с|со|от|начиная\s+с)" + _END),
+    ("since", r"(?:с|c|со|от|начиная\s+с)" + _END),   # a Latin «c» typed in the wrong layout is common
     ("yearly", r"(?:ежегодн[а-я]*|каждый\s+год)" + _END),
     ("filler", r"(?:в|во|на|и|течение|г|гг|месяц[а-я]*)" + _END),
     ("separator", r"[\W_]+"),
@@ -102,6 +105,11 @@ class _Part:
     def first_month(self) -> int | None:
         return {"quarter": 3 * self.n - 2, "half": 6 * self.n - 5}.get(self.kind, self.month)
 
+    @property
+    def qualifier(self) -> bool:
+        """«в течение учебного года» after «Ежегодно сентябрь» only qualifies it; alone it is the period."""
+        return self.kind == "docyear" or (self.kind == "school" and self.year is None)
+
 
 def _normalise(text: str) -> str:
     """Lower case, «ё» as «е», one kind of dash; the length stays the same, so spans map back to `text`."""
@@ -109,12 +117,8 @@ def _normalise(text: str) -> str:
     return _DASHES.sub("-", text)
 
 
-def _is_qualifier(part: _Part) -> bool:
-    """«в течение учебного года» after «Ежегодно сентябрь» only qualifies it; alone it is the period."""
-    return part.kind == "docyear" or (part.kind == "school" and part.year is None)
-
-
 def _scan(norm: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Split a normalised term into tokens, the first pattern of _TOKENS that matches winning."""
     pos = 0
     while pos < len(norm):
         for kind, pattern in _TOKENS:
@@ -246,19 +250,20 @@ def _read(text: str) -> _Reading:
             reading.ongoing = True
         elif kind == "unknown":
             reading.unknown.append(source)
-    if not all(map(_is_qualifier, reading.parts)):
-        reading.parts = [p for p in reading.parts if not _is_qualifier(p)]
+    if not all(p.qualifier for p in reading.parts):
+        reading.parts = [p for p in reading.parts if not p.qualifier]
     return reading
 
 
 def _give_days_months(parts: list[_Part]) -> bool:
     """«10» in «10–15 декабря» takes the month (and year) of the next part; False when there is none."""
-    for index, part in enumerate(parts):
+    following = None
+    for part in reversed(parts):
         if part.kind == "day" and part.month is None:
-            following = next((p for p in parts[index + 1:] if p.month is not None), None)
             if following is None:
                 return False
             part.month, part.year = following.month, following.year
+        following = part if part.month is not None else following
     return True
 
 
@@ -297,7 +302,7 @@ def parse_deadline(text: str, year: int | None = None, school_year: bool = False
         return Deadline(text, None, None, recurrence, (message.format(_quote(subject)),))
 
     if not parts:
-        if (reading.ongoing or recurrence) and not reading.unknown:   # «постоянно», «ежегодно»: rightly no dates
+        if (reading.ongoing or recurrence) and not reading.unknown:   # «постоянно», «ежегодно»: no dates
             return Deadline(text, None, None, recurrence)
         return failed(UNRECOGNISED)
     if not _give_days_months(parts):
@@ -319,10 +324,10 @@ def parse_deadline(text: str, year: int | None = None, school_year: bool = False
     return Deadline(text, start, end, recurrence, warnings)
 
 
-_TITLE_SCHOOL_YEAR = re.compile(r"([0-9]{4})\s*(?:г\.?\s*)?[-/]\s*(?:[0-9]{4}|[0-9]{2})(?![0-9])\s*(?:гг?\.?\s*)?"
-                                r"(?:уч\.?|учебн)")
+_TITLE_SCHOOL_YEAR = re.compile(_TWO_YEARS.format("[-/]") + r"\s*(?:гг?\.?\s*)?(?:уч\.?|учебн)")
 _TITLE_YEAR = re.compile(r"(?<![а-я])на\s+(?P<year>[0-9]{4})(?:\s*-\s*[0-9]{4})?\s*(?:г\.?|гг\.?|год)")
-_APPROVAL_DATE = re.compile(rf"(?<![а-я])от\s*(?:[0-9]{{1,2}}\.[0-9]{{1,2}}\.|[0-9]{{1,2}}\s+{_MONTH}\s*)(?P<year>[0-9]{{4}})")
+_APPROVAL_DATE = re.compile(r"(?<![а-я])от\s*(?:[0-9]{1,2}\.[0-9]{1,2}\.|[0-9]{1,2}\s+" + _MONTH
+                            + r"\s*)(?P<year>[0-9]{4})")
 
 
 def document_year(text: str) -> tuple[int | None, bool]:
@@ -333,7 +338,7 @@ def document_year(text: str) -> tuple[int | None, bool]:
     """
     norm = _normalise(text) if isinstance(text, str) else ""
     if match := _TITLE_SCHOOL_YEAR.search(norm):
-        return int(match.group(1)), True
+        return int(match.group("y")), True
     for pattern in (_TITLE_YEAR, _APPROVAL_DATE):
         if match := pattern.search(norm):
             return int(match.group("year")), False

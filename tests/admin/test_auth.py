@@ -95,3 +95,16 @@ def test_a_post_with_the_token_is_accepted(csrf_client, world):
         "mentoring_form": "pupil_pupil", "status": "draft",
     })
     assert response.status_code == 302
+
+
+def test_a_new_password_ends_other_sessions(world, app, admin_client):
+    other = app.test_client()
+    other.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD, "remember": "y"})
+    assert other.get("/admin/").status_code == 200
+    admin_client.post(f"/admin/users/{world.editor.id}/edit", data={
+        "email": world.editor.email, "role": "editor", "active": "y", "password": "a-brand-new-password"})
+    assert other.get("/admin/").status_code == 302
+
+
+def test_forms_do_not_expire_during_a_long_edit(app):
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None

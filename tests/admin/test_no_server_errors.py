@@ -10,6 +10,8 @@ PAYLOADS = [
     {"title": "x" * 100_000, "name": "x" * 100_000, "short_name": "x" * 100_000, "full_name": "x" * 100_000},
     {"organisation_id": ["1", "2"], "status": ["draft", "published"], "mentor_id": "0", "mentee_ids": ["a", "-1"]},
     {"organisation_id": "1e9", "year": "99999999999999999999", "position": "-1", "program_id": "NaN"},
+    {"organisation_id": "3000000000", "program_id": "3000000000", "mentor_id": "99999999999999999999",
+     "mentee_ids": ["3000000000"], "evidence_news_id": "3000000000", "stage_id": "3000000000"},
     {"starts_at": "2026-02-30T25:61", "ends_at": "0000-00-00", "published_on": "31.12.2025",
      "deadline_start": "2025-02-29", "order_date": "\x00"},
     {"roles": ["admin"], "role": "root", "kind": "../../etc/passwd", "mentoring_form": "' OR 1=1 --"},
@@ -29,3 +31,16 @@ def test_no_post_to_the_admin_answers_500(app, world, admin_client, payload):
         if response.status_code >= 500:
             failures.append(f"{url}: {response.status_code}")
     assert not failures, failures
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("/admin/cases/3000000000/edit", 404),
+    ("/admin/cases/99999999999999999999/edit", 404),
+    ("/admin/stages/3000000000/edit", 404),
+    ("/admin/roadmaps/3000000000/export.docx", 404),
+    ("/admin/cases/?org=3000000000", 200),
+    ("/admin/cases/?page=999999999999999999", 200),
+    ("/admin/pairings/?sort=-order_date&page=2", 200),
+])
+def test_huge_numbers_in_addresses_are_not_database_errors(world, admin_client, url, expected):
+    assert admin_client.get(url).status_code == expected

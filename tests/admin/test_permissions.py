@@ -146,3 +146,14 @@ def test_dashboard_counts_only_the_curators_rows(world, login_as):
     html = login_as("curator_a").get("/admin/").get_data(as_text=True)
     assert "Пользователи" not in html  # the users area is for admins
     assert "Страницы сайта" not in html
+    # Each school has one roadmap and two persons; the curator sees A's alone.
+    assert '<span class="number">1</span> Дорожные карты' in html
+    assert '<span class="number">2</span> Наставники и наставляемые' in html
+    editor = login_as("editor").get("/admin/").get_data(as_text=True)
+    assert '<span class="number">2</span> Дорожные карты' in editor
+
+
+def test_curator_lists_only_their_own_pairings(world, login_as):
+    html = login_as("curator_a").get("/admin/pairings/").get_data(as_text=True)
+    assert "Наставник A" in html and "Наставляемый A" in html
+    assert "Наставник B" not in html and "Наставляемый B" not in html

@@ -210,3 +210,71 @@ def test_event_form_keeps_the_typed_datetime_on_error(world, admin_client):
     })
     assert 'value="2026-03-15T10:00"' in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 2
+
+
+def test_long_titles_get_unique_slugs_within_the_column(world, admin_client):
+    title = "Очень длинное название практики наставничества в школе " * 4
+    for _ in range(3):
+        response = admin_client.post("/admin/cases/new", data={
+            "organisation_id": world.org_a.id, "title": title[:400], "mentoring_form": "pupil_pupil", "status": "draft"})
+        assert response.status_code == 302
+    found = db.session.scalars(sa.select(Case.slug).where(Case.title == title[:400]).order_by(Case.id)).all()
+    assert len(set(found)) == 3 and all(len(slug) <= 80 for slug in found)
+    assert found[1].endswith("-2") and found[2].endswith("-3")
+
+
+def test_clearing_a_slug_gives_the_same_address_back(world, admin_client):
+    case = world.rows[("cases", "a")]
+    old = case.slug
+    response = admin_client.post(f"/admin/cases/{case.id}/edit", data={
+        "organisation_id": world.org_a.id, "title": case.title, "slug": "", "mentoring_form": "pupil_pupil",
+        "status": "draft"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).slug == old
+
+
+def test_pairing_cannot_mix_persons_of_two_schools(world, admin_client):
+    response = admin_client.post("/admin/pairings/new", data={
+        "organisation_id": world.org_a.id, "mentor_id": world.rows[("persons", "b")].id,
+        "mentee_ids": [world.rows[("pairings", "a")].mentees[0].id, world.rows[("pairings", "b")].mentees[0].id],
+        "mentoring_form": "pupil_pupil", "status": "active"})
+    html = response.get_data(as_text=True)
+    assert "Наставник должен быть из той же организации или из организации-партнёра." in html
+    assert "Наставляемые должны быть из той же организации, что и пара." in html
+
+
+def test_a_partner_organisations_employer_may_mentor(world, admin_client):
+    from portal.models import Person
+
+    partner = Organisation(name="ООО «Техно»", short_name="Техно", kind="partner")
+    engineer = Person(organisation=partner, full_name="Инженер Иванов", category="employer")
+    engineer.roles = ["mentor"]
+    db.session.add_all([partner, engineer])
+    db.session.commit()
+    response = admin_client.post("/admin/pairings/new", data={
+        "organisation_id": world.org_a.id, "mentor_id": engineer.id,
+        "mentee_ids": [world.rows[("pairings", "a")].mentees[0].id],
+        "mentoring_form": "employer_pupil", "order_number": "7", "status": "active"})
+    assert response.status_code == 302
+
+
+def test_editing_a_pairing_keeps_a_mentee_who_lost_the_role(world, admin_client):
+    pairing = world.rows[("pairings", "a")]
+    mentee = pairing.mentees[0]
+    mentee.roles = ["mentor"]  # no longer a mentee: not offered for new pairings…
+    db.session.commit()
+    page = admin_client.get(f"/admin/pairings/{pairing.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{mentee.id}">' in page or f'value="{mentee.id}" selected' in page
+    response = admin_client.post(f"/admin/pairings/{pairing.id}/edit", data={
+        "organisation_id": world.org_a.id, "mentor_id": pairing.mentor_id, "mentee_ids": [mentee.id],
+        "mentoring_form": "pupil_pupil", "order_number": "A/1", "status": "active"})
+    assert response.status_code == 302  # …but this pairing keeps them
+    db.session.expire_all()
+    assert [p.id for p in db.session.get(type(pairing), pairing.id).mentees] == [mentee.id]
+
+
+def test_stale_multiselect_choice_is_explained_in_russian(world, admin_client):
+    response = admin_client.post("/admin/persons/new", data={
+        "organisation_id": world.org_a.id, "full_name": "Кто-то", "roles": ["admin"], "category": "teacher"})
+    assert "Выбран недоступный вариант" in response.get_data(as_text=True)
