@@ -51,7 +51,7 @@ def test_demo_loads_everything_once(fresh_app):
         counts = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
                   for model in (Organisation, User, Roadmap, Case, Person, Pairing)}
         assert all(counts.values()), counts
-        roadmap = db.session.scalar(sa.select(Roadmap).where(Roadmap.slug == "dorozhnaya-karta-sosh-1-2025-2026"))
+        roadmap = db.session.scalar(sa.select(Roadmap).where(Roadmap.slug == "dorozhnaya-karta-sosh-1-2026-2027"))
         assert len(roadmap.stages) == 4 and sum(len(s.activities) for s in roadmap.stages) == 8
         curator = db.session.scalar(sa.select(User).where(User.email == "curator@example.org"))
         assert [org.slug for org in curator.organisations] == ["sosh-1"]

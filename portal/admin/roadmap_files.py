@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import Organisation, Roadmap
 from portal.roadmaps import export, importer
 from portal.roadmaps.parse import ParsedRoadmap, parse_table
-from portal.roadmaps.tables import UnreadableFile, read_bytes, read_text
+from portal.roadmaps.tables import DOCX_SIGNATURE, UnreadableFile, decode, read_bytes, read_text
 
 from . import bp
 from .forms import RoadmapImportForm
@@ -21,8 +21,11 @@ def _parse_form(form: RoadmapImportForm) -> ParsedRoadmap | None:
     upload = request.files.get(form.file.name)
     try:
         if upload and upload.filename:
-            raw = read_bytes(upload.read(), upload.filename)
-            form.text.data = importer.as_text(raw)
+            data = upload.read()
+            raw = read_bytes(data, upload.filename)
+            # The table goes into the text area for corrections: a text file as it is (so that warnings'
+            # line numbers match), a Word table as tab-separated text.
+            form.text.data = importer.as_text(raw) if data.startswith(DOCX_SIGNATURE) else decode(data)
             return parse_table(raw, form.year.data)
         if form.text.data and form.text.data.strip():
             return parse_table(read_text(form.text.data), form.year.data)

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 MAX_BYTES = 2 * 1024 * 1024  # real roadmaps are tens of kilobytes; a larger paste is a mistake
+DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive
 
 
 class UnreadableFile(ValueError):
@@ -59,7 +60,7 @@ def read_bytes(data: bytes, filename: str = "") -> RawTable:
     if len(data) > MAX_BYTES:
         raise UnreadableFile(f"Файл слишком большой: {len(data) // 1024} КБ, допустимо до {MAX_BYTES // 1024} КБ. "
                              "Дорожная карта обычно занимает несколько десятков килобайт.")
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(DOCX_SIGNATURE):
         return read_docx(data)
     if filename.lower().endswith(".docx"):
         raise UnreadableFile("Файл назван .docx, но это не документ Word. Сохраните его в Word как .docx.")

@@ -208,3 +208,13 @@ def test_overdue_cannot_be_chosen_by_hand(world, curator_client):
     response = curator_client.post(f"/admin/activities/{activity.id}/edit", data={
         "stage_id": activity.stage_id, "title": "Мероприятие A", "status": "overdue"})
     assert "Неверный вариант" in response.get_data(as_text=True)
+
+
+def test_uploaded_text_keeps_its_lines_so_warnings_point_at_them(world, curator_client):
+    data = PASTE.encode("cp1251")
+    html = curator_client.post("/admin/roadmaps/import", data={
+        "organisation_id": world.org_a.id, "preview": "1", "file": (io.BytesIO(data), "карта.txt")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    textarea = html.split("<textarea", 1)[1].split("</textarea>", 1)[0]
+    assert textarea.split(">", 1)[1].strip().splitlines()[4] == "1.2\tАнкетирование наставляемых\tдо 31 ноября\tКуратор"
+    assert "Строка 5:" in html

@@ -245,3 +245,23 @@ def test_helpers():
     assert split_items("1. Раз 2. Два 3. Три") == ["1. Раз", "2. Два", "3. Три"]
     assert split_items("Приказ № 2 от 2022. Положение") == ["Приказ № 2 от 2022. Положение"]
     assert split_people("Директор школы; куратор") == ["Директор школы", "куратор"]
+
+
+def test_exported_docx_parses_back_to_the_same_roadmap(app):
+    """Round trip: a roadmap saved from a sample, exported to Word, and parsed again."""
+    from portal.extensions import db
+    from portal.models import Organisation
+    from portal.roadmaps import export, importer
+
+    original = sample("002")
+    org = Organisation(name="Школа", short_name="Школа", kind="school")
+    db.session.add(org)
+    roadmap = importer.save(original, org)
+    again = parse_table(read_bytes(export.roadmap_docx(roadmap), "export.docx"))
+
+    def shape(parsed):
+        return [(s.number, s.title, [(a.number, a.title, a.deadline.text if a.deadline else None,
+                                      a.responsible, a.expected_result) for a in s.activities])
+                for s in parsed.stages]
+
+    assert shape(again) == shape(original)
