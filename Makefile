@@ -25,6 +25,7 @@ $(CHROMIUM):
 run: install
 	$(BIN)/portal init
 	$(BIN)/portal demo
+	$(BIN)/portal build
 	$(BIN)/portal serve
 
 ## Run the whole test suite (and on PostgreSQL too when TEST_DATABASE_URL is set).

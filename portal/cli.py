@@ -80,7 +80,7 @@ def user_create_command(email: str, role: str, orgs: tuple[str, ...], name: str,
 @click.option("--port", default=None, type=int, help="Порт (по умолчанию — настройка PORT).")
 @with_appcontext
 def serve_command(host: str | None, port: int | None) -> None:
-    """Запустить портал: админка — /admin/, сайт — /."""
+    """Запустить портал: админка — /admin/, опубликованный сайт (папка BUILD_DIR) — /."""
     app = current_app._get_current_object()
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
@@ -93,7 +93,29 @@ def serve_command(host: str | None, port: int | None) -> None:
     click.echo("Остановить: Ctrl+C")
     # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
     # machine; a production deployment puts a WSGI server in front of create_app().
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    from portal.serve import PublishedSite
+
+    run_simple(host, port, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True, use_reloader=False,
+               use_debugger=False)
+
+
+@main.command("build")
+@click.option("--full", is_flag=True, help="Отрисовать все страницы заново, а не только изменённые.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Адрес, по которому будет открыт сайт, например https://example.org/nastavnichestvo/.")
+@with_appcontext
+def build_command(full: bool, base_url: str | None) -> None:
+    """Опубликовать сайт в папку BUILD_DIR: страницы, поиск, ленты, открытые данные.
+
+    Код выхода 0 — сайт опубликован, 1 — публикация не удалась (прежний сайт не тронут).
+    """
+    from portal.publish import publishing
+
+    report = publishing.run_build(current_app._get_current_object(), full=full, base_url=base_url,
+                                  show_progress=sys.stdout.isatty())
+    click.echo(report.summary(), err=not report.ok)
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.group("roadmap")

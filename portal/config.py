@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", str(PROJECT_ROOT / "content"),
             "Folder with content pages (pages/*.md) and the demo data set (demo/)."),
     Setting("SITE_NAME", "Наставничество", "Name of the portal shown in the admin and on the site."),
+    Setting("SITE_URL", "http://127.0.0.1:5000/",
+            "Address the published site lives at (may be a sub-path); used for absolute links in sitemap.xml and "
+            "feeds. `portal build --base-url` overrides it."),
+    Setting("SITE_ITEMS_PER_PAGE", 12, "Items on one page of a list on the public site.", int),
     Setting("ITEMS_PER_PAGE", 25, "Rows on one page of an admin list.", int),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
     Setting("PORT", 5000, "Port `portal serve` listens on.", int),

@@ -6,6 +6,7 @@ schema of its own, dropped afterwards).
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -203,6 +204,28 @@ def login_as(app, world):
         return client
 
     return make
+
+
+# Browser tests: Debian's Chromium driven by Playwright, which never downloads a browser (`executable_path`).
+# `make test` installs the chromium package when it is missing. One browser for the whole session: Playwright's
+# sync API allows one running instance at a time.
+CHROMIUM = os.environ.get("TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Without these, Chromium keeps trying to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package `chromium` (make test does).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
 
 
 @pytest.fixture

@@ -138,7 +138,7 @@ def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     assert "Сайт:     http://127.0.0.1:5055/" in result.output
     assert "admin@example.org" in result.output
     [(args, kwargs)] = calls
-    assert args[:2] == ("127.0.0.1", 5055) and args[2].name == fresh_app.name
+    assert args[:2] == ("127.0.0.1", 5055) and args[2].admin_app is fresh_app
     assert kwargs == {"threaded": True, "use_reloader": False, "use_debugger": False}
     assert Path(fresh_app.instance_path, "demo_login.txt").exists()
 

@@ -28,6 +28,8 @@ def url_for_rule(rule, world, owner: str) -> str:
     """A concrete URL for the rule naming rows of organisation `owner` ("b" unless said otherwise)."""
     name = rule.endpoint.removeprefix("admin.")
     values = {}
+    if name == "preview":
+        return rule.build({"kind": "cases", "id": world.rows[("cases", owner)].id}, append_unknown=False)[1]
     for argument in rule.arguments:
         if argument == "id":
             kind = PART_ENDPOINTS.get(name) or name.rsplit("_", 1)[0]

@@ -26,6 +26,8 @@ class IdConverter(IntegerConverter):
 
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
 
+PREVIEW_KINDS = ("roadmaps", "cases", "news", "events", "pages", "organisations")
+
 # The admin menu: (title, CRUD name); the CRUD's rights decide whether an item shows.
 MENU = (
     ("Организации", "organisations"),
@@ -52,8 +54,12 @@ def require_login():
 def menu():
     from .crud import CRUDS
 
+    from portal import permissions
+
     items = [(title, f"admin.{name}_list") for title, name in MENU if CRUDS[name].visible_to(current_user)]
-    return {"admin_menu": items}
+    if permissions.is_staff(current_user):
+        items.append(("Публикация", "admin.publish_status"))
+    return {"admin_menu": items, "preview_kinds": PREVIEW_KINDS}
 
 
 from portal.admin import (  # noqa: E402,F401  (each module registers its routes on bp)
@@ -65,6 +71,7 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     organisations,
     pages,
     preview,
+    publishing,
     registries,
     roadmap_files,
     roadmaps,

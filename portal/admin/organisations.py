@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.extensions import db
 from portal.models import Case, Event, NewsItem, Organisation, Pairing, Person, Program, Roadmap
@@ -66,4 +67,17 @@ organisations = Crud(
     default_sort="short_name",
     curator_may_create=False,
     blockers=owned_content,
+    edit_template="admin/organisation_form.html",
+    extra_context=lambda org: {"embeds": embed_snippets(org)} if org.id else {},
 ).register(bp)
+
+
+def embed_snippets(organisation: Organisation) -> list[tuple[str, str]]:
+    """Code a school pastes into its website to show its roadmap's progress and its cases."""
+    site = current_app.config["SITE_URL"].rstrip("/") + "/"
+    snippets = []
+    for title, path, height in (("Дорожная карта", "roadmap", 220), ("Практики наставничества", "cases", 320)):
+        src = f"{site}embed/{organisation.slug}/{path}/"
+        snippets.append((title, f'<iframe src="{src}" title="{title}: {organisation.short_name}" '
+                                f'width="100%" height="{height}" loading="lazy" style="border:0"></iframe>'))
+    return snippets

@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; import models from here."""
 from .case import Case, Tag
+from .history import OldSlug
 from .news import Event, NewsItem
 from .organisation import Organisation
 from .page import Page
@@ -20,7 +21,7 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "Activity", "ActivityStatus", "Case", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
+    "Activity", "ActivityStatus", "Case", "OldSlug", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
     "OrganisationKind", "Page", "PageKind", "Pairing", "PairingStatus", "Person", "PersonCategory",
     "PersonRole", "Program", "Role", "Roadmap", "Stage", "Status", "Tag", "User", "UserRole",
 ]

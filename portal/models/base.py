@@ -27,13 +27,19 @@ class TimestampMixin:
 
 
 class PublishableMixin:
-    """A row that goes draft → review → published and reaches the public site only when published."""
+    """A row that goes draft → review → published and reaches the public site only when published
+    (and, when `publish_at` is set, only from the first build after that moment)."""
 
     status: Mapped[Status] = mapped_column(column_type(Status), default=Status.DRAFT, nullable=False, index=True)
+    publish_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # UTC
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
+    def is_public(self, now: datetime) -> bool:
+        return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)
+
+    @classmethod
+    def public_filter(cls, now: datetime):
+        """The SQL condition for rows on the public site at `now`."""
+        return sa.and_(cls.status == Status.PUBLISHED, sa.or_(cls.publish_at.is_(None), cls.publish_at <= now))
 
 
 class SlugMixin:
@@ -66,6 +72,8 @@ def _render_and_slug(session: Session, _context, _instances) -> None:
                 history = sa.inspect(obj).attrs[f"{name}_md"].history
                 if obj in session.new or history.has_changes():
                     setattr(obj, f"{name}_html", text.render_markdown(getattr(obj, f"{name}_md")))
+        if isinstance(obj, SlugMixin) and obj in session.dirty:
+            _remember_old_slug(session, obj)
         if isinstance(obj, SlugMixin) and not obj.slug:
             model = type(obj)
             if model not in assigned:
@@ -75,3 +83,20 @@ def _render_and_slug(session: Session, _context, _instances) -> None:
             own = set(sa.inspect(obj).attrs.slug.history.deleted)
             obj.slug = slugs.unique(slugs.slugify(source), assigned[model] - own)
             assigned[model].add(obj.slug)
+
+
+def _remember_old_slug(session: Session, obj: SlugMixin) -> None:
+    """A renamed item keeps its old address as a redirect; an address taken back stops redirecting."""
+    from .history import OldSlug  # here: history imports this module
+
+    history = sa.inspect(obj).attrs.slug.history
+    if not history.has_changes() or obj.id is None:
+        return
+    kind = obj.__tablename__
+    with session.no_autoflush:
+        for old in history.deleted:
+            if old and old != obj.slug and session.scalar(
+                    sa.select(OldSlug.id).where(OldSlug.kind == kind, OldSlug.slug == old)) is None:
+                session.add(OldSlug(kind=kind, slug=old, target_id=obj.id))
+        if obj.slug:
+            session.execute(sa.delete(OldSlug).where(OldSlug.kind == kind, OldSlug.slug == obj.slug))

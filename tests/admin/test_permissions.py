@@ -9,7 +9,7 @@ from tests_support import admin_rules, area_of, url_for_rule
 
 ROLES = ["anonymous", "curator_a", "curator_b", "editor", "admin"]
 
-STAFF_AREAS = {"pages"}
+STAFF_AREAS = {"pages", "publish"}
 ADMIN_AREAS = {"users"}
 CURATOR_CANNOT_CREATE = {"organisations"}
 
@@ -61,7 +61,8 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
 
 def test_every_post_only_admin_endpoint_is_known(app):
     post_only = {rule.endpoint for rule in admin_rules(app) if "GET" not in rule.methods}
-    assert post_only == {"admin.logout", "admin.markdown_preview", "admin.stage_move", "admin.activity_move"}
+    assert post_only == {"admin.logout", "admin.markdown_preview", "admin.stage_move", "admin.activity_move",
+                         "admin.publish_start"}
 
 
 @pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])

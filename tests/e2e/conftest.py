@@ -1,33 +1,11 @@
-"""Browser tests: a real headless Chromium (Debian's package) drives the admin over HTTP on loopback.
-
-Playwright only drives the browser; it never downloads one (`executable_path`). `make test` installs the
-chromium package when it is missing.
-"""
+"""Browser tests: a real headless Chromium (the `browser` fixture of tests/conftest.py) drives the admin
+over HTTP on loopback."""
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
-
-CHROMIUM = os.environ.get("TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-# Without these, Chromium keeps trying to reach Google's services, which this network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package `chromium` (make test does).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def app(make_app):

@@ -1,0 +1,142 @@
+"""Publishing: freeze the site-only app into a temporary folder, index it for search, swap it into place.
+
+Freeze, then index, then report. One build at a time (a lock file in the instance folder). A build that fails
+or is killed leaves the published folder untouched: it is replaced only at the very end.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import traceback
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+from flask import Flask, request
+from flask_frozen import Freezer
+
+from portal.site import content
+from portal.site.urls import addresses
+
+from .report import BuildReport
+from .search_index import build_search_index
+
+STATE_FILE = ".build-state.json"  # fingerprints of the pages of the build, for the next incremental one
+NEVER = datetime(1970, 1, 1)
+ALWAYS = datetime(9999, 1, 1)
+
+
+class BuildBusy(RuntimeError):
+    """Another build is running."""
+
+
+@contextmanager
+def build_lock(instance_path: str) -> Iterator[None]:
+    path = Path(instance_path) / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BuildBusy("Публикация уже идёт: дождитесь её окончания.") from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _prepare_folder(target: Path, full: bool) -> Path:
+    """A fresh temporary folder beside the target, holding a copy of the previous build for incremental work."""
+    for stale in target.parent.glob(f".{target.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+    work = target.parent / f".{target.name}.tmp-{os.getpid()}-{int(time.time())}"
+    if target.is_dir() and not full:
+        shutil.copytree(target, work, symlinks=True)  # copy2 keeps mtimes, which Frozen-Flask compares
+    else:
+        work.mkdir(parents=True)
+    return work
+
+
+def _swap(work: Path, target: Path) -> None:
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(work, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
+    """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report."""
+    report = BuildReport(started_at=time.time())
+    target = Path(site_app.config["BUILD_DIR"]).resolve()
+    try:
+        with build_lock(site_app.config["INSTANCE_PATH"]):
+            work = _prepare_folder(target, full)
+            try:
+                _freeze(site_app, work, full, base_url, report, progress)
+                search = build_search_index(work)
+                report.indexed_pages = search.pages
+                _swap(work, target)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+    except BuildBusy as error:
+        report.fail(str(error))
+        report.busy = True
+    except Exception as error:  # the report says why; the previous site stays as it was
+        report.fail(f"{error}", traceback.format_exc())
+    report.finished_at = time.time()
+    return report
+
+
+def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: BuildReport,
+            progress: Callable[[int, int, str], None] | None) -> None:
+    app.config.update(
+        FREEZER_DESTINATION=str(work),
+        FREEZER_RELATIVE_URLS=True,
+        FREEZER_BASE_URL=base_url or app.config["SITE_URL"],
+        FREEZER_REMOVE_EXTRA_FILES=True,
+        FREEZER_DESTINATION_IGNORE=[STATE_FILE, "pagefind/*"],
+        FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
+    )
+    state_path = work / STATE_FILE
+    previous = {} if full or not state_path.exists() else json.loads(state_path.read_text())
+    rendered: set[str] = set()
+
+    @app.before_request
+    def count_rendered() -> None:
+        if request.endpoint != "site.static":
+            rendered.add(request.path)
+
+    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
+    with app.app_context(), content.use_snapshot(content.load()) as snapshot:
+        plan = list(addresses(snapshot))
+        state = {}
+
+        @freezer.register_generator
+        def site_addresses():
+            for address in plan:
+                key = f"{address.endpoint}:{json.dumps(address.values, sort_keys=True)}"
+                state[key] = address.fingerprint
+                unchanged = address.fingerprint is not None and previous.get(key) == address.fingerprint
+                yield address.endpoint, address.values, NEVER if unchanged else ALWAYS
+
+        total = len(plan)
+        try:
+            for number, page in enumerate(freezer.freeze_yield(), start=1):
+                if progress:
+                    progress(min(number, total), total, page.url)
+        finally:
+            app.before_request_funcs[None].remove(count_rendered)
+    report.pages_total = len(plan)
+    report.pages_rendered = len(rendered)
+    report.pages_skipped = report.pages_total - report.pages_rendered
+    report.redirects = sum(1 for address in plan if address.redirect)
+    report.pages_removed = sum(1 for key in previous if key not in state)
+    report.rendered_paths = sorted(rendered)
+    state_path.write_text(json.dumps(state, ensure_ascii=False, indent=0))

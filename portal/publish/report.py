@@ -1,0 +1,55 @@
+"""What a build did: the report shown by `portal build` and on the admin's publishing page."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class BuildReport:
+    started_at: float
+    finished_at: float | None = None
+    ok: bool = True
+    busy: bool = False  # refused because another build was running
+    error: str | None = None
+    details: str | None = None  # the traceback, for the administrator
+    pages_total: int = 0
+    pages_rendered: int = 0
+    pages_skipped: int = 0
+    pages_removed: int = 0
+    redirects: int = 0
+    indexed_pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+    rendered_paths: list[str] = field(default_factory=list)
+
+    def fail(self, message: str, details: str | None = None) -> None:
+        self.ok = False
+        self.error = message
+        self.details = details
+
+    @property
+    def seconds(self) -> float:
+        return round((self.finished_at or self.started_at) - self.started_at, 2)
+
+    def summary(self) -> str:
+        """Russian lines for a person: what was published, or why not."""
+        if not self.ok:
+            return (f"Публикация не удалась: {self.error}\n"
+                    "Опубликованный сайт не изменился.")
+        lines = [
+            f"Сайт опубликован за {self.seconds:.1f} с.",
+            f"Страниц: {self.pages_total}; отрисовано заново: {self.pages_rendered}; без изменений: "
+            f"{self.pages_skipped}; удалено: {self.pages_removed}; переадресаций: {self.redirects}.",
+            f"В поиске страниц: {self.indexed_pages}.",
+        ]
+        lines += [f"Предупреждение: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self) | {"seconds": self.seconds}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "BuildReport":
+        data = json.loads(text)
+        data.pop("seconds", None)
+        return cls(**data)

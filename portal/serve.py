@@ -1,0 +1,42 @@
+"""What `portal serve` runs: the admin app at /admin/ and the published folder everywhere else,
+answered as a static host would (folder → index.html, unknown address → 404.html with status 404)."""
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Request, Response
+
+
+
+class PublishedSite:
+    def __init__(self, admin_app: Flask, build_dir: str):
+        self.admin_app = admin_app
+        self.build_dir = Path(build_dir)
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        if path == "/admin" or path.startswith("/admin/"):
+            return self.admin_app(environ, start_response)
+        return self.static(Request(environ))(environ, start_response)
+
+    def static(self, request: Request) -> Response:
+        if not (self.build_dir / "index.html").exists():
+            return Response("Сайт ещё не опубликован: выполните «portal build» или нажмите «Опубликовать» в админке.",
+                            status=404, mimetype="text/plain")
+        relative = request.path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        full = safe_join(str(self.build_dir), relative)
+        if full and Path(full).is_dir() and (Path(full) / "index.html").is_file():
+            return Response(status=301, headers={"Location": request.path + "/"})
+        if not full or not Path(full).is_file():
+            not_found = self.build_dir / "404.html"
+            return Response(not_found.read_bytes() if not_found.exists() else b"Not found", status=404,
+                            mimetype="text/html")
+        mimetype = mimetypes.guess_type(full)[0] or "application/octet-stream"
+        if mimetype.startswith("text/") or mimetype in ("application/json", "application/xml", "text/calendar"):
+            mimetype += "; charset=utf-8"
+        return Response(Path(full).read_bytes(), mimetype=mimetype)

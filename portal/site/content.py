@@ -1,0 +1,136 @@
+"""What the public site shows, loaded in bulk: one snapshot of public content per build (or per request).
+
+Views never query the database themselves: rendering 10 000 pages must not cost 10 000 queries. The build
+loads the snapshot once (`use_snapshot`); outside a build each request loads a fresh one.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import (
+    Case,
+    Event,
+    MentoringForm,
+    NewsItem,
+    OldSlug,
+    Organisation,
+    Page,
+    Pairing,
+    PairingStatus,
+    Program,
+    Roadmap,
+    Stage,
+)
+from portal.models.base import utcnow
+
+_KEY = "site_snapshot"
+
+
+@dataclass
+class Snapshot:
+    now: datetime
+    organisations: list[Organisation]
+    roadmaps: list[Roadmap]
+    cases: list[Case]
+    news: list[NewsItem]
+    events: list[Event]
+    pages: list[Page]
+    old_slugs: list[OldSlug]
+    programs_by_form: Counter = field(default_factory=Counter)
+    pairings_by_form: Counter = field(default_factory=Counter)
+    programs_by_organisation: Counter = field(default_factory=Counter)
+    pairings_by_organisation: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.organisation_by_slug = {o.slug: o for o in self.organisations}
+        self.roadmap_by_slug = {r.slug: r for r in self.roadmaps}
+        self.case_by_slug = {c.slug: c for c in self.cases}
+        self.news_by_slug = {n.slug: n for n in self.news}
+        self.event_by_slug = {e.slug: e for e in self.events}
+        self.page_by_slug = {p.slug: p for p in self.pages}
+        self.by_organisation: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for kind, items in (("roadmaps", self.roadmaps), ("cases", self.cases), ("news", self.news),
+                            ("events", self.events)):
+            for item in items:
+                if item.organisation_id is not None:
+                    self.by_organisation[item.organisation_id][kind].append(item)
+
+    def of(self, organisation: Organisation, kind: str) -> list:
+        return self.by_organisation[organisation.id][kind]
+
+    def upcoming_events(self) -> list[Event]:
+        return [e for e in self.events if (e.ends_at or e.starts_at) >= self.now]
+
+    def related_cases(self, case: Case, limit: int = 3) -> list[Case]:
+        """Cases of the same mentoring form first, then of the same organisation."""
+        same_form = [c for c in self.cases if c.id != case.id and c.mentoring_form == case.mentoring_form]
+        same_org = [c for c in self.cases if c.id != case.id and c.organisation_id == case.organisation_id
+                    and c not in same_form]
+        return (same_form + same_org)[:limit]
+
+    def menu_fingerprint(self) -> str:
+        """Every page shows the menu of content pages: a change there changes every page."""
+        return fingerprint((p.slug, p.title, p.position) for p in self.pages)
+
+
+def fingerprint(parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode())
+    return digest.hexdigest()[:20]
+
+
+def load(now: datetime | None = None) -> Snapshot:
+    """All public content in a handful of queries."""
+    now = now or utcnow()
+    session = db.session
+
+    def public(model, *options, order=()):
+        query = sa.select(model).where(model.public_filter(now)).options(*options).order_by(*order)
+        return list(session.scalars(query))
+
+    organisations = list(session.scalars(sa.select(Organisation).order_by(Organisation.short_name)))
+    roadmaps = public(Roadmap, selectinload(Roadmap.organisation),
+                      selectinload(Roadmap.stages).selectinload(Stage.activities),
+                      order=(Roadmap.title,))
+    cases = public(Case, selectinload(Case.organisation), selectinload(Case.tags),
+                   order=(Case.updated_at.desc(), Case.id.desc()))
+    news = public(NewsItem, selectinload(NewsItem.organisation),
+                  order=(NewsItem.published_on.desc(), NewsItem.id.desc()))
+    events = public(Event, selectinload(Event.organisation), order=(Event.starts_at, Event.id))
+    pages = public(Page, order=(Page.position, Page.title))
+    old_slugs = list(session.scalars(sa.select(OldSlug)))
+    snapshot = Snapshot(now, organisations, roadmaps, cases, news, events, pages, old_slugs)
+    # Registry figures are counts only: no person is named on the site here (consent is its own module).
+    for form, org_id in session.execute(sa.select(Program.mentoring_form, Program.organisation_id)):
+        snapshot.programs_by_form[MentoringForm(form)] += 1
+        snapshot.programs_by_organisation[org_id] += 1
+    active = sa.select(Pairing.mentoring_form, Pairing.organisation_id).where(Pairing.status == PairingStatus.ACTIVE)
+    for form, org_id in session.execute(active):
+        snapshot.pairings_by_form[MentoringForm(form)] += 1
+        snapshot.pairings_by_organisation[org_id] += 1
+    return snapshot
+
+
+@contextmanager
+def use_snapshot(snapshot: Snapshot) -> Iterator[Snapshot]:
+    """During a build every page reads this one snapshot."""
+    current_app.extensions[_KEY] = snapshot
+    try:
+        yield snapshot
+    finally:
+        current_app.extensions.pop(_KEY, None)
+
+
+def current() -> Snapshot:
+    return current_app.extensions.get(_KEY) or load()

@@ -1,0 +1,75 @@
+"""The site's machine-readable files: sitemap, robots.txt, news feed, calendars and open data."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, url_for
+
+from portal.publish import feeds, open_data
+
+from . import bp, content
+from .views import render
+
+
+def external(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def item_url(kind: str, item) -> str:
+    endpoints = {"organisations": "site.organisation", "roadmaps": "site.roadmap", "cases": "site.case",
+                 "news": "site.news_item", "events": "site.event"}
+    return external(endpoints[kind], slug=item.slug)
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    from .urls import sitemap_entries
+
+    entries = [(external(endpoint, **values), modified) for endpoint, values, modified in sitemap_entries()]
+    return Response(feeds.sitemap_xml(entries), mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    return Response(feeds.robots_txt(external("site.sitemap")), mimetype="text/plain")
+
+
+@bp.get("/feeds/news.atom")
+def news_feed() -> Response:
+    snap = content.current()
+    body = feeds.news_atom(snap.news, site_name=current_app.config["SITE_NAME"], feed_url=external("site.news_feed"),
+                           site_url=external("site.home"), item_url=lambda n: item_url("news", n),
+                           updated=max((n.updated_at for n in snap.news), default=snap.now))
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/events.ics")
+def events_calendar() -> Response:
+    body = feeds.events_ical(content.current().events, site_name=current_app.config["SITE_NAME"],
+                             item_url=lambda e: item_url("events", e))
+    return Response(body, mimetype="text/calendar")
+
+
+@bp.get("/events/<slug>/event.ics")
+def event_calendar(slug: str) -> Response:
+    event = content.current().event_by_slug.get(slug) or abort(404)
+    body = feeds.event_ical(event, site_name=current_app.config["SITE_NAME"], item_url=lambda e: item_url("events", e))
+    return Response(body, mimetype="text/calendar")
+
+
+@bp.get("/open-data/")
+def open_data_page() -> str:
+    return render("site/open_data.html", datasets=open_data.DATASETS)
+
+
+@bp.get("/open-data/<name>.json")
+def open_data_json(name: str) -> Response:
+    if name not in {d.name for d in open_data.DATASETS}:
+        abort(404)
+    return Response(open_data.dataset_json(content.current(), name, item_url=item_url), mimetype="application/json")
+
+
+@bp.get("/open-data/<name>.csv")
+def open_data_csv(name: str) -> Response:
+    dataset = next((d for d in open_data.DATASETS if d.name == name), None)
+    if dataset is None or "csv" not in dataset.formats:
+        abort(404)
+    return Response(open_data.dataset_csv(content.current(), name, item_url=item_url), mimetype="text/csv")

@@ -1,0 +1,136 @@
+"""Every address of the public site, with what each page depends on (its fingerprint).
+
+The build compares fingerprints with the previous build's: a page whose inputs did not change is not
+rendered again. A fingerprint covers the page's own rows (id and updated_at), what it shows of others, the
+menu, today's date where statuses depend on it, and the site's code and templates (any change there
+rebuilds everything).
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from flask import current_app
+
+from portal.config import PROJECT_ROOT
+
+from . import content
+from .content import Snapshot, fingerprint
+
+
+@dataclass(frozen=True)
+class Address:
+    endpoint: str
+    values: dict[str, Any]
+    fingerprint: str | None  # None: always rendered (cheap files such as feeds)
+    modified: datetime | date | None = None
+    in_sitemap: bool = True
+    redirect: bool = False  # a page that sends visitors from an old address to the new one
+
+
+def site_version() -> str:
+    """Changes whenever templates, static files or the code that renders pages change."""
+    digest = hashlib.sha256()
+    for folder, pattern in ((PROJECT_ROOT / "templates", "*.html"), (PROJECT_ROOT / "static" / "site", "*"),
+                            (PROJECT_ROOT / "portal", "*.py")):
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _rows(items) -> list[tuple]:
+    return [(i.id, i.updated_at, getattr(i, "slug", None)) for i in items]
+
+
+def _org(item) -> tuple:
+    org = getattr(item, "organisation", None)
+    return (org.id, org.updated_at) if org is not None else ()
+
+
+def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
+    snap = snap or content.current()
+    base = (site_version(), snap.menu_fingerprint(), current_app.config.get("FREEZER_BASE_URL"),
+            current_app.config["SITE_NAME"])
+
+    def fp(*parts) -> str:
+        return fingerprint(base + parts)
+
+    today = snap.now.date()
+    per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
+    figures = (sorted(snap.programs_by_form.items()), sorted(snap.pairings_by_form.items()))
+
+    yield Address("site.home", {}, fp(_rows(snap.news[:4]), _rows(snap.upcoming_events()[:4]), _rows(snap.cases[:6]),
+                                      figures, len(snap.organisations), len(snap.roadmaps), today))
+    yield Address("site.organisations", {}, fp(_rows(snap.organisations),
+                                               [(o.short_name, o.kind) for o in snap.organisations]))
+    for org in snap.organisations:
+        own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
+        counts = (snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id])
+        yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts, today),
+                      org.updated_at)
+        yield Address("site.embed_roadmap", {"slug": org.slug},
+                      fp(org.id, org.updated_at, _rows(snap.of(org, "roadmaps")), today), in_sitemap=False)
+        yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, _rows(snap.of(org, "cases"))),
+                      in_sitemap=False)
+
+    yield Address("site.roadmaps", {}, fp([(r.id, r.updated_at, r.title, _org(r)) for r in snap.roadmaps]))
+    for roadmap in snap.roadmaps:
+        parts = [(s.id, s.updated_at, _rows(s.activities)) for s in roadmap.stages]
+        yield Address("site.roadmap", {"slug": roadmap.slug},
+                      fp(roadmap.id, roadmap.updated_at, _org(roadmap), parts, today), roadmap.updated_at)
+
+    for kind, endpoint, item_endpoint, items in (("cases", "site.cases", "site.case", snap.cases),
+                                                 ("news", "site.news", "site.news_item", snap.news)):
+        pages = max(1, math.ceil(len(items) / per_page))
+        for number in range(1, pages + 1):
+            shown = items[(number - 1) * per_page: number * per_page]
+            values = {"page": number} if number > 1 else {}
+            yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown]))
+        for item in items:
+            related = _rows(snap.related_cases(item)) if kind == "cases" else []
+            yield Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), related),
+                          item.updated_at)
+
+    yield Address("site.events", {}, fp([(_rows([e]), _org(e)) for e in snap.events], today))
+    for event in snap.events:
+        yield Address("site.event", {"slug": event.slug}, fp(event.id, event.updated_at, _org(event)), event.updated_at)
+        yield Address("site.event_calendar", {"slug": event.slug}, fp(event.id, event.updated_at), in_sitemap=False)
+    for page in snap.pages:
+        yield Address("site.page", {"slug": page.slug}, fp(page.id, page.updated_at), page.updated_at)
+
+    yield from _redirects(snap, fp)
+    for endpoint in ("site.search", "site.open_data_page"):
+        yield Address(endpoint, {}, fp(endpoint))
+    yield Address("site.not_found_page", {}, fp("404"), in_sitemap=False)
+    for endpoint in ("site.sitemap", "site.robots", "site.news_feed", "site.events_calendar"):
+        yield Address(endpoint, {}, None, in_sitemap=False)
+    from portal.publish import open_data
+
+    for dataset in open_data.DATASETS:
+        for fmt in dataset.formats:
+            yield Address(f"site.open_data_{fmt}", {"name": dataset.name}, None, in_sitemap=False)
+
+
+def _redirects(snap: Snapshot, fp) -> Iterator[Address]:
+    """Old addresses of renamed public items: a redirect page each."""
+    from .views import ITEM_ENDPOINTS
+
+    for kind, (endpoint, attribute, table) in ITEM_ENDPOINTS.items():
+        live = {item.id: item for item in getattr(snap, attribute).values()}
+        for old in snap.old_slugs:
+            target = live.get(old.target_id)
+            if old.kind == table and target is not None and old.slug != target.slug:
+                yield Address(endpoint, {"slug": old.slug}, fp("redirect", target.slug, str(target)), in_sitemap=False,
+                              redirect=True)
+
+
+def sitemap_entries() -> Iterator[tuple[str, dict, datetime | date | None]]:
+    for address in addresses():
+        if address.in_sitemap:
+            yield address.endpoint, address.values, address.modified
