@@ -11,13 +11,14 @@ import os
 import shutil
 import time
 import traceback
+import warnings
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
 from flask import Flask, request
-from flask_frozen import Freezer
+from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal.site import content
 from portal.site.urls import addresses
@@ -98,7 +99,8 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
             progress: Callable[[int, int, str], None] | None) -> None:
     app.config.update(
         FREEZER_DESTINATION=str(work),
-        FREEZER_RELATIVE_URLS=True,
+        FREEZER_RELATIVE_URLS=False,  # portal/site/views.py makes links relative itself
+        SITE_RELATIVE_URLS=True,
         FREEZER_BASE_URL=base_url or app.config["SITE_URL"],
         FREEZER_REMOVE_EXTRA_FILES=True,
         FREEZER_DESTINATION_IGNORE=[STATE_FILE, "pagefind/*"],
@@ -128,11 +130,15 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
 
         total = len(plan)
         try:
-            for number, page in enumerate(freezer.freeze_yield(), start=1):
-                if progress:
-                    progress(min(number, total), total, page.url)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                for number, page in enumerate(freezer.freeze_yield(), start=1):
+                    if progress:
+                        progress(min(number, total), total, page.url)
         finally:
             app.before_request_funcs[None].remove(count_rendered)
+        # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
+        report.warnings += [str(w.message) for w in caught if not issubclass(w.category, MissingURLGeneratorWarning)]
     report.pages_total = len(plan)
     report.pages_rendered = len(rendered)
     report.pages_skipped = report.pages_total - report.pages_rendered

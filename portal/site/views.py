@@ -23,11 +23,17 @@ ITEM_ENDPOINTS = {
 
 def relative(url: str) -> str:
     """A site address relative to the page being rendered, when freezing for any static host (and file://)."""
-    if not current_app.config.get("FREEZER_RELATIVE_URLS"):
+    if not current_app.config.get("SITE_RELATIVE_URLS"):
         return url
     here = posixpath.dirname(request.script_root + request.path)
     path = posixpath.relpath(url, here)
     return path + "/index.html" if url.endswith("/") else path
+
+
+@bp.context_processor
+def relative_links() -> dict:
+    """Site templates link relatively while freezing (Frozen-Flask's own relative mode forgets a sub-path)."""
+    return {"url_for": lambda endpoint, **values: relative(url_for(endpoint, **values))}
 
 
 def render(template: str, **context) -> str:

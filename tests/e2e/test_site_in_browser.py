@@ -1,0 +1,57 @@
+"""The published site in a real browser: served from build/ as `portal serve` does, searched in Russian."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal.extensions import db
+from portal.models import Status
+from portal.publish import publishing
+from portal.serve import PublishedSite
+
+
+@pytest.fixture
+def served_site(app, world):
+    case = world.rows[("cases", "a")]
+    case.status = Status.PUBLISHED
+    case.body_md = "Ученик седьмого класса нашёл **наставника** в шахматном клубе."
+    world.rows[("news", "a")].status = Status.PUBLISHED
+    db.session.commit()
+    report = publishing.run_build(app)
+    assert report.ok, report.details
+    server = make_server("127.0.0.1", 0, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_search_finds_russian_word_forms(served_site, page, world):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{served_site}/")
+    page.get_by_role("link", name="Поиск").first.click()
+    box = page.get_by_placeholder("Поиск")
+    box.fill("наставники")  # the page says «наставника»
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for()
+    assert result.inner_text() == "Кейс A"
+    assert "Найдено: 1" in page.locator(".pagefind-ui__message").inner_text()
+    result.click()
+    page.wait_for_url(f"**/cases/{world.rows[('cases', 'a')].slug}/")
+    assert page.locator("h1").inner_text() == "Кейс A"
+    assert errors == []
+
+
+def test_static_host_answers_like_a_real_one(served_site, page):
+    response = page.goto(f"{served_site}/net-takoy-stranitsy/")
+    assert response.status == 404 and "Страница не найдена" in page.content()
+    response = page.goto(f"{served_site}/cases")
+    assert response.status == 200 and page.url.endswith("/cases/")
+    assert page.goto(f"{served_site}/admin/login").status == 200  # the admin sits beside the site

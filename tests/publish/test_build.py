@@ -1,0 +1,261 @@
+"""Publishing the site: the golden build, links, incremental work, failures, redirects, sub-paths."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Case, NewsItem, Page, Status
+from portal.models.base import utcnow
+from portal.publish import build as build_module
+from portal.publish import publishing
+
+
+def publish_world(world) -> None:
+    for key in (("cases", "a"), ("cases", "b"), ("news", "a"), ("events", "a"), ("roadmaps", "a")):
+        world.rows[key].status = Status.PUBLISHED
+    db.session.commit()  # case A is the draft of nothing: news B, event B, roadmap B stay drafts
+
+
+def build(app, **options):
+    report = publishing.run_build(app, **options)
+    assert report.ok, report.details
+    return report
+
+
+@pytest.fixture
+def site(app, world) -> Path:
+    publish_world(world)
+    build(app)
+    return Path(app.config["BUILD_DIR"])
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_golden_build_has_the_public_pages_and_nothing_else(site, world):
+    expected = ["index.html", "404.html", "robots.txt", "sitemap.xml", "feeds/news.atom", "events.ics",
+                "cases/index.html", "news/index.html", "events/index.html", "roadmaps/index.html",
+                "organisations/index.html", "search/index.html", "open-data/index.html", "open-data/cases.json",
+                "open-data/cases.csv", f"cases/{world.rows[('cases', 'a')].slug}/index.html",
+                f"roadmaps/{world.rows[('roadmaps', 'a')].slug}/index.html",
+                f"pages/{world.rows[('pages', 'a')].slug}/index.html",
+                f"organisations/{world.org_a.slug}/index.html", f"embed/{world.org_a.slug}/roadmap/index.html",
+                "pagefind/pagefind.js", "static/site.css"]
+    missing = [path for path in expected if not (site / path).exists()]
+    assert not missing
+    files = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    assert not any(path.startswith("admin") for path in files)
+    everything = "\n".join(read(site, f) for f in files if f.endswith((".html", ".json", ".csv", ".xml", ".ics")))
+    assert "/admin" not in everything
+    # Drafts never appear: news B, event B and roadmap B stayed drafts.
+    for draft in ("Новость B", "Мероприятие-событие B", "Дорожная карта B"):
+        assert draft not in everything
+    assert not (site / f"news/{world.rows[('news', 'b')].slug}").exists()
+    # Nobody from the registries is named on the site.
+    assert "Наставник A" not in everything and "Наставляемый A" not in everything
+    case = read(site, f"cases/{world.rows[('cases', 'a')].slug}/index.html")
+    assert '<html lang="ru">' in case and "data-pagefind-body" in case and "<strong>важно</strong>" in case
+
+
+def test_pages_link_relatively_and_every_internal_link_resolves(site):
+    broken = []
+    for page in site.rglob("*.html"):
+        if "pagefind" in page.parts:
+            continue
+        for link in links_of(page.read_text(encoding="utf-8")):
+            if urlsplit(link).scheme or link.startswith(("mailto:", "tel:", "#")):
+                continue
+            target = urldefrag(urljoin(page.relative_to(site).as_posix(), link))[0]
+            path = (site / target)
+            if target.endswith("/"):
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(site)} → {link}")
+            if link.startswith("/"):
+                broken.append(f"{page.relative_to(site)}: absolute link {link} breaks under a sub-path")
+    assert not broken, broken[:20]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def links_of(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.links
+
+
+def test_incremental_build_renders_only_what_changed(app, world, site):
+    second = build(app)
+    assert second.pages_skipped > 0
+    assert not [p for p in second.rendered_paths if not p.startswith(("/open-data/", "/feeds/", "/sitemap",
+                                                                          "/robots", "/events.ics"))]
+    case = world.rows[("cases", "a")]
+    case.summary = "Новое краткое описание"
+    db.session.commit()
+    third = build(app)
+    pages = {p for p in third.rendered_paths if p.endswith("/")}
+    assert f"/cases/{case.slug}/" in pages  # the case itself
+    assert "/cases/" in pages  # the list that shows its summary
+    assert f"/organisations/{world.org_a.slug}/" in pages  # its organisation's page
+    assert f"/news/{world.rows[('news', 'a')].slug}/" not in pages  # unrelated pages are left alone
+    assert f"/roadmaps/{world.rows[('roadmaps', 'a')].slug}/" not in pages
+    assert "Новое краткое описание" in read(site, "cases/index.html")
+
+
+def test_adding_news_renders_it_and_its_lists(app, world, site):
+    db.session.add(NewsItem(title="Свежая новость", published_on=utcnow().date(), status=Status.PUBLISHED))
+    db.session.commit()
+    report = build(app)
+    assert "/news/svezhaya-novost/" in report.rendered_paths and "/news/" in report.rendered_paths
+    assert "/" in report.rendered_paths  # the home page lists the latest news
+    assert "Свежая новость" in read(site, "news/index.html")
+
+
+def test_full_build_renders_everything(app, site):
+    report = build(app, full=True)
+    assert report.pages_skipped == 0 and report.pages_rendered == report.pages_total
+
+
+def test_unpublishing_removes_the_page(app, world, site):
+    case = world.rows[("cases", "b")]
+    path = site / f"cases/{case.slug}/index.html"
+    assert path.exists()
+    case.status = Status.DRAFT
+    db.session.commit()
+    report = build(app)
+    assert not path.exists() and report.pages_removed >= 1
+    assert "Кейс B" not in read(site, "cases/index.html")
+
+
+def test_scheduled_item_appears_from_the_first_build_after_its_time(app, world, site):
+    case = world.rows[("cases", "b")]
+    case.publish_at = utcnow() + timedelta(days=1)
+    db.session.commit()
+    build(app)
+    assert not (site / f"cases/{case.slug}/index.html").exists()
+    case.publish_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    build(app)
+    assert (site / f"cases/{case.slug}/index.html").exists()
+
+
+def test_renamed_item_leaves_a_redirect_at_its_old_address(app, world, site):
+    case = world.rows[("cases", "a")]
+    old = case.slug
+    case.slug = "novyy-adres"
+    db.session.commit()
+    report = build(app)
+    assert report.redirects == 1
+    page = read(site, f"cases/{old}/index.html")
+    assert 'http-equiv="refresh"' in page and 'rel="canonical"' in page
+    assert 'href="../novyy-adres/index.html"' in page  # relative: works under any prefix
+    assert (site / "cases/novyy-adres/index.html").exists()
+    sitemap = read(site, "sitemap.xml")
+    assert f"/cases/{old}/" not in sitemap and "/cases/novyy-adres/" in sitemap
+
+
+def test_failed_build_leaves_the_previous_site_untouched(app, world, site, monkeypatch):
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    world.rows[("cases", "a")].title = "Изменённый заголовок"
+    db.session.commit()
+
+    def broken(_folder, **_kwargs):
+        raise RuntimeError("Pagefind упал")
+
+    monkeypatch.setattr(build_module, "build_search_index", broken)
+    report = publishing.run_build(app)
+    assert not report.ok and "Pagefind упал" in report.error
+    assert "Опубликованный сайт не изменился" in report.summary()
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not list(site.parent.glob(f".{site.name}.tmp-*"))
+
+
+def test_a_build_killed_midway_leaves_the_old_site_and_the_next_build_cleans_up(app, world, site):
+    before = read(site, "index.html")
+    leftover = site.parent / f".{site.name}.tmp-999-1"
+    (leftover / "cases").mkdir(parents=True)  # what a killed build leaves behind
+    (leftover / "index.html").write_text("половина сайта", encoding="utf-8")
+    assert read(site, "index.html") == before
+    build(app)
+    assert not leftover.exists()
+
+
+def test_second_build_while_one_runs_is_refused(app, site):
+    with build_module.build_lock(app.config["INSTANCE_PATH"]):
+        report = publishing.run_build(app)
+    assert not report.ok and report.busy and "уже идёт" in report.error
+    assert publishing.last_report(app.config["INSTANCE_PATH"]).ok  # the refusal did not replace the report
+
+
+def test_sub_path_base_url_goes_into_absolute_links_only(app, world):
+    publish_world(world)
+    build(app, base_url="https://example.org/nastavnichestvo/")
+    site = Path(app.config["BUILD_DIR"])
+    assert "<loc>https://example.org/nastavnichestvo/cases/</loc>" in read(site, "sitemap.xml")
+    assert "https://example.org/nastavnichestvo/sitemap.xml" in read(site, "robots.txt")
+    assert 'href="../index.html"' in read(site, "cases/index.html")
+
+
+def test_open_data_page_describes_each_file(site):
+    html = read(site, "open-data/index.html")
+    for name in ("organisations.json", "cases.csv", "activities.csv", "figures.json"):
+        assert name in html
+    data = json.loads(read(site, "open-data/cases.json"))
+    assert data["count"] == 2 and {item["title"] for item in data["items"]} == {"Кейс A", "Кейс B"}
+
+
+def test_event_page_offers_add_to_calendar(site, world):
+    event = world.rows[("events", "a")]
+    html = read(site, f"events/{event.slug}/index.html")
+    assert 'href="event.ics"' in html and (site / f"events/{event.slug}/event.ics").exists()
+
+
+def test_publish_page_runs_a_build_in_the_background(app, world, editor_client):
+    publish_world(world)
+    response = editor_client.post("/admin/publish")
+    assert response.status_code == 302
+    import portal.admin.publishing as admin_publishing
+
+    with admin_publishing._running:  # waits for the background build to finish
+        pass
+    html = editor_client.get("/admin/publish").get_data(as_text=True)
+    assert "Сайт опубликован" in html
+    assert (Path(app.config["BUILD_DIR"]) / "index.html").exists()
+
+
+def test_publish_button_refuses_a_second_click(app, world, editor_client):
+    import portal.admin.publishing as admin_publishing
+
+    with admin_publishing._running:
+        html = editor_client.post("/admin/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Публикация уже идёт" in html
+
+
+def test_preview_shows_a_draft_as_it_will_look(app, world, curator_client):
+    case = world.rows[("cases", "a")]
+    html = curator_client.get(f"/admin/preview/cases/{case.id}").get_data(as_text=True)
+    assert "Предпросмотр" in html and "Кейс A" in html and "<strong>важно</strong>" in html
+    assert curator_client.get(f"/admin/preview/cases/{world.rows[('cases', 'b')].id}").status_code == 404
+
+
+def test_organisation_page_in_admin_offers_embed_code(world, admin_client):
+    html = admin_client.get(f"/admin/organisations/{world.org_a.id}/edit").get_data(as_text=True)
+    assert f"embed/{world.org_a.slug}/roadmap/" in html and "&lt;iframe" in html
