@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_URL", "http://127.0.0.1:5000/",
             "Address the published site lives at (may be a sub-path); used for absolute links in sitemap.xml and "
             "feeds. `portal build --base-url` overrides it."),
+    Setting("TIME_ZONE", "Europe/Moscow",
+            "Time zone of the dates people type (events, scheduled publication); IANA name such as Asia/Yekaterinburg."),
     Setting("SITE_ITEMS_PER_PAGE", 12, "Items on one page of a list on the public site.", int),
     Setting("ITEMS_PER_PAGE", 25, "Rows on one page of an admin list.", int),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),

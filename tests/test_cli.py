@@ -10,7 +10,7 @@ from portal.cli import main
 from portal.extensions import db
 from portal.models import Case, Organisation, Page, Pairing, Person, Roadmap, User, UserRole
 
-COMMANDS = [["init"], ["demo"], ["user"], ["user", "create"], ["serve"]]
+COMMANDS = [["init"], ["demo"], ["user"], ["user", "create"], ["serve"], ["build"]]
 
 
 @pytest.fixture
@@ -212,3 +212,30 @@ def test_roadmap_import_refuses_unknown_organisation_and_empty_tables(fresh_app,
     assert result.exit_code == 1 and "сохранять нечего" in result.output
     with fresh_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Roadmap)) == before
+
+
+def test_build_publishes_the_demo_and_reports_plainly_off_a_terminal(fresh_app):
+    run(fresh_app, "init")
+    run(fresh_app, "demo")
+    result = fresh_app.test_cli_runner().invoke(main, ["build", "--base-url", "https://example.org/mentor/"])
+    assert result.exit_code == 0, result.output
+    assert "Сайт опубликован" in result.output and "В поиске страниц:" in result.output
+    build_dir = Path(fresh_app.config["BUILD_DIR"])
+    assert (build_dir / "cases" / "shkolnyy-klub-yunykh-nastavnikov" / "index.html").exists()
+    assert "https://example.org/mentor/" in (build_dir / "sitemap.xml").read_text(encoding="utf-8")
+    again = fresh_app.test_cli_runner().invoke(main, ["build"])
+    assert "без изменений:" in again.output
+
+
+def test_build_failure_exits_1_and_says_why(fresh_app, monkeypatch):
+    import portal.publish.build as build_module
+
+    run(fresh_app, "init")
+
+    def broken(_folder, **_kwargs):
+        raise RuntimeError("индекс не построен")
+
+    monkeypatch.setattr(build_module, "build_search_index", broken)
+    result = fresh_app.test_cli_runner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert "Публикация не удалась: индекс не построен" in result.output

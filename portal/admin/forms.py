@@ -89,6 +89,12 @@ class OrganisationChoiceMixin:
         self.organisation_id.choices = options(pairs)
 
 
+def _publish_at_field():
+    return DateTimeLocalField("Опубликовать не раньше", [Optional()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                              description="Необязательно. Со статусом «Опубликовано» запись появится на сайте при первой "
+                                          "публикации после этого времени (местное время).")
+
+
 def _slug_field():
     return StringField(
         "Адрес на сайте",
@@ -135,6 +141,7 @@ class RoadmapForm(OrganisationChoiceMixin, BaseForm):
     period = StringField("Период", [Optional(), max_len(100)], description="Например: 2023–2024 учебный год")
     year = IntegerField("Год начала", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")])
     status = SelectField("Статус", choices=options(Status.choices()))
+    publish_at = _publish_at_field()
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
 
     validate_slug = validate_slug_format
@@ -198,6 +205,7 @@ class CaseForm(OrganisationChoiceMixin, BaseForm):
     body_md = TextAreaField("Описание практики (Markdown)", [Optional(), max_len(100000)])
     results_md = TextAreaField("Результаты (Markdown)", [Optional(), max_len(50000)])
     status = SelectField("Статус", choices=options(Status.choices()))
+    publish_at = _publish_at_field()
 
     validate_slug = validate_slug_format
 
@@ -314,6 +322,7 @@ class NewsItemForm(OrganisationChoiceMixin, BaseForm):
     summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
     body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(100000)])
     status = SelectField("Статус", choices=options(Status.choices()))
+    publish_at = _publish_at_field()
 
     validate_slug = validate_slug_format
 
@@ -332,6 +341,7 @@ class EventForm(OrganisationChoiceMixin, BaseForm):
     summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(100000)])
     status = SelectField("Статус", choices=options(Status.choices()))
+    publish_at = _publish_at_field()
 
     validate_slug = validate_slug_format
 
@@ -346,6 +356,7 @@ class PageForm(BaseForm):
     summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
     body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(200000)])
     status = SelectField("Статус", choices=options(Status.choices()))
+    publish_at = _publish_at_field()
 
     validate_slug = validate_slug_format
 

@@ -31,7 +31,7 @@ class PublishableMixin:
     (and, when `publish_at` is set, only from the first build after that moment)."""
 
     status: Mapped[Status] = mapped_column(column_type(Status), default=Status.DRAFT, nullable=False, index=True)
-    publish_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # UTC
+    publish_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # local time (TIME_ZONE), as typed
 
     def is_public(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)

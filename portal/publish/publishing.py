@@ -22,7 +22,8 @@ def site_app_for(admin_app: Flask) -> Flask:
     from portal import create_site_app
 
     settings = {key: admin_app.config[key] for key in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "BUILD_DIR",
-                                                       "CONTENT_DIR", "SITE_NAME", "SITE_URL", "SITE_ITEMS_PER_PAGE")}
+                                                       "CONTENT_DIR", "SITE_NAME", "SITE_URL", "SITE_ITEMS_PER_PAGE",
+                                                       "TIME_ZONE")}
     return create_site_app(settings)
 
 

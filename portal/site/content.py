@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,7 +32,6 @@ from portal.models import (
     Roadmap,
     Stage,
 )
-from portal.models.base import utcnow
 
 _KEY = "site_snapshot"
 
@@ -90,9 +90,14 @@ def fingerprint(parts) -> str:
     return digest.hexdigest()[:20]
 
 
+def local_now() -> datetime:
+    """Now as people of the municipality read the clock: event times and `publish_at` are typed that way."""
+    return datetime.now(ZoneInfo(current_app.config["TIME_ZONE"])).replace(tzinfo=None)
+
+
 def load(now: datetime | None = None) -> Snapshot:
     """All public content in a handful of queries."""
-    now = now or utcnow()
+    now = now or local_now()
     session = db.session
 
     def public(model, *options, order=()):

@@ -198,3 +198,12 @@ def test_markdown_preview_endpoint_sanitizes(world, admin_client):
     response = admin_client.post("/admin/preview", data={"text": "*курсив* <img src=x onerror=alert(1)>"})
     html = response.get_json()["html"]
     assert "<em>курсив</em>" in html and "onerror" not in html
+
+
+def test_publication_can_be_scheduled_from_the_form(world, admin_client):
+    data = valid_form("news", world) | {"publish_at": "2030-01-15T09:30"}
+    admin_client.post("/admin/news/new", data=data)
+    model = CRUDS["news"].model
+    item = db.session.scalar(sa.select(model).where(model.title == data["title"]))
+    assert item.publish_at.isoformat() == "2030-01-15T09:30:00"
+    assert 'value="2030-01-15T09:30"' in admin_client.get(f"/admin/news/{item.id}/edit").get_data(as_text=True)

@@ -16,6 +16,7 @@ from portal.models import Case, NewsItem, Page, Status
 from portal.models.base import utcnow
 from portal.publish import build as build_module
 from portal.publish import publishing
+from portal.site.content import local_now
 
 
 def publish_world(world) -> None:
@@ -147,11 +148,11 @@ def test_unpublishing_removes_the_page(app, world, site):
 
 def test_scheduled_item_appears_from_the_first_build_after_its_time(app, world, site):
     case = world.rows[("cases", "b")]
-    case.publish_at = utcnow() + timedelta(days=1)
+    case.publish_at = local_now() + timedelta(hours=1)
     db.session.commit()
     build(app)
     assert not (site / f"cases/{case.slug}/index.html").exists()
-    case.publish_at = utcnow() - timedelta(minutes=1)
+    case.publish_at = local_now() - timedelta(minutes=1)
     db.session.commit()
     build(app)
     assert (site / f"cases/{case.slug}/index.html").exists()
