@@ -4,24 +4,27 @@ from .history import OldSlug
 from .news import Event, NewsItem
 from .organisation import Organisation
 from .page import Page
-from .registry import Pairing, Person, PersonRole, Program
+from .registry import Consent, Pairing, Person, PersonRole, Program
 from .roadmap import Activity, Roadmap, Stage
 from .user import User
 from .vocabulary import (
     ActivityStatus,
+    ConsentKind,
     EventKind,
     MentoringForm,
     OrganisationKind,
     PageKind,
     PairingStatus,
     PersonCategory,
+    PublicField,
     Role,
+    Signatory,
     Status,
     UserRole,
 )
 
 __all__ = [
-    "Activity", "ActivityStatus", "Case", "OldSlug", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
+    "Activity", "ActivityStatus", "Case", "Consent", "ConsentKind", "OldSlug", "PublicField", "Signatory", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
     "OrganisationKind", "Page", "PageKind", "Pairing", "PairingStatus", "Person", "PersonCategory",
     "PersonRole", "Program", "Role", "Roadmap", "Stage", "Status", "Tag", "User", "UserRole",
 ]

@@ -1,7 +1,7 @@
 """Registries: persons (mentors and mentees), mentoring programs and pairings fixed by order."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,8 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 
 from .base import MarkdownMixin, SlugMixin, TimestampMixin
+from .case import Case
 from .organisation import Organisation
-from .vocabulary import MentoringForm, PairingStatus, PersonCategory, Role, column_type
+from .vocabulary import (
+    ConsentKind,
+    MentoringForm,
+    PairingStatus,
+    PersonCategory,
+    PublicField,
+    Role,
+    Signatory,
+    column_type,
+)
 
 
 class PersonRole(db.Model):
@@ -36,7 +46,11 @@ class Person(TimestampMixin, db.Model):
     phone: Mapped[str] = mapped_column(sa.String(60), default="")
     competencies: Mapped[str] = mapped_column(sa.Text, default="")
     achievements: Mapped[str] = mapped_column(sa.Text, default="")
+    mentoring_form: Mapped[MentoringForm | None] = mapped_column(column_type(MentoringForm))
+    joined_on: Mapped[date | None] = mapped_column()  # дата вхождения в программу
     role_rows: Mapped[list[PersonRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    consents: Mapped[list[Consent]] = relationship(back_populates="person", cascade="all, delete-orphan",
+                                                   lazy="selectin", order_by="Consent.signed_on")
 
     @property
     def roles(self) -> set[Role]:
@@ -51,6 +65,30 @@ class Person(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class Consent(TimestampMixin, db.Model):
+    """Согласие на обработку или на распространение персональных данных (152-ФЗ, ст. 9 и 10.1)."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    person: Mapped[Person] = relationship(back_populates="consents")
+    kind: Mapped[ConsentKind] = mapped_column(column_type(ConsentKind))
+    signed_on: Mapped[date] = mapped_column()
+    document: Mapped[str] = mapped_column(sa.String(200), default="")  # где хранится подписанный бланк
+    signed_by: Mapped[Signatory] = mapped_column(column_type(Signatory), default=Signatory.PERSON)
+    representative_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    allowed_fields: Mapped[str] = mapped_column(sa.String(200), default="")  # PublicField values, comma-separated
+    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    @property
+    def fields(self) -> set[PublicField]:
+        return {PublicField(v) for v in self.allowed_fields.split(",") if v in PublicField._value2member_map_}
+
+    def __str__(self) -> str:
+        return f"{self.kind.label} от {self.signed_on:%d.%m.%Y}"
 
 
 class Program(TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
@@ -101,6 +139,9 @@ class Pairing(TimestampMixin, db.Model):
     starts_on: Mapped[date | None] = mapped_column()
     ends_on: Mapped[date | None] = mapped_column()
     status: Mapped[PairingStatus] = mapped_column(column_type(PairingStatus), default=PairingStatus.ACTIVE)
+    result: Mapped[str] = mapped_column(sa.Text, default="")  # итоги работы пары
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"))
+    case: Mapped[Case | None] = relationship()
 
     def __str__(self) -> str:
         names = ", ".join(m.full_name for m in self.mentees)

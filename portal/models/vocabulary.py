@@ -71,6 +71,7 @@ class PersonCategory(Labelled):
     PUPIL = ("pupil", "Обучающийся")
     STUDENT = ("student", "Студент")
     EMPLOYER = ("employer", "Представитель работодателя")
+    OTHER = ("other", "Другое")
 
 
 class PairingStatus(Labelled):
@@ -99,3 +100,24 @@ class PageKind(Labelled):
     ABOUT = ("about", "О программе")
     DOCUMENTS = ("documents", "Нормативные документы")
     OTHER = ("other", "Другое")
+
+
+class ConsentKind(Labelled):
+    PROCESSING = ("processing", "На обработку персональных данных")
+    PUBLICATION = ("publication", "На распространение (публикацию)")
+
+
+class Signatory(Labelled):
+    PERSON = ("person", "Сам участник")
+    REPRESENTATIVE = ("representative", "Законный представитель")
+
+
+class PublicField(Labelled):
+    """Fields a person may allow to be published (ст. 10.1 152-ФЗ). Contacts are never among them."""
+
+    FULL_NAME = ("full_name", "ФИО")
+    POSITION = ("position", "Должность")
+    ORGANISATION = ("organisation", "Организация")
+    PHOTO = ("photo", "Фото")
+    COMPETENCIES = ("competencies", "Компетенции")
+    ACHIEVEMENTS = ("achievements", "Достижения")
