@@ -24,6 +24,8 @@ from tests_support import PASSWORD
 from portal.models import (
     Activity,
     Case,
+    Consent,
+    ConsentKind,
     Event,
     MentoringForm,
     NewsItem,
@@ -143,6 +145,7 @@ def _content(org: Organisation, tag: str) -> dict:
     activity = Activity(stage=stage, number="1.1", title=f"Мероприятие {tag}", deadline_text="ноябрь 2025")
     mentor = Person(organisation=org, full_name=f"Наставник {tag}", category=PersonCategory.TEACHER)
     mentor.roles = ["mentor"]
+    consent = Consent(person=mentor, kind=ConsentKind.PROCESSING, signed_on=date(2025, 9, 1))
     mentee = Person(organisation=org, full_name=f"Наставляемый {tag}", category=PersonCategory.PUPIL,
                     is_minor=True)
     mentee.roles = ["mentee"]
@@ -161,6 +164,7 @@ def _content(org: Organisation, tag: str) -> dict:
         "pairings": pairing,
         "news": NewsItem(organisation=org, title=f"Новость {tag}", published_on=date(2025, 10, 1)),
         "events": Event(organisation=org, title=f"Мероприятие-событие {tag}", starts_at=datetime(2026, 3, 1, 10)),
+        "consents": consent,
     }
     db.session.add_all(rows.values())
     db.session.add(mentee)

@@ -5,6 +5,8 @@ PASSWORD = "correct-horse-battery"
 
 # The endpoint's URL argument → the kind of row it names.
 ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages"}
+# Endpoints whose `id` names a row of another kind than their name says.
+ID_ROWS = {"consent_new": "persons", "consent_withdraw": "consents"}
 PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
                   "activity_edit": "activities", "activity_delete": "activities", "activity_move": "activities"}
 
@@ -32,7 +34,7 @@ def url_for_rule(rule, world, owner: str) -> str:
         return rule.build({"kind": "cases", "id": world.rows[("cases", owner)].id}, append_unknown=False)[1]
     for argument in rule.arguments:
         if argument == "id":
-            kind = PART_ENDPOINTS.get(name) or name.rsplit("_", 1)[0]
+            kind = PART_ENDPOINTS.get(name) or ID_ROWS.get(name) or name.rsplit("_", 1)[0]
         elif argument in ARGUMENT_ROWS:
             kind = ARGUMENT_ROWS[argument]
         else:

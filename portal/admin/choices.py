@@ -67,3 +67,8 @@ def news_of(organisation_id: int) -> list[tuple[int, str]]:
 def cases_of(organisation_id: int) -> list[tuple[int, str]]:
     query = sa.select(Case.id, Case.title).where(Case.organisation_id == organisation_id).order_by(Case.title)
     return [(row.id, row.title) for row in db.session.execute(query)]
+
+
+def cases_for(user) -> list[tuple[int, str]]:
+    query = permissions.scope(sa.select(Case.id, Case.title), Case, user).order_by(Case.title)
+    return [(row.id, row.title) for row in db.session.execute(query)]

@@ -31,6 +31,7 @@ class Column:
     label: str
     sortable: bool = True
     link: bool = False  # the cell links to the edit page
+    value: Callable[[Any], Any] | None = None  # computed cell instead of the attribute
 
 
 @dataclass

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    FileField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -24,16 +23,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import slugs, text
 from portal.accounts import MIN_PASSWORD
-from portal.roadmaps.progress import STORED_STATUSES
 from portal.models import (
-    ActivityStatus,
+    ConsentKind,
     EventKind,
     MentoringForm,
     OrganisationKind,
     PageKind,
     PairingStatus,
     PersonCategory,
+    PublicField,
     Role,
+    Signatory,
     Status,
     UserRole,
 )
@@ -133,67 +133,6 @@ class OrganisationForm(BaseForm):
     validate_slug = validate_slug_format
 
 
-class RoadmapForm(OrganisationChoiceMixin, BaseForm):
-    markdown_fields = ("description_md",)
-    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
-    title = StringField("Название", [required(), max_len(400)])
-    slug = _slug_field()
-    period = StringField("Период", [Optional(), max_len(100)], description="Например: 2023–2024 учебный год")
-    year = IntegerField("Год начала", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")])
-    status = SelectField("Статус", choices=options(Status.choices()))
-    publish_at = _publish_at_field()
-    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
-
-    validate_slug = validate_slug_format
-
-
-class StageForm(BaseForm):
-    number = StringField("Номер", [Optional(), max_len(20)], description="Как в документе: 1, I, 2.")
-    title = StringField("Наименование этапа", [required(), max_len(500)])
-    goal = TextAreaField("Задача", [Optional(), max_len(5000)])
-    result = TextAreaField("Результат", [Optional(), max_len(5000)])
-    position = IntegerField("Порядок", [Optional(), NumberRange(0, 10000)], default=0, filters=[_zero_if_empty])
-
-
-class ActivityForm(BaseForm):
-    stage_id = SelectField("Этап", coerce=optional_int)
-    number = StringField("Номер", [Optional(), max_len(20)])
-    title = TextAreaField("Мероприятие", [required(), max_len(2000)])
-    details = TextAreaField("Содержание деятельности", [Optional(), max_len(10000)])
-    deadline_text = StringField("Сроки (как в документе)", [Optional(), max_len(300)],
-                                description="Например: «ноябрь 2022», «в течение года», «ежемесячно».")
-    deadline_start = DateField("Начало", [Optional()])
-    deadline_end = DateField("Окончание", [Optional(), _not_before("deadline_start",
-                                                                    "Окончание раньше начала.")])
-    responsible = TextAreaField("Ответственные", [Optional(), max_len(2000)])
-    expected_result = TextAreaField("Ожидаемый результат", [Optional(), max_len(5000)])
-    status = SelectField("Выполнение", choices=options((s.value, s.label) for s in STORED_STATUSES),
-                         description="«Просрочено» ставится само, когда срок окончания прошёл.")
-    evidence_url = StringField("Подтверждение: ссылка", [Optional(), max_len(500),
-                                                        URL(message="Укажите адрес полностью: https://…")])
-    evidence_news_id = SelectField("Подтверждение: новость", [Optional()], coerce=optional_int)
-    evidence_case_id = SelectField("Подтверждение: кейс", [Optional()], coerce=optional_int)
-    position = IntegerField("Порядок", [Optional(), NumberRange(0, 10000)], default=0, filters=[_zero_if_empty])
-
-    def setup_for(self, roadmap) -> None:
-        """Choices from the roadmap: its stages, and the news and cases of its organisation."""
-        self.stage_id.choices = options((stage.id, str(stage)) for stage in roadmap.stages)
-        self.evidence_news_id.choices = options([("", "— нет —")] + choices.news_of(roadmap.organisation_id))
-        self.evidence_case_id.choices = options([("", "— нет —")] + choices.cases_of(roadmap.organisation_id))
-
-
-class RoadmapImportForm(OrganisationChoiceMixin, BaseForm):
-    organisation_id = SelectField("Организация", [required()], coerce=optional_int)
-    title = StringField("Название", [Optional(), max_len(400)],
-                        description="Оставьте пустым, чтобы взять название из документа.")
-    file = FileField("Файл .docx или .txt")
-    text = TextAreaField("Или вставьте таблицу", [Optional(), max_len(2_000_000)],
-                         description="Скопируйте таблицу из Word или PDF целиком, с заголовком.")
-    year = IntegerField("Год документа", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")],
-                        description="Нужен, если в сроках нет года («до 10 декабря») и в документе его не найти.")
-    replace = BooleanField("Заменить этапы и мероприятия этой дорожной карты")
-
-
 class CaseForm(OrganisationChoiceMixin, BaseForm):
     markdown_fields = ("body_md", "results_md")
     organisation_id = SelectField("Организация", [required()], coerce=optional_int)
@@ -249,6 +188,30 @@ class PersonForm(OrganisationChoiceMixin, BaseForm):
     phone = StringField("Телефон", [Optional(), max_len(60)])
     competencies = TextAreaField("Компетенции", [Optional(), max_len(5000)])
     achievements = TextAreaField("Достижения", [Optional(), max_len(5000)])
+    mentoring_form = SelectField("Форма наставничества", [Optional()],
+                                 choices=options([("", "— не указана —")] + MentoringForm.choices()),
+                                 coerce=lambda v: MentoringForm(v) if v else None)
+    joined_on = DateField("Дата вхождения в программу", [Optional()])
+
+
+class ConsentForm(BaseForm):
+    kind = SelectField("Согласие", choices=options(ConsentKind.choices()))
+    signed_on = DateField("Дата подписания", [required()])
+    document = StringField("Где хранится бланк", [Optional(), max_len(200)],
+                           description="Например: папка «Согласия 2026», лист 12.")
+    signed_by = SelectField("Кто подписал", choices=options(Signatory.choices()),
+                            description="За несовершеннолетнего подписывает законный представитель.")
+    representative_name = StringField("ФИО законного представителя", [Optional(), max_len(300)])
+    allowed_fields = MultiCheckboxField("Что разрешено публиковать", choices=options(PublicField.choices()),
+                                        description="Только для согласия на распространение. Контакты публиковать нельзя.")
+
+    def validate_allowed_fields(self, field):
+        if self.kind.data == ConsentKind.PUBLICATION and not field.data:
+            raise ValidationError("Отметьте, что разрешено публиковать.")
+
+    def validate_representative_name(self, field):
+        if self.signed_by.data == Signatory.REPRESENTATIVE and not field.data:
+            raise ValidationError("Укажите ФИО законного представителя.")
 
 
 class ProgramForm(OrganisationChoiceMixin, BaseForm):
@@ -276,12 +239,15 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
     starts_on = DateField("Начало", [Optional()])
     ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
     status = SelectField("Состояние", choices=options(PairingStatus.choices()))
+    result = TextAreaField("Результаты работы пары", [Optional(), max_len(5000)])
+    case_id = SelectField("Кейс о работе пары", [Optional()], coerce=optional_int)
 
     def setup(self, user) -> None:
         super().setup(user)
         self.program_id.choices = options([("", "— без программы —")] + choices.programs(user))
         self.mentor_id.choices = options([("", "— выберите наставника —")] + choices.persons(user, Role.MENTOR))
         self.mentee_ids.choices = options(choices.persons(user, Role.MENTEE))
+        self.case_id.choices = options([("", "— нет —")] + choices.cases_for(user))
 
     def keep_members(self, pairing) -> None:
         """The pairing's own mentor and mentees stay offered even if their role or organisation changed

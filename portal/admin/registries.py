@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import aliased, joinedload
 
+from portal.clock import local_now
 from portal.extensions import db
-from portal.models import Pairing, Person, Program
+from portal.models import Consent, ConsentKind, Pairing, Person, Program, Signatory
+from portal.registries import consent
 from portal.models.registry import pairing_mentee
 
 from . import bp
 from .crud import Column, Crud
-from .forms import PairingForm, PersonForm, ProgramForm
+from .forms import BaseForm, ConsentForm, PairingForm, PersonForm, ProgramForm
 
 
 def person_in_use(person: Person) -> list[str]:
@@ -43,12 +46,48 @@ persons = Crud(
         Column("category", "Категория"),
         Column("organisation", "Организация", sortable=False),
         Column("is_minor", "Несовершеннолетний"),
+        Column("consent", "Согласие на обработку", sortable=False,
+               value=lambda p: "есть" if consent.has_processing_consent(p, local_now()) else "⚠ нет"),
     ],
     search=["full_name", "position", "email"],
     default_sort="full_name",
     blockers=person_in_use,
     list_options=[joinedload(Person.organisation)],
+    edit_template="admin/person_form.html",
+    extra_context=lambda person: {"consents": person.consents, "today": local_now()} if person.id else {},
 ).register(bp)
+
+
+@bp.route("/persons/<id:id>/consents/new", methods=["GET", "POST"])
+def consent_new(id: int):
+    person = persons.get_or_404(id)
+    form = ConsentForm()
+    if request.method == "GET" and person.is_minor:
+        form.signed_by.data = Signatory.REPRESENTATIVE
+    if form.validate_on_submit():
+        record = Consent(person=person, kind=form.kind.data, signed_on=form.signed_on.data,
+                         document=form.document.data, signed_by=form.signed_by.data,
+                         representative_name=form.representative_name.data,
+                         allowed_fields=",".join(form.allowed_fields.data)
+                         if form.kind.data == ConsentKind.PUBLICATION else "")
+        db.session.add(record)
+        db.session.commit()
+        flash(f"Согласие записано: {record}.", "success")
+        return redirect(url_for("admin.persons_edit", id=person.id) + "#consents")
+    if request.method == "POST":
+        flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
+    return render_template("admin/consent_form.html", form=form, person=person)
+
+
+@bp.post("/consents/<id:id>/withdraw")
+def consent_withdraw(id: int):
+    record = db.session.get(Consent, id) or abort(404)
+    person = persons.get_or_404(record.person_id)
+    if BaseForm().validate_on_submit() and record.withdrawn_at is None:
+        record.withdrawn_at = local_now()
+        db.session.commit()
+        flash(f"Согласие отозвано: {record}. Данные уйдут с сайта при следующей публикации.", "success")
+    return redirect(url_for("admin.persons_edit", id=person.id) + "#consents")
 
 programs = Crud(
     name="programs",

@@ -12,7 +12,7 @@ from portal.roadmaps.parse import ParsedRoadmap, parse_table
 from portal.roadmaps.tables import DOCX_SIGNATURE, UnreadableFile, decode, read_bytes, read_text
 
 from . import bp
-from .forms import RoadmapImportForm
+from .roadmap_forms import RoadmapImportForm
 from .roadmaps import roadmaps
 
 

@@ -14,7 +14,8 @@ from portal.roadmaps.timeline import timeline_svg
 
 from . import bp
 from .crud import Column, Crud
-from .forms import ActivityForm, BaseForm, RoadmapForm, StageForm
+from .forms import BaseForm
+from .roadmap_forms import ActivityForm, RoadmapForm, StageForm
 
 roadmaps = Crud(
     name="roadmaps",

@@ -11,13 +11,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from portal.clock import local_now
 from portal.extensions import db
+from portal.registries import consent
+from portal.registries.consent import PublicPerson
 from portal.models import (
     Case,
     Event,
@@ -28,7 +30,9 @@ from portal.models import (
     Page,
     Pairing,
     PairingStatus,
+    Person,
     Program,
+    Role,
     Roadmap,
     Stage,
 )
@@ -50,6 +54,12 @@ class Snapshot:
     pairings_by_form: Counter = field(default_factory=Counter)
     programs_by_organisation: Counter = field(default_factory=Counter)
     pairings_by_organisation: Counter = field(default_factory=Counter)
+    mentors_by_organisation: Counter = field(default_factory=Counter)
+    mentees_by_organisation: Counter = field(default_factory=Counter)
+    pairings_by_year: Counter = field(default_factory=Counter)
+    joined_by_year: Counter = field(default_factory=Counter)
+    # Mentors who consented to publication, with only their consented fields (portal/registries/consent.py).
+    public_mentors: list[PublicPerson] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.organisation_by_slug = {o.slug: o for o in self.organisations}
@@ -90,11 +100,6 @@ def fingerprint(parts) -> str:
     return digest.hexdigest()[:20]
 
 
-def local_now() -> datetime:
-    """Now as people of the municipality read the clock: event times and `publish_at` are typed that way."""
-    return datetime.now(ZoneInfo(current_app.config["TIME_ZONE"])).replace(tzinfo=None)
-
-
 def load(now: datetime | None = None) -> Snapshot:
     """All public content in a handful of queries."""
     now = now or local_now()
@@ -124,7 +129,29 @@ def load(now: datetime | None = None) -> Snapshot:
     for form, org_id in session.execute(active):
         snapshot.pairings_by_form[MentoringForm(form)] += 1
         snapshot.pairings_by_organisation[org_id] += 1
+    for started, ordered in session.execute(sa.select(Pairing.starts_on, Pairing.order_date)):
+        if started or ordered:
+            snapshot.pairings_by_year[(started or ordered).year] += 1
+    _load_persons(snapshot, now)
     return snapshot
+
+
+def _load_persons(snapshot: Snapshot, now: datetime) -> None:
+    """Counts of everyone; names only of those consent.py lets through."""
+    persons = db.session.scalars(sa.select(Person).options(selectinload(Person.consents),
+                                                           selectinload(Person.organisation)))
+    for person in persons:
+        roles = person.roles
+        if Role.MENTOR in roles:
+            snapshot.mentors_by_organisation[person.organisation_id] += 1
+            shown = consent.public_person(person, now)
+            if shown is not None:
+                snapshot.public_mentors.append(shown)
+        if Role.MENTEE in roles:
+            snapshot.mentees_by_organisation[person.organisation_id] += 1
+        if person.joined_on:
+            snapshot.joined_by_year[person.joined_on.year] += 1
+    snapshot.public_mentors.sort(key=lambda p: p.full_name)
 
 
 @contextmanager

@@ -11,7 +11,6 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Iterator
 
 from flask import current_app
@@ -104,6 +103,13 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
     for page in snap.pages:
         yield Address("site.page", {"slug": page.slug}, fp(page.id, page.updated_at), page.updated_at)
 
+    yield Address("site.mentors", {}, fp([(p.key, p.full_name, p.position, p.organisation, p.competencies,
+                                           p.achievements) for p in snap.public_mentors]))
+    yield Address("site.registries", {}, fp(figures, sorted(snap.mentors_by_organisation.items()),
+                                            sorted(snap.mentees_by_organisation.items()),
+                                            sorted(snap.pairings_by_organisation.items()),
+                                            sorted(snap.pairings_by_year.items()), sorted(snap.joined_by_year.items()),
+                                            [(o.id, o.short_name) for o in snap.organisations]))
     yield from _redirects(snap, fp)
     for endpoint in ("site.search", "site.open_data_page"):
         yield Address(endpoint, {}, fp(endpoint))

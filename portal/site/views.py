@@ -149,6 +149,17 @@ def page(slug: str):
     return redirect or render("site/page.html", page=item)
 
 
+@bp.get("/mentors/")
+def mentors() -> str:
+    """Mentors who consented to publication, with only the fields they allowed."""
+    return render("site/mentors.html")
+
+
+@bp.get("/registries/")
+def registries() -> str:
+    return render("site/registries.html")
+
+
 @bp.get("/search/")
 def search() -> str:
     return render("site/search.html")

@@ -16,7 +16,7 @@ from portal.models import Case, NewsItem, Page, Status
 from portal.models.base import utcnow
 from portal.publish import build as build_module
 from portal.publish import publishing
-from portal.site.content import local_now
+from portal.clock import local_now
 
 
 def publish_world(world) -> None:
