@@ -37,6 +37,6 @@ class PublishedSite:
             return Response(not_found.read_bytes() if not_found.exists() else b"Not found", status=404,
                             mimetype="text/html")
         mimetype = mimetypes.guess_type(full)[0] or "application/octet-stream"
-        if mimetype.startswith("text/") or mimetype in ("application/json", "application/xml", "text/calendar"):
+        if mimetype.startswith("text/") or mimetype in ("application/json", "application/xml"):
             mimetype += "; charset=utf-8"
-        return Response(Path(full).read_bytes(), mimetype=mimetype)
+        return Response(Path(full).read_bytes(), content_type=mimetype)

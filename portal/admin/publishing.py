@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal import permissions
-from portal.publish import publishing
+from portal.publish import build, publishing
 from portal.site import content
 from portal.site import views as site
 
@@ -27,8 +27,9 @@ def _check_staff() -> None:
 def publish_status():
     _check_staff()
     instance = current_app.config["INSTANCE_PATH"]
+    running = _running.locked() or build.is_running(instance)
     return render_template("admin/publish.html", report=publishing.last_report(instance),
-                           progress=publishing.read_progress(instance), running=_running.locked(), form=BaseForm())
+                           progress=publishing.read_progress(instance), running=running, form=BaseForm())
 
 
 @bp.post("/publish")
@@ -37,6 +38,10 @@ def publish_start():
     if not BaseForm().validate_on_submit():
         abort(400)
     if not _running.acquire(blocking=False):
+        flash("Публикация уже идёт: дождитесь её окончания.", "error")
+        return redirect(url_for("admin.publish_status"))
+    if build.is_running(current_app.config["INSTANCE_PATH"]):  # started from the CLI or another worker
+        _running.release()
         flash("Публикация уже идёт: дождитесь её окончания.", "error")
         return redirect(url_for("admin.publish_status"))
     app = current_app._get_current_object()

@@ -72,7 +72,7 @@ def _render_and_slug(session: Session, _context, _instances) -> None:
                 history = sa.inspect(obj).attrs[f"{name}_md"].history
                 if obj in session.new or history.has_changes():
                     setattr(obj, f"{name}_html", text.render_markdown(getattr(obj, f"{name}_md")))
-        if isinstance(obj, SlugMixin) and obj in session.dirty:
+        if isinstance(obj, SlugMixin):
             _remember_old_slug(session, obj)
         if isinstance(obj, SlugMixin) and not obj.slug:
             model = type(obj)
@@ -90,11 +90,11 @@ def _remember_old_slug(session: Session, obj: SlugMixin) -> None:
     from .history import OldSlug  # here: history imports this module
 
     history = sa.inspect(obj).attrs.slug.history
-    if not history.has_changes() or obj.id is None:
+    if not history.has_changes():
         return
     kind = obj.__tablename__
     with session.no_autoflush:
-        for old in history.deleted:
+        for old in history.deleted if obj.id is not None else ():
             if old and old != obj.slug and session.scalar(
                     sa.select(OldSlug.id).where(OldSlug.kind == kind, OldSlug.slug == old)) is None:
                 session.add(OldSlug(kind=kind, slug=old, target_id=obj.id))

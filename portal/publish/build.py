@@ -26,7 +26,7 @@ from portal.site.urls import addresses
 from .report import BuildReport
 from .search_index import build_search_index
 
-STATE_FILE = ".build-state.json"  # fingerprints of the pages of the build, for the next incremental one
+STATE_FILE = "build-state.json"  # in the instance folder: fingerprints of the pages of the published build
 NEVER = datetime(1970, 1, 1)
 ALWAYS = datetime(9999, 1, 1)
 
@@ -50,11 +50,29 @@ def build_lock(instance_path: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def is_running(instance_path: str) -> bool:
+    """Is a build running now, in this process or another?"""
+    try:
+        with build_lock(instance_path):
+            return False
+    except BuildBusy:
+        return True
+
+
+def _recover(target: Path) -> None:
+    """Undo what a build killed at the wrong moment left: a swap cut in half, temporary folders."""
+    olds = sorted(target.parent.glob(f".{target.name}.old-*"))
+    if not target.exists() and olds:
+        os.replace(olds[-1], target)  # killed between the two renames: put the previous site back
+        olds = olds[:-1]
+    for stale in [*olds, *target.parent.glob(f".{target.name}.tmp-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def _prepare_folder(target: Path, full: bool) -> Path:
     """A fresh temporary folder beside the target, holding a copy of the previous build for incremental work."""
-    for stale in target.parent.glob(f".{target.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
-    work = target.parent / f".{target.name}.tmp-{os.getpid()}-{int(time.time())}"
+    _recover(target)
+    work = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.time_ns()}"
     if target.is_dir() and not full:
         shutil.copytree(target, work, symlinks=True)  # copy2 keeps mtimes, which Frozen-Flask compares
     else:
@@ -63,7 +81,9 @@ def _prepare_folder(target: Path, full: bool) -> Path:
 
 
 def _swap(work: Path, target: Path) -> None:
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    # Two renames on one file system: between them there is no site for microseconds, and a kill right there
+    # is repaired by the next build (_recover).
+    old = target.parent / f".{target.name}.old-{time.time_ns()}"
     if target.exists():
         os.replace(target, old)
     os.replace(work, target)
@@ -83,6 +103,10 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 search = build_search_index(work)
                 report.indexed_pages = search.pages
                 _swap(work, target)
+                # Written only once the site it describes is in place.
+                state_file = Path(site_app.config["INSTANCE_PATH"]) / STATE_FILE
+                state_file.write_text(json.dumps(report.state, ensure_ascii=False, indent=0))
+                report.state = None
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
@@ -103,10 +127,10 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
         SITE_RELATIVE_URLS=True,
         FREEZER_BASE_URL=base_url or app.config["SITE_URL"],
         FREEZER_REMOVE_EXTRA_FILES=True,
-        FREEZER_DESTINATION_IGNORE=[STATE_FILE, "pagefind/*"],
+        FREEZER_DESTINATION_IGNORE=["pagefind/*"],
         FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
     )
-    state_path = work / STATE_FILE
+    state_path = Path(app.config["INSTANCE_PATH"]) / STATE_FILE
     previous = {} if full or not state_path.exists() else json.loads(state_path.read_text())
     rendered: set[str] = set()
 
@@ -145,4 +169,4 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
     report.redirects = sum(1 for address in plan if address.redirect)
     report.pages_removed = sum(1 for key in previous if key not in state)
     report.rendered_paths = sorted(rendered)
-    state_path.write_text(json.dumps(state, ensure_ascii=False, indent=0))
+    report.state = state

@@ -21,6 +21,7 @@ class BuildReport:
     indexed_pages: int = 0
     warnings: list[str] = field(default_factory=list)
     rendered_paths: list[str] = field(default_factory=list)
+    state: dict | None = None  # the pages' fingerprints, kept until the build is in place
 
     def fail(self, message: str, details: str | None = None) -> None:
         self.ok = False
@@ -46,7 +47,7 @@ class BuildReport:
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self) | {"seconds": self.seconds}, ensure_ascii=False)
+        return json.dumps(asdict(self) | {"seconds": self.seconds, "state": None}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "BuildReport":

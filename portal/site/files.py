@@ -37,21 +37,23 @@ def news_feed() -> Response:
     snap = content.current()
     body = feeds.news_atom(snap.news, site_name=current_app.config["SITE_NAME"], feed_url=external("site.news_feed"),
                            site_url=external("site.home"), item_url=lambda n: item_url("news", n),
-                           updated=max((n.updated_at for n in snap.news), default=snap.now))
+                           updated=max((n.updated_at for n in snap.news), default=snap.now),
+                           time_zone=current_app.config["TIME_ZONE"])
     return Response(body, mimetype="application/atom+xml")
 
 
 @bp.get("/events.ics")
 def events_calendar() -> Response:
     body = feeds.events_ical(content.current().events, site_name=current_app.config["SITE_NAME"],
-                             item_url=lambda e: item_url("events", e))
+                             item_url=lambda e: item_url("events", e), time_zone=current_app.config["TIME_ZONE"])
     return Response(body, mimetype="text/calendar")
 
 
 @bp.get("/events/<slug>/event.ics")
 def event_calendar(slug: str) -> Response:
     event = content.current().event_by_slug.get(slug) or abort(404)
-    body = feeds.event_ical(event, site_name=current_app.config["SITE_NAME"], item_url=lambda e: item_url("events", e))
+    body = feeds.event_ical(event, site_name=current_app.config["SITE_NAME"], item_url=lambda e: item_url("events", e),
+                            time_zone=current_app.config["TIME_ZONE"])
     return Response(body, mimetype="text/calendar")
 
 

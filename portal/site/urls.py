@@ -34,12 +34,15 @@ class Address:
 def site_version() -> str:
     """Changes whenever templates, static files or the code that renders pages change."""
     digest = hashlib.sha256()
-    for folder, pattern in ((PROJECT_ROOT / "templates", "*.html"), (PROJECT_ROOT / "static" / "site", "*"),
-                            (PROJECT_ROOT / "portal", "*.py")):
-        for path in sorted(folder.rglob(pattern)):
-            if path.is_file():
-                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
-                digest.update(path.read_bytes())
+    portal = PROJECT_ROOT / "portal"
+    sources = [*(PROJECT_ROOT / "templates").rglob("*.html"), *(PROJECT_ROOT / "static" / "site").rglob("*"),
+               *(portal / "site").glob("*.py"), *(portal / "publish").glob("*.py"), portal / "filters.py",
+               portal / "text.py", portal / "roadmaps" / "timeline.py", portal / "roadmaps" / "progress.py",
+               portal / "registries" / "consent.py", portal / "models" / "vocabulary.py"]
+    for path in sorted(sources):
+        if path.is_file():
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -50,6 +53,15 @@ def _rows(items) -> list[tuple]:
 def _org(item) -> tuple:
     org = getattr(item, "organisation", None)
     return (org.id, org.updated_at) if org is not None else ()
+
+
+def _cards(items) -> list[tuple]:
+    """Items shown as cards: their rows and their organisations' names."""
+    return [(i.id, i.updated_at, getattr(i, "slug", None), _org(i)) for i in items]
+
+
+def _roadmap_parts(roadmap) -> list[tuple]:
+    return [(s.id, s.updated_at, _rows(s.activities)) for s in roadmap.stages]
 
 
 def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
@@ -64,25 +76,26 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
     per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
     figures = (sorted(snap.programs_by_form.items()), sorted(snap.pairings_by_form.items()))
 
-    yield Address("site.home", {}, fp(_rows(snap.news[:4]), _rows(snap.upcoming_events()[:4]), _rows(snap.cases[:6]),
-                                      figures, len(snap.organisations), len(snap.roadmaps), today))
+    yield Address("site.home", {}, fp(_cards(snap.news[:4]), _cards(snap.upcoming_events()[:4]), _cards(snap.cases[:6]),
+                                      _cards(snap.roadmaps), figures, len(snap.organisations)))
     yield Address("site.organisations", {}, fp(_rows(snap.organisations),
                                                [(o.short_name, o.kind) for o in snap.organisations]))
     for org in snap.organisations:
         own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
         counts = (snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id])
-        yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts, today),
+        yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
                       org.updated_at)
-        yield Address("site.embed_roadmap", {"slug": org.slug},
-                      fp(org.id, org.updated_at, _rows(snap.of(org, "roadmaps")), today), in_sitemap=False)
+        roadmaps = [(r.id, r.updated_at, _roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
+        yield Address("site.embed_roadmap", {"slug": org.slug}, fp(org.id, org.updated_at, roadmaps, today),
+                      in_sitemap=False)
         yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, _rows(snap.of(org, "cases"))),
                       in_sitemap=False)
 
     yield Address("site.roadmaps", {}, fp([(r.id, r.updated_at, r.title, _org(r)) for r in snap.roadmaps]))
     for roadmap in snap.roadmaps:
-        parts = [(s.id, s.updated_at, _rows(s.activities)) for s in roadmap.stages]
         yield Address("site.roadmap", {"slug": roadmap.slug},
-                      fp(roadmap.id, roadmap.updated_at, _org(roadmap), parts, today), roadmap.updated_at)
+                      fp(roadmap.id, roadmap.updated_at, _org(roadmap), _roadmap_parts(roadmap), today),
+                      roadmap.updated_at)
 
     for kind, endpoint, item_endpoint, items in (("cases", "site.cases", "site.case", snap.cases),
                                                  ("news", "site.news", "site.news_item", snap.news)):
@@ -92,11 +105,12 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
             values = {"page": number} if number > 1 else {}
             yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown]))
         for item in items:
-            related = _rows(snap.related_cases(item)) if kind == "cases" else []
-            yield Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), related),
+            # Tags change without touching the case's row (a many-to-many link): they count by name.
+            extra = (_cards(snap.related_cases(item)), [t.name for t in item.tags]) if kind == "cases" else ()
+            yield Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), extra),
                           item.updated_at)
 
-    yield Address("site.events", {}, fp([(_rows([e]), _org(e)) for e in snap.events], today))
+    yield Address("site.events", {}, fp(_cards(snap.events), [e.id for e in snap.upcoming_events()]))
     for event in snap.events:
         yield Address("site.event", {"slug": event.slug}, fp(event.id, event.updated_at, _org(event)), event.updated_at)
         yield Address("site.event_calendar", {"slug": event.slug}, fp(event.id, event.updated_at), in_sitemap=False)
@@ -128,12 +142,16 @@ def _redirects(snap: Snapshot, fp) -> Iterator[Address]:
     from .views import ITEM_ENDPOINTS
 
     for kind, (endpoint, attribute, table) in ITEM_ENDPOINTS.items():
-        live = {item.id: item for item in getattr(snap, attribute).values()}
+        by_slug = getattr(snap, attribute)
+        live = {item.id: item for item in by_slug.values()}
         for old in snap.old_slugs:
             target = live.get(old.target_id)
-            if old.kind == table and target is not None and old.slug != target.slug:
-                yield Address(endpoint, {"slug": old.slug}, fp("redirect", target.slug, str(target)), in_sitemap=False,
-                              redirect=True)
+            # An old address that a live item uses again is that item's page, not a redirect.
+            if old.kind == table and target is not None and old.slug not in by_slug:
+                endpoints = [endpoint] + (["site.embed_roadmap", "site.embed_cases"] if kind == "organisation" else [])
+                for each in endpoints:
+                    yield Address(each, {"slug": old.slug}, fp("redirect", each, target.slug, str(target)),
+                                  in_sitemap=False, redirect=True)
 
 
 def sitemap_entries() -> Iterator[tuple[str, dict, datetime | date | None]]:

@@ -23,8 +23,8 @@ ITEM_ENDPOINTS = {
 
 def relative(url: str) -> str:
     """A site address relative to the page being rendered, when freezing for any static host (and file://)."""
-    if not current_app.config.get("SITE_RELATIVE_URLS"):
-        return url
+    if not current_app.config.get("SITE_RELATIVE_URLS") or request.endpoint == "site.not_found_page":
+        return url  # the 404 page is served at any depth: it links from the site's root path
     here = posixpath.dirname(request.script_root + request.path)
     path = posixpath.relpath(url, here)
     return path + "/index.html" if url.endswith("/") else path
@@ -52,9 +52,10 @@ def paginate(items: list, page: int) -> tuple[list, int]:
     return items[(page - 1) * per_page: page * per_page], pages
 
 
-def find(kind: str, slug: str):
+def find(kind: str, slug: str, endpoint: str | None = None):
     """The item, or a redirect page when the slug is an old address of a public item."""
-    endpoint, attribute, table = ITEM_ENDPOINTS[kind]
+    own_endpoint, attribute, table = ITEM_ENDPOINTS[kind]
+    endpoint = endpoint or own_endpoint
     snapshot = content.current()
     item = getattr(snapshot, attribute).get(slug)
     if item is not None:
@@ -174,7 +175,9 @@ def not_found_page() -> str:
 @bp.get("/embed/<slug>/roadmap/")
 def embed_roadmap(slug: str) -> str:
     snap = content.current()
-    organisation = snap.organisation_by_slug.get(slug) or abort(404)
+    organisation, redirect = find("organisation", slug, "site.embed_roadmap")
+    if redirect:
+        return redirect  # schools' iframes keep working after a rename
     today = snap.now.date()
     items = snap.of(organisation, "roadmaps")
     return render("site/embed_roadmap.html", organisation=organisation, roadmaps=items,
@@ -184,6 +187,8 @@ def embed_roadmap(slug: str) -> str:
 @bp.get("/embed/<slug>/cases/")
 def embed_cases(slug: str) -> str:
     snap = content.current()
-    organisation = snap.organisation_by_slug.get(slug) or abort(404)
+    organisation, redirect = find("organisation", slug, "site.embed_cases")
+    if redirect:
+        return redirect
     return render("site/embed_cases.html", organisation=organisation, cases=snap.of(organisation, "cases"))
 

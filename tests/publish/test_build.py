@@ -75,13 +75,14 @@ def test_pages_link_relatively_and_every_internal_link_resolves(site):
         for link in links_of(page.read_text(encoding="utf-8")):
             if urlsplit(link).scheme or link.startswith(("mailto:", "tel:", "#")):
                 continue
-            target = urldefrag(urljoin(page.relative_to(site).as_posix(), link))[0]
+            target = urldefrag(urljoin(page.relative_to(site).as_posix(), link))[0].lstrip("/")
             path = (site / target)
             if target.endswith("/"):
                 path = path / "index.html"
             if not path.exists():
                 broken.append(f"{page.relative_to(site)} → {link}")
-            if link.startswith("/"):
+            # The 404 page is served at any depth, so it links from the site's root path; all else is relative.
+            if link.startswith("/") and page.name != "404.html":
                 broken.append(f"{page.relative_to(site)}: absolute link {link} breaks under a sub-path")
     assert not broken, broken[:20]
 
@@ -213,6 +214,7 @@ def test_sub_path_base_url_goes_into_absolute_links_only(app, world):
     assert "<loc>https://example.org/nastavnichestvo/cases/</loc>" in read(site, "sitemap.xml")
     assert "https://example.org/nastavnichestvo/sitemap.xml" in read(site, "robots.txt")
     assert 'href="../index.html"' in read(site, "cases/index.html")
+    assert 'href="/nastavnichestvo/static/site.css"' in read(site, "404.html")  # served at any depth
 
 
 def test_open_data_page_describes_each_file(site):
@@ -260,3 +262,51 @@ def test_preview_shows_a_draft_as_it_will_look(app, world, curator_client):
 def test_organisation_page_in_admin_offers_embed_code(world, admin_client):
     html = admin_client.get(f"/admin/organisations/{world.org_a.id}/edit").get_data(as_text=True)
     assert f"embed/{world.org_a.slug}/roadmap/" in html and "&lt;iframe" in html
+
+
+def test_a_kill_between_the_two_renames_is_repaired_by_the_next_build(app, site):
+    moved = site.parent / f".{site.name}.old-123"
+    site.rename(moved)  # the published folder moved away, the new one never arrived
+    build(app)
+    assert (site / "index.html").exists() and not moved.exists()
+
+
+def test_tag_changes_rebuild_the_case_page(app, world, site, admin_client):
+    case = world.rows[("cases", "a")]
+    admin_client.post(f"/admin/cases/{case.id}/edit", data={
+        "organisation_id": world.org_a.id, "title": case.title, "slug": case.slug, "mentoring_form": "pupil_pupil",
+        "status": "published", "tags_text": "шахматы", "body_md": case.body_md})
+    report = build(app)
+    assert f"/cases/{case.slug}/" in report.rendered_paths
+    assert "шахматы" in read(site, f"cases/{case.slug}/index.html")
+
+
+def test_renaming_an_organisation_keeps_the_schools_widgets_working(app, world, site):
+    org = world.org_a
+    old = org.slug
+    org.slug = "novaya-shkola"
+    db.session.commit()
+    build(app)
+    for page in ("roadmap", "cases"):
+        html = read(site, f"embed/{old}/{page}/index.html")
+        assert 'http-equiv="refresh"' in html and f"novaya-shkola/{page}/index.html" in html
+
+
+def test_home_page_follows_a_roadmap_title(app, world, site):
+    world.rows[("roadmaps", "a")].title = "Новое название карты"
+    db.session.commit()
+    build(app)
+    assert "Новое название карты" in read(site, "index.html")
+
+
+def test_a_new_item_taking_an_old_address_is_a_page_not_a_redirect(app, world, site):
+    case = world.rows[("cases", "a")]
+    old = case.slug
+    case.slug = "drugoy-adres"
+    db.session.commit()
+    db.session.add(Case(organisation=world.org_a, title="Новый", slug=old, mentoring_form="pupil_pupil",
+                        status=Status.PUBLISHED))
+    db.session.commit()
+    report = build(app)
+    assert report.redirects == 0
+    assert "refresh" not in read(site, f"cases/{old}/index.html")
