@@ -46,6 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Time zone of the dates people type (events, scheduled publication); IANA name such as Asia/Yekaterinburg."),
     Setting("SITE_ITEMS_PER_PAGE", 12, "Items on one page of a list on the public site.", int),
     Setting("ITEMS_PER_PAGE", 25, "Rows on one page of an admin list.", int),
+    Setting("UNPAIRED_MENTEE_DAYS", 30,
+            "After how many days in the registry a mentee without a mentor is listed on the dashboard.", int),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
     Setting("PORT", 5000, "Port `portal serve` listens on.", int),
     Setting("SESSION_COOKIE_SECURE", False,

@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models import (
     Activity,
     Case,
+    Consent,
     Event,
     NewsItem,
     Organisation,
@@ -160,8 +161,11 @@ def _load_registry(path: Path) -> Counter:
         org = _organisation(item.pop("organisation"))
         if not _exists(Person, organisation_id=org.id, full_name=item["full_name"]):
             roles = item.pop("roles")
+            consents = item.pop("consents", [])
             person = Person(organisation=org, **item)
             person.roles = roles
+            person.consents = [Consent(kind=c["kind"], signed_on=c["signed_on"], document=c.get("document", ""),
+                                       allowed_fields=",".join(c.get("allowed_fields", []))) for c in consents]
             db.session.add(person)
             created["участники реестра"] += 1
     for item in data.get("programs", []):

@@ -1,13 +1,17 @@
 """The admin's home page: what there is, and what waits for review, within the user's organisations."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from portal import permissions
 from portal.extensions import db
-from portal.models import Status
+from portal.clock import local_now
+from portal.models import Pairing, PairingStatus, Person, PersonRole, Role, Status
+from portal.models.registry import pairing_mentee
 
 from . import bp
 from .crud import CRUDS
@@ -29,4 +33,17 @@ def dashboard():
             if crud.owned:
                 review = permissions.scope(review, crud.model, current_user)
             waiting += [(crud, obj) for obj in db.session.scalars(review.limit(20))]
-    return render_template("admin/dashboard.html", areas=areas, waiting=waiting)
+    days = current_app.config["UNPAIRED_MENTEE_DAYS"]
+    return render_template("admin/dashboard.html", areas=areas, waiting=waiting, days=days,
+                           unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)))
+
+
+def unpaired_mentees(user, joined_before: date) -> list[Person]:
+    """Mentees in the registry since before the date who are in no active pairing («не сформировали пару»)."""
+    in_pairing = (sa.select(pairing_mentee.c.person_id).join(Pairing, Pairing.id == pairing_mentee.c.pairing_id)
+                  .where(Pairing.status == PairingStatus.ACTIVE))
+    since = sa.func.coalesce(Person.joined_on, sa.func.date(Person.created_at))  # date(): SQLite and PostgreSQL
+    query = (sa.select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+             .where(PersonRole.role == Role.MENTEE, Person.id.not_in(in_pairing), since < joined_before)
+             .order_by(since, Person.full_name).limit(50))
+    return list(db.session.scalars(permissions.scope(query, Person, user)))

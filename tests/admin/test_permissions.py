@@ -158,3 +158,25 @@ def test_curator_lists_only_their_own_pairings(world, login_as):
     html = login_as("curator_a").get("/admin/pairings/").get_data(as_text=True)
     assert "Наставник A" in html and "Наставляемый A" in html
     assert "Наставник B" not in html and "Наставляемый B" not in html
+
+
+def test_dashboard_lists_mentees_without_a_pair_for_too_long(world, login_as):
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.models import Person
+
+    waiting = Person(organisation=world.org_a, full_name="Ждущий Пары", category="pupil", joined_on=date(2025, 1, 10))
+    waiting.roles = ["mentee"]
+    fresh = Person(organisation=world.org_a, full_name="Только Пришёл", category="pupil")
+    fresh.roles = ["mentee"]
+    other = Person(organisation=world.org_b, full_name="Чужой Ждущий", category="pupil", joined_on=date(2025, 1, 10))
+    other.roles = ["mentee"]
+    db.session.add_all([waiting, fresh, other])
+    db.session.commit()
+    html = login_as("curator_a").get("/admin/").get_data(as_text=True)
+    section = html.split("Не сформировали пару", 1)[1]
+    assert "Ждущий Пары" in section  # a year without a mentor
+    assert "Только Пришёл" not in section  # joined today
+    assert "Наставляемый A" not in section  # in an active pairing
+    assert "Чужой Ждущий" not in section  # another school's
