@@ -73,6 +73,7 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     preview,
     publishing,
     registries,
+    registry_files,
     roadmap_files,
     roadmaps,
     users,

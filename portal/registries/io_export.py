@@ -10,11 +10,12 @@ import csv
 import io
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from portal.clock import local_now
 from portal.extensions import db
 from portal.models import (
     Consent,
@@ -89,7 +90,7 @@ def _person_rows(role: Role, organisation_ids: set[int] | None) -> tuple[list[st
                 pairings_of[mentee.id].append(pairing)
     partners = "ФИО наставляемых" if role == Role.MENTOR else "ФИО наставника"
     headers = [partners if h == "{partners}" else h for h in PERSON_HEADERS]
-    today = date.today()
+    now = local_now()
     rows = []
     for person in persons:
         every = pairings_of.get(person.id, [])
@@ -109,7 +110,7 @@ def _person_rows(role: Role, organisation_ids: set[int] | None) -> tuple[list[st
             "; ".join(p.result for p in shown if p.result),
             "; ".join(f"/cases/{p.case.slug}/" for p in shown if p.case),
             "да" if any(p.status == PairingStatus.COMPLETED for p in every) else "нет",
-            _processing_date(person.consents, today) or "нет",
+            _processing_date(person.consents, now) or "нет",
         ])
     return headers, rows
 
@@ -122,10 +123,10 @@ def _period(start: date | None, end: date | None) -> str:
     return f"по {end:%d.%m.%Y}" if end else ""
 
 
-def _processing_date(consents: list[Consent], today: date) -> date | None:
-    """The date of the latest consent to processing signed by today and not withdrawn."""
-    valid = [c.signed_on for c in consents if c.kind == ConsentKind.PROCESSING and c.signed_on <= today
-             and c.withdrawn_at is None]
+def _processing_date(consents: list[Consent], now: datetime) -> date | None:
+    """The date of the latest consent to processing in force now (the rule of consent.py)."""
+    valid = [c.signed_on for c in consents if c.kind == ConsentKind.PROCESSING and c.signed_on <= now.date()
+             and (c.withdrawn_at is None or c.withdrawn_at > now)]
     return max(valid, default=None)
 
 

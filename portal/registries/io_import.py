@@ -185,7 +185,7 @@ def _check_row(number: int, values: list, table: io_table.Table,
         organisation, problem = organisations.find(str(parsed["organisation"]))
         if problem:
             errors.append(RowError(number, f"{table.title('organisation')}: {problem}"))
-    if parsed.get("publication") is not None and "processing_on" not in parsed:
+    if "publication" in parsed and "processing_on" not in parsed and "processing_on" not in failed:
         errors.append(RowError(number, f"{table.title('publication')}: заполнено, а даты согласия на обработку в "
                                        "этой строке нет. Без согласия на обработку распространять данные нельзя."))
     if errors or organisation is None:

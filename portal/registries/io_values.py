@@ -12,6 +12,7 @@ from typing import Callable
 
 from email_validator import EmailNotValidError, validate_email
 
+from portal.clock import local_now
 from portal.models import MentoringForm, PersonCategory, PublicField, Role
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -156,7 +157,7 @@ def parse_consent_date(value) -> date | None:
     if text_of(value).casefold() in _NONE:
         return None
     day = parse_date(value)
-    if day > date.today():
+    if day > local_now().date():
         raise ValueError(f"дата {day:%d.%m.%Y} ещё не наступила: укажите дату подписания согласия.")
     return day
 

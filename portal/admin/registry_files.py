@@ -1,0 +1,79 @@
+"""Registries in and out of the admin: import a .csv/.xlsx with a check first, export by kind and format."""
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import permissions
+from portal.registries import io
+
+from . import bp
+from .forms import BaseForm
+from .registries import persons
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
+
+
+def _uploads() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _checked(data: bytes, filename: str) -> io.ImportPlan:
+    """Read the file, and refuse rows of organisations the user may not work with."""
+    plan = io.read_registry(data, filename)
+    allowed = permissions.organisation_ids(current_user)
+    if allowed is not None:
+        for row in plan.persons:
+            if row.organisation_id not in allowed:
+                plan.errors.append(io.RowError(row.row, f"Организация «{row.organisation_name}» вам недоступна: "
+                                                        "загружайте участников только своих организаций."))
+        plan.errors.sort(key=lambda error: error.row)
+    return plan
+
+
+@bp.route("/registry/import", methods=["GET", "POST"])
+def registry_import():
+    persons.check_area()
+    form = BaseForm()
+    plan, token, filename = None, request.form.get("token", ""), request.form.get("filename", "")
+    if request.method == "POST" and form.validate_on_submit():
+        upload = request.files.get("file")
+        try:
+            if upload and upload.filename:
+                filename = Path(upload.filename).name
+                data = upload.read()
+                token = secrets.token_urlsafe(24)
+                (_uploads() / token).write_bytes(data)  # kept between the check and the save, under a random name
+            elif _TOKEN.match(token) and (_uploads() / token).exists():
+                data = (_uploads() / token).read_bytes()
+            else:
+                flash("Выберите файл .xlsx или .csv.", "error")
+                return render_template("admin/registry_import.html", form=form, plan=None, token="", filename="")
+            plan = _checked(data, filename)
+        except io.RegistryFileError as error:
+            flash(str(error), "error")
+            return render_template("admin/registry_import.html", form=form, plan=None, token="", filename="")
+        if "save" in request.form and not plan.errors:
+            saved = io.save_registry(plan)
+            (_uploads() / token).unlink(missing_ok=True)
+            flash(f"Загружено: новых участников — {saved.created}, обновлено — {saved.updated}.", "success")
+            return redirect(url_for("admin.persons_list"))
+    return render_template("admin/registry_import.html", form=form, plan=plan, token=token, filename=filename)
+
+
+@bp.get("/registry/export")
+def registry_export():
+    persons.check_area()
+    kind, fmt = request.args.get("kind", "mentors"), request.args.get("format", "xlsx")
+    if kind not in io.KINDS or fmt not in io.FORMATS:
+        abort(404)
+    data = io.export_registry(kind, fmt, organisation_ids=permissions.organisation_ids(current_user))
+    response = Response(data, content_type=io.FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{io.export_filename(kind, fmt)}"'
+    return response
