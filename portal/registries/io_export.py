@@ -66,7 +66,7 @@ def export_registry(kind: str, fmt: str, *, organisation_ids: set[int] | None = 
 
 def export_filename(kind: str, fmt: str, on: date | None = None) -> str:
     """A file name for the download, e.g. mentors-2025-10-01.xlsx."""
-    return f"{kind}-{(on or date.today()):%Y-%m-%d}.{fmt}"
+    return f"{kind}-{(on or local_now().date()):%Y-%m-%d}.{fmt}"
 
 
 def _limited(query, column, organisation_ids: set[int] | None):

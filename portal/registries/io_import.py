@@ -1,8 +1,8 @@
 """Importing a registry of mentors and mentees from .xlsx or .csv: a checked plan first, then all or nothing.
 
-`read_registry` reads the file (io_table.py), reads each cell (io_values.py), checks every row against the database and
-returns an `ImportPlan` without saving anything; `save_registry` applies a plan without errors in one
-transaction. A re-import matches persons by ФИО (case, spacing and ё/е ignored) within the organisation:
+`read_registry` reads the file (io_table.py) and each cell (io_values.py), checks every row against the
+database and returns an `ImportPlan` without saving anything; `save_registry` applies a plan without errors
+in one transaction. A re-import matches persons by ФИО (case, spacing and ё/е ignored) within the organisation:
 a filled cell overwrites the stored value, an empty cell keeps it, roles are added, consents are added
 once per date. A withdrawn consent is never brought back by importing an old file.
 """
@@ -14,7 +14,17 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Consent, ConsentKind, Organisation, Person, PersonCategory, PublicField, Role, Signatory
+from portal.models import (
+    Consent,
+    ConsentKind,
+    MentoringForm,
+    Organisation,
+    Person,
+    PersonCategory,
+    PublicField,
+    Role,
+    Signatory,
+)
 
 from . import io_table, io_values
 from .io_table import RegistryFileError
@@ -50,7 +60,7 @@ class PersonRow:
     category: PersonCategory | None = None
     is_minor: bool | None = None
     position: str | None = None
-    mentoring_form: object | None = None  # MentoringForm
+    mentoring_form: MentoringForm | None = None
     competencies: str | None = None
     achievements: str | None = None
     joined_on: date | None = None
@@ -81,11 +91,15 @@ class ImportPlan:
         return not self.errors
 
 
-def read_registry(data: bytes, filename: str) -> ImportPlan:
+def read_registry(data: bytes, filename: str, *, organisation_ids: set[int] | None = None) -> ImportPlan:
     """Parse and check the file against the database; saves nothing. Raises RegistryFileError when the file
-    as a whole cannot be read; problems of single rows are listed in `errors`, every one of them."""
+    as a whole cannot be read; problems of single rows are listed in `errors`, every one of them.
+
+    organisation_ids (a curator's organisations; None = all) makes rows of other organisations errors before
+    anything about their persons is looked up, so the plan says nothing about another organisation's people.
+    """
     table = io_table.read_table(data, filename)
-    organisations = _OrganisationIndex(db.session.scalars(sa.select(Organisation)).all())
+    organisations = _OrganisationIndex(db.session.scalars(sa.select(Organisation)).all(), organisation_ids)
     plan = ImportPlan([], [], 0, 0, source=table.source, ignored_columns=table.ignored)
     seen: dict[tuple[int, str], int] = {}
     for number, values in table.rows:
@@ -201,7 +215,8 @@ def _check_row(number: int, values: list, table: io_table.Table,
 class _OrganisationIndex:
     """Organisations by short name, full name or slug, compared without case, quotes or extra spaces."""
 
-    def __init__(self, organisations: list[Organisation]) -> None:
+    def __init__(self, organisations: list[Organisation], allowed: set[int] | None) -> None:
+        self.allowed = allowed
         self.by_key: dict[str, dict[int, Organisation]] = {}
         for organisation in organisations:
             for text in (organisation.short_name, organisation.name, organisation.slug):
@@ -215,6 +230,9 @@ class _OrganisationIndex:
         if len(found) > 1:
             names = ", ".join(f"{o.short_name} ({o.slug})" for o in found)
             return None, f"«{text}» подходит к нескольким организациям: {names}. Укажите адрес (slug)."
+        if self.allowed is not None and found[0].id not in self.allowed:
+            return None, (f"организация «{found[0].short_name}» вам недоступна: загружайте участников только своих "
+                          "организаций.")
         return found[0], ""
 
 

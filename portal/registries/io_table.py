@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -162,10 +163,17 @@ def _too_many() -> RegistryFileError:
 
 def _csv_table(text: str, encoding: str) -> Table:
     best: tuple[int, str] | None = None
+    problem: RegistryFileError | None = None
     for delimiter in (";", ",", "\t"):
-        found = _find_header(_csv_rows(text, delimiter, head_only=True))
+        try:
+            found = _find_header(_csv_rows(text, delimiter, head_only=True))
+        except RegistryFileError as error:  # e.g. a column twice: say so only if no delimiter reads the header
+            problem = problem or error
+            continue
         if found and (best is None or len(found[1]) > best[0]):
             best = (len(found[1]), delimiter)
+    if best is None and problem:
+        raise problem
     delimiter = best[1] if best else ";"
     shown = {";": "«;»", ",": "«,»", "\t": "табуляция"}[delimiter]
     hint = (" Файл прочитан в кодировке Windows-1251; если вместо русских букв в нём «кракозябры», сохраните его "
@@ -178,7 +186,7 @@ def _csv_rows(text: str, delimiter: str, head_only: bool = False) -> list[tuple[
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = enumerate(reader, start=1)
     if head_only:
-        records = ((n, r) for n, r in records if n <= 5 * HEADER_SEARCH_ROWS)
+        records = itertools.islice(records, 5 * HEADER_SEARCH_ROWS)
     try:
         rows = _filled(records)
     except csv.Error as error:
@@ -224,7 +232,8 @@ def _table(rows: list[tuple[int, list]], source: str, hint: str = "") -> Table:
     index, columns, headers, unknown = found
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
     if missing:
-        raise RegistryFileError(f"Нет обязательного столбца: {', '.join(f'«{m}»' for m in missing)}. Обязательные "
+        raise RegistryFileError(("Нет обязательного столбца: " if len(missing) == 1 else "Нет обязательных столбцов: ")
+                                + ", ".join(f"«{m}»" for m in missing) + ". Обязательные "
                                 "столбцы — ФИО, Роль, Организация; найдены: "
                                 f"{', '.join(headers.values()) or 'ни одного известного'}." + hint)
     data: list[tuple[int, list]] = []

@@ -86,7 +86,10 @@ FORM_WORDS = _vocabulary({**{m.label: m for m in MentoringForm}, **{m.value: m f
 PUBLIC_WORDS = _vocabulary({**{m.label: m for m in PublicField}, **{m.value: m for m in PublicField},
                             "фамилия имя отчество": PublicField.FULL_NAME, "фотография": PublicField.PHOTO,
                             "ключевые компетенции": PublicField.COMPETENCIES, "место работы": PublicField.ORGANISATION})
-CONTACT_STEMS = ("телефон", "тел", "mail", "почт", "адрес", "контакт", "сайт", "соцсет", "вконтакте", "telegram")
+# Contacts are never publishable (ст. 10.1 leaves them to the person, the portal never shows them): a word of
+# the list starting like one of these is refused with its own message.
+_CONTACT = re.compile(r"(?<!\w)(?:тел|моб|e-?mail|mail|почт|адрес|контакт|сайт|соц|telegram|телеграм|whatsapp"
+                      r"|мессенджер)")
 
 
 def _split(text: str, separators: str = r"[,;\n/]+|\s+и\s+") -> list[str]:
@@ -190,7 +193,7 @@ def parse_publication(value) -> frozenset[PublicField] | None:
         found = PUBLIC_WORDS.get(_word(part))
         if found:
             allowed.add(found)
-        elif any(stem in part.casefold() for stem in CONTACT_STEMS):
+        elif _CONTACT.search(part.casefold()):
             contacts.append(part)
         else:
             unknown.append(part)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Consent, ConsentKind, Organisation, Person, PublicField, Status
@@ -109,3 +110,35 @@ def test_the_built_site_names_only_consented_adult_mentors(app, world):
         assert name not in everything, name
     for contact in ("@example.org", "+7 999", "учитель информатики"):
         assert contact not in everything, contact
+
+
+def test_imported_registry_reaches_the_site_only_as_consent_allows(app, world, admin_client):
+    """Import a registry, withdraw one consent in the admin, build, and scan every file of the build."""
+    from portal.registries import io as registry_io
+
+    table = (
+        "ФИО;Роль;Категория;Организация;Должность;Телефон;Email;Несовершеннолетний;"
+        "Согласие на обработку;Согласие на распространение\n"
+        "Публичная Вера Андреевна;наставник;педагог;Школа A;учитель химии;+7 911 111-11-11;vera@example.org;нет;"
+        "01.09.2026;ФИО, должность\n"
+        "Закрытый Глеб Олегович;наставник;педагог;Школа A;учитель музыки;+7 922 222-22-22;gleb@example.org;нет;"
+        "01.09.2026;\n"
+        "Передумавшая Нина Львовна;наставник;педагог;Школа A;учитель рисования;+7 933 333-33-33;nina@example.org;"
+        "нет;01.09.2026;ФИО, должность\n"
+        "Школьник Артём;наставник;обучающийся;Школа A;10 класс;+7 944 444-44-44;artem@example.org;да;"
+        "01.09.2026;ФИО\n"
+    ).encode("cp1251")
+    plan = registry_io.read_registry(table, "реестр.csv")
+    assert plan.errors == []
+    registry_io.save_registry(plan)
+    nina = db.session.scalar(sa.select(Person).where(Person.full_name == "Передумавшая Нина Львовна"))
+    publication_consent = next(c for c in nina.consents if c.kind == ConsentKind.PUBLICATION)
+    assert admin_client.post(f"/admin/consents/{publication_consent.id}/withdraw").status_code == 302
+
+    report = publishing.run_build(app)
+    assert report.ok, report.details
+    everything = scan(Path(app.config["BUILD_DIR"]))
+    assert "Публичная Вера Андреевна" in everything and "учитель химии" in everything
+    for secret in ("Закрытый", "Передумавшая", "Школьник Артём", "учитель музыки", "учитель рисования",
+                   "@example.org", "+7 9"):
+        assert secret not in everything, secret

@@ -80,6 +80,7 @@ FORMATS = {
     "csv utf-8 with BOM ,": lambda rows: (csv_bytes(rows, delimiter=",", encoding="utf-8-sig"), "база.csv"),
     "csv cp1251 ;": lambda rows: (csv_bytes(rows, encoding="cp1251"), "база.csv"),
     "csv cp1251 ,": lambda rows: (csv_bytes(rows, delimiter=",", encoding="cp1251"), "база.csv"),
+    "unicode text (utf-16, tab)": lambda rows: (csv_bytes(rows, delimiter="\t", encoding="utf-16"), "база.txt"),
     "xlsx": lambda rows: (xlsx_bytes(rows), "база.xlsx"),
     "xlsx named .csv": lambda rows: (xlsx_bytes(rows), "база.csv"),
 }
@@ -219,12 +220,36 @@ def test_every_bad_row_is_listed_with_its_number_and_nothing_is_saved(world, fmt
     assert (count(Person), count(Consent)) == before
 
 
+def test_row_numbers_count_a_cell_with_line_breaks_as_one_row(world):
+    first = list(GOOD[0])
+    first[HEADER.index("Ключевые компетенции")] = "робототехника\nшахматы\nЕГЭ"
+    second = list(GOOD[2])
+    second[HEADER.index("Роль")] = "директор"
+    plan = read_registry(csv_bytes([first, second]), "b.csv")
+    assert [(e.row, "«директор»" in e.message) for e in plan.errors] == [(3, True)]
+    assert plan.persons[0].competencies == "робототехника\nшахматы\nЕГЭ"
+
+
 def test_an_unknown_publication_field_is_named(world):
     row = list(GOOD[0])
     row[-1] = "ФИО, любимый цвет"
     plan = read_registry(csv_bytes([row]), "b.csv")
     [error] = plan.errors
     assert error.row == 2 and "неизвестное поле «любимый цвет»" in error.message
+
+
+def test_rows_of_organisations_outside_the_scope_are_errors_and_reveal_nothing(world):
+    mentor_b = world.rows[("persons", "b")]
+    mentor_b.consents[0].withdrawn_at = datetime(2025, 10, 1)
+    db.session.commit()
+    rows = [GOOD[0], [mentor_b.full_name, "наставник", "", "Школа B", "", "", "", "", "", "", "", "01.09.2025", ""]]
+    plan = read_registry(csv_bytes(rows), "b.csv", organisation_ids={world.org_a.id})
+    [error] = plan.errors
+    assert error.row == 3 and "«Школа B» вам недоступна" in error.message
+    assert [row.full_name for row in plan.persons] == ["Иванова Мария Петровна"]
+    assert plan.warnings == [] and (plan.created, plan.updated, plan.unchanged) == (1, 0, 0)
+    unscoped = read_registry(csv_bytes(rows), "b.csv")
+    assert unscoped.errors == [] and any("отозвано" in w.message for w in unscoped.warnings)
 
 
 def test_a_name_shared_by_two_organisations_is_ambiguous(world):
