@@ -53,7 +53,7 @@ def test_curator_cannot_import_into_another_school(world, curator_client):
     html = curator_client.post("/admin/registry/import", data={
         "save": "1", "file": csv("Чужой Человек;наставник;педагог;Школа B;;;")},
         content_type="multipart/form-data").get_data(as_text=True)
-    assert "Организация «Школа B» вам недоступна" in html and count() == before
+    assert "Школа B" in html and "недоступн" in html and count() == before
 
 
 def test_unreadable_file_gets_a_russian_message(world, curator_client):
