@@ -7,11 +7,9 @@ leading cells continues what is above it. It returns data plus warnings and neve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 from .deadlines import Deadline, document_year, parse_deadline
+from .parsed import ParsedActivity, ParsedRoadmap, ParsedStage
 from .tables import ITEM_SEPARATOR, RawTable, Row
 
 # Column roles, recognised by words of the header cell; the first role that matches wins.
@@ -33,62 +31,6 @@ _NAME = re.compile(r"^[А-ЯЁ][а-яё]+\s*\.?\s*[А-ЯЁ]\.\s?[А-ЯЁ]\.?$|^[
 _ORGANISATION = re.compile(
     r"\b((?:[МГ][БАК]?[ОУ]?[УО]?\s?(?:ДО|ДОУ|ОУ|У|ПОУ)?|МБДОУ|МАДОУ|МКДОУ|МБОУ|МАОУ|МКОУ|ГБОУ|ГАПОУ|ГБПОУ|ЧОУ|МБУ\s?ДО|"
     r"МАУ\s?ДО)\s*«(?:[^«»]|«[^«»]*»)+»)")
-
-
-@dataclass
-class ParsedActivity:
-    number: str | None
-    title: str
-    details: str | None = None
-    deadline: Deadline | None = None
-    responsible: list[str] = field(default_factory=list)
-    expected_result: str | None = None
-    line: int | None = None
-
-
-@dataclass
-class ParsedStage:
-    number: str | None
-    title: str
-    goal: str | None = None
-    result: str | None = None
-    activities: list[ParsedActivity] = field(default_factory=list)
-    line: int | None = None
-
-
-@dataclass
-class ParsedRoadmap:
-    title: str | None = None
-    organisation: str | None = None
-    year: int | None = None
-    stages: list[ParsedStage] = field(default_factory=list)
-    warnings: list[tuple[int | None, str]] = field(default_factory=list)
-
-    @property
-    def activity_count(self) -> int:
-        return sum(len(stage.activities) for stage in self.stages)
-
-    def to_json(self) -> dict[str, Any]:
-        """The shape `portal roadmap parse` prints: every key present, null where unknown."""
-        def iso(value: date | None) -> str | None:
-            return value.isoformat() if value else None
-
-        def deadline(d: Deadline | None) -> dict | None:
-            if d is None or not d.text:
-                return None
-            return {"text": d.text, "start": iso(d.start), "end": iso(d.end), "recurrence": d.recurrence}
-
-        return {
-            "title": self.title, "organisation": self.organisation, "year": self.year,
-            "stages": [{
-                "number": s.number, "title": s.title, "goal": s.goal, "result": s.result,
-                "activities": [{
-                    "number": a.number, "title": a.title, "details": a.details, "deadline": deadline(a.deadline),
-                    "responsible": a.responsible, "expected_result": a.expected_result,
-                } for a in s.activities],
-            } for s in self.stages],
-            "warnings": [{"line": line, "message": message} for line, message in self.warnings],
-        }
 
 
 def header_roles(cells: list[str]) -> list[str | None]:
