@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Case, NewsItem, Page, Status
+from portal.models import Case, NewsItem, Status
 from portal.models.base import utcnow
 from portal.publish import build as build_module
 from portal.publish import publishing
