@@ -38,7 +38,7 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    from portal import filters
+    from portal import filters, history  # noqa: F401  (history registers its session event)
 
     filters.register(app)
     return app

@@ -30,8 +30,12 @@ def url_for_rule(rule, world, owner: str) -> str:
     """A concrete URL for the rule naming rows of organisation `owner` ("b" unless said otherwise)."""
     name = rule.endpoint.removeprefix("admin.")
     values = {}
-    if name == "preview":
-        return rule.build({"kind": "cases", "id": world.rows[("cases", owner)].id}, append_unknown=False)[1]
+    if "kind" in rule.arguments:  # preview, review, history: shown on a case of the organisation
+        case = world.rows[("cases", owner)]
+        values = {"kind": "cases", "id": case.id}
+        if "revision_id" in rule.arguments:
+            values["revision_id"] = _first_revision(case)
+        return rule.build(values, append_unknown=False)[1]
     for argument in rule.arguments:
         if argument == "id":
             kind = PART_ENDPOINTS.get(name) or ID_ROWS.get(name) or name.rsplit("_", 1)[0]
@@ -41,3 +45,13 @@ def url_for_rule(rule, world, owner: str) -> str:
             raise AssertionError(f"The matrix does not know the argument {argument!r} of {rule.endpoint}: add it")
         values[argument] = world.rows[(kind, owner)].id
     return rule.build(values, append_unknown=False)[1]
+
+
+def _first_revision(row) -> int:
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models import Revision
+
+    return db.session.scalar(sa.select(sa.func.min(Revision.id)).where(
+        Revision.object_kind == row.__tablename__, Revision.object_id == row.id))

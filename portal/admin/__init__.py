@@ -59,10 +59,13 @@ def menu():
     items = [(title, f"admin.{name}_list") for title, name in MENU if CRUDS[name].visible_to(current_user)]
     if permissions.is_staff(current_user):
         items.append(("Публикация", "admin.publish_status"))
+    if permissions.is_admin(current_user):
+        items.append(("Журнал действий", "admin.audit_log"))
     return {"admin_menu": items, "preview_kinds": PREVIEW_KINDS}
 
 
 from portal.admin import (  # noqa: E402,F401  (each module registers its routes on bp)
+    audit_log,
     auth,
     cases,
     dashboard,
@@ -74,6 +77,7 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     publishing,
     registries,
     registry_files,
+    review,
     roadmap_files,
     roadmaps,
     users,

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import audit
 from portal.extensions import db, login_manager
 from portal.models import User
 
@@ -50,7 +51,9 @@ def login():
             check_password_hash(_DUMMY_HASH, form.password.data)
         elif user.check_password(form.password.data) and user.active:
             login_user(user, remember=form.remember.data)
+            audit.record("login", user=user, commit=True)
             return redirect(safe_next(request.args.get("next")))
+        audit.record("login_failed", email=form.email.data[:200], commit=True)
         # One message for every failure: it must not tell which accounts exist.
         form.password.errors.append("Неверная почта или пароль.")
     return render_template("admin/login.html", form=form)

@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from portal import permissions, text
+from portal import audit, history, permissions, text, workflow
 from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
 
 from . import MAX_ID, choices
-from .forms import BaseForm
+from .forms import BaseForm, options
 
 
 MAX_PAGE = 100_000
@@ -111,6 +112,7 @@ class Crud:
         reasons = self.blockers(obj) if self.blockers else []
         if request.method == "POST" and not reasons:
             label = str(obj)  # a deleted row can no longer load what its name is made of
+            audit.record("delete", obj)
             db.session.delete(obj)
             try:
                 db.session.commit()
@@ -166,13 +168,20 @@ class Crud:
     def _edit(self, obj: Any, is_new: bool):
         form = self.form(obj=None if is_new else obj)
         form.setup(current_user)
+        if self.publishable:
+            form.status.choices = options((s.value, s.label) for s in workflow.status_choices(current_user, obj.status))
         if self.prepare:
             self.prepare(form, obj)
         if not is_new and self.load and request.method == "GET":
             self.load(obj, form)
         previews: dict[str, str] = {}
+        conflict = False
         if request.method == "POST" and "preview" in request.form:
             previews = {name: text.render_markdown(getattr(form, name).data) for name in form.markdown_fields}
+        elif request.method == "POST" and self._conflict(obj):
+            conflict = True
+            flash("Эту запись уже изменил другой пользователь, пока вы её редактировали. Ваш текст не потерян: он "
+                  "в форме ниже, а сохранённая версия — рядом. Перенесите нужное и сохраните ещё раз.", "error")
         elif form.validate_on_submit() and self._validate_more(form, obj):
             self._populate(form, obj)
             if self.owned and not permissions.may_change(current_user, obj):
@@ -180,19 +189,33 @@ class Crud:
             if is_new:
                 db.session.add(obj)
             try:
+                db.session.flush()
+                audit.record("create" if is_new else "save", obj)
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
                 flash("Не удалось сохранить: такая запись уже есть или связанная запись удалена. "
                       "Проверьте адрес на сайте и связанные поля.", "error")
+            except StaleDataError:
+                db.session.rollback()
+                flash("Эту запись только что сохранил другой пользователь. Обновите страницу: ваш текст ниже.",
+                      "error")
             else:
                 flash(f"Сохранено: «{obj}».", "success")
                 return redirect(url_for(f"admin.{self.name}_edit", id=obj.id))
         elif request.method == "POST":
             flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
         extra = self.extra_context(obj) if self.extra_context else {}
+        if conflict:
+            db.session.refresh(obj)
         return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
-                               previews=previews, **extra)
+                               previews=previews, conflict=conflict, saved=history.snapshot(obj) if conflict else None,
+                               revisions=history.revisions_of(obj) if obj.id else [], **extra)
+
+    def _conflict(self, obj) -> bool:
+        """The form was made from an older version than the row has now (someone saved in between)."""
+        posted = request.form.get("version", type=int)
+        return obj.id is not None and posted is not None and posted != obj.version
 
     def _validate_more(self, form: BaseForm, obj: Any) -> bool:
         ok = True

@@ -45,10 +45,11 @@ def publish_start():
         flash("Публикация уже идёт: дождитесь её окончания.", "error")
         return redirect(url_for("admin.publish_status"))
     app = current_app._get_current_object()
+    user = current_user._get_current_object()
 
     def work() -> None:
         try:
-            publishing.run_build(app, track_progress=True)
+            publishing.run_build(app, track_progress=True, user=user)
         finally:
             _running.release()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import permissions
+from portal import audit, permissions
 from portal.registries import io
 
 from . import bp
@@ -54,6 +54,8 @@ def registry_import():
             return render_template("admin/registry_import.html", form=form, plan=None, token="", filename="")
         if "save" in request.form and not plan.errors:
             saved = io.save_registry(plan)
+            audit.record("import", details=f"реестр «{filename}»: новых {saved.created}, обновлено {saved.updated}",
+                         commit=True)
             (_uploads() / token).unlink(missing_ok=True)
             flash(f"Загружено: новых участников — {saved.created}, обновлено — {saved.updated}.", "success")
             return redirect(url_for("admin.persons_list"))
@@ -67,6 +69,7 @@ def registry_export():
     if kind not in io.KINDS or fmt not in io.FORMATS:
         abort(404)
     data = io.export_registry(kind, fmt, organisation_ids=permissions.organisation_ids(current_user))
+    audit.record("export", details=f"{kind}.{fmt}", commit=True)
     response = Response(data, content_type=io.FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{io.export_filename(kind, fmt)}"'
     return response

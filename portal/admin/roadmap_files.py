@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import permissions
+from portal import audit, permissions
 from portal.extensions import db
 from portal.models import Organisation, Roadmap
 from portal.roadmaps import export, importer
@@ -61,6 +61,8 @@ def _import(roadmap: Roadmap | None):
                 except importer.NothingToSave as error:
                     flash(str(error), "error")
                 else:
+                    audit.record("import", saved, details=f"этапов {len(parsed.stages)}, мероприятий "
+                                                          f"{parsed.activity_count}", commit=True)
                     flash(f"Импортировано: этапов — {len(parsed.stages)}, мероприятий — {parsed.activity_count}. "
                           "Проверьте даты и ответственных.", "success")
                     return redirect(url_for("admin.roadmaps_edit", id=saved.id))
@@ -97,6 +99,7 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 @bp.get("/roadmaps/<id:id>/export.docx")
 def roadmaps_docx(id: int):
     roadmap = roadmaps.get_or_404(id)
+    audit.record("export", roadmap, details="docx", commit=True)
     return _download(export.roadmap_docx(roadmap), export.export_filename(roadmap, "docx"),
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 

@@ -1,4 +1,5 @@
 """The data model, one module per aggregate; import models from here."""
+from .audit import AuditEntry, Revision
 from .case import Case, Tag
 from .history import OldSlug
 from .news import Event, NewsItem
@@ -24,7 +25,7 @@ from .vocabulary import (
 )
 
 __all__ = [
-    "Activity", "ActivityStatus", "Case", "Consent", "ConsentKind", "OldSlug", "PublicField", "Signatory", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
+    "Activity", "ActivityStatus", "AuditEntry", "Revision", "Case", "Consent", "ConsentKind", "OldSlug", "PublicField", "Signatory", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
     "OrganisationKind", "Page", "PageKind", "Pairing", "PairingStatus", "Person", "PersonCategory",
     "PersonRole", "Program", "Role", "Roadmap", "Stage", "Status", "Tag", "User", "UserRole",
 ]

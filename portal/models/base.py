@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from portal import slugs, text
 from .vocabulary import Status, column_type
@@ -26,12 +26,23 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
+class VersionedMixin:
+    """Optimistic locking: the form carries the version it was made from; a save from an older one is refused."""
+
+    version: Mapped[int] = mapped_column(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.version}
+
+
 class PublishableMixin:
     """A row that goes draft → review → published and reaches the public site only when published
     (and, when `publish_at` is set, only from the first build after that moment)."""
 
     status: Mapped[Status] = mapped_column(column_type(Status), default=Status.DRAFT, nullable=False, index=True)
     publish_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # local time (TIME_ZONE), as typed
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")  # why an editor returned it to the curator
 
     def is_public(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
-from .base import MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
+from .base import VersionedMixin, MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
 from .organisation import Organisation
 from .vocabulary import MentoringForm, column_type
 
@@ -29,7 +29,7 @@ class Tag(SlugMixin, db.Model):
         return self.name
 
 
-class Case(TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
+class Case(VersionedMixin, TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
     __tablename__ = "case"
     __markdown_fields__ = ("body", "results")
 

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
-from .base import MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
+from .base import VersionedMixin, MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
 from .organisation import Organisation
 from .vocabulary import EventKind, column_type
 
 
-class NewsItem(TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
+class NewsItem(VersionedMixin, TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
     __tablename__ = "news_item"
     __markdown_fields__ = ("body",)
 
@@ -33,7 +33,7 @@ class NewsItem(TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Mo
         return self.title
 
 
-class Event(TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
+class Event(VersionedMixin, TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
     __tablename__ = "event"
     __markdown_fields__ = ("description",)
 

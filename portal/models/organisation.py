@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 
-from .base import MarkdownMixin, SlugMixin, TimestampMixin
+from .base import VersionedMixin, MarkdownMixin, SlugMixin, TimestampMixin
 from .vocabulary import OrganisationKind, column_type
 
 
-class Organisation(TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
+class Organisation(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
     __tablename__ = "organisation"
     __slug_source__ = "short_name"
     __markdown_fields__ = ("description",)

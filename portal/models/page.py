@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 
-from .base import MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
+from .base import VersionedMixin, MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
 from .vocabulary import PageKind, column_type
 
 
-class Page(TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
+class Page(VersionedMixin, TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
     __tablename__ = "page"
     __markdown_fields__ = ("body",)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
-from .base import MarkdownMixin, SlugMixin, TimestampMixin
+from .base import VersionedMixin, MarkdownMixin, SlugMixin, TimestampMixin
 from .case import Case
 from .organisation import Organisation
 from .vocabulary import (
@@ -32,7 +32,7 @@ class PersonRole(db.Model):
     role: Mapped[Role] = mapped_column(column_type(Role), primary_key=True)
 
 
-class Person(TimestampMixin, db.Model):
+class Person(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +91,7 @@ class Consent(TimestampMixin, db.Model):
         return f"{self.kind.label} от {self.signed_on:%d.%m.%Y}"
 
 
-class Program(TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
+class Program(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
     """Программа наставничества of an organisation."""
 
     __tablename__ = "program"
@@ -119,7 +119,7 @@ pairing_mentee = sa.Table(
 )
 
 
-class Pairing(TimestampMixin, db.Model):
+class Pairing(VersionedMixin, TimestampMixin, db.Model):
     """Наставническая пара или группа, fixed by an order (приказ о закреплении)."""
 
     __tablename__ = "pairing"

@@ -8,14 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
-from .base import MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
+from .base import VersionedMixin, MarkdownMixin, PublishableMixin, SlugMixin, TimestampMixin
 from .case import Case
 from .news import NewsItem
 from .organisation import Organisation
 from .vocabulary import ActivityStatus, column_type
 
 
-class Roadmap(TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
+class Roadmap(VersionedMixin, TimestampMixin, PublishableMixin, SlugMixin, MarkdownMixin, db.Model):
     __tablename__ = "roadmap"
     __markdown_fields__ = ("description",)
 

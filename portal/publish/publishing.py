@@ -45,7 +45,7 @@ def read_progress(instance_path: str) -> dict | None:
 
 
 def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = None,
-              show_progress: bool = False, track_progress: bool = False) -> BuildReport:
+              show_progress: bool = False, track_progress: bool = False, user=None) -> BuildReport:
     site_app = site_app_for(admin_app)
     instance = admin_app.config["INSTANCE_PATH"]
     progress_path = Path(instance) / PROGRESS_FILE
@@ -71,6 +71,10 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
     _dispose(site_app)
     if not report.busy:  # a refused second build must not hide the report of the one that runs
         _save(instance, report)
+    with admin_app.app_context():
+        from portal import audit
+
+        audit.record("build", details=report.summary(), user=user, commit=True)
     return report
 
 

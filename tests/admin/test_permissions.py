@@ -10,6 +10,7 @@ from tests_support import admin_rules, area_of, url_for_rule
 ROLES = ["anonymous", "curator_a", "curator_b", "editor", "admin"]
 
 STAFF_AREAS = {"pages", "publish"}
+ADMIN_ONLY_ENDPOINTS = {"audit_log"}
 ADMIN_AREAS = {"users"}
 CURATOR_CANNOT_CREATE = {"organisations"}
 
@@ -24,7 +25,7 @@ def expected_status(role: str, rule, owner: str) -> int:
         return 302
     if name in ("dashboard",):
         return 200
-    if area in ADMIN_AREAS and role != "admin":
+    if (area in ADMIN_AREAS or name in ADMIN_ONLY_ENDPOINTS) and role != "admin":
         return 403
     if area in STAFF_AREAS and role not in ("editor", "admin"):
         return 403
@@ -62,7 +63,7 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
 def test_every_post_only_admin_endpoint_is_known(app):
     post_only = {rule.endpoint for rule in admin_rules(app) if "GET" not in rule.methods}
     assert post_only == {"admin.logout", "admin.markdown_preview", "admin.stage_move", "admin.activity_move",
-                         "admin.publish_start", "admin.consent_withdraw"}
+                         "admin.publish_start", "admin.consent_withdraw", "admin.review", "admin.revision_restore"}
 
 
 @pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])

@@ -1,0 +1,75 @@
+"""Review actions on an item's page: submit for review, publish, return to the author with a comment;
+and its history: compare a revision with the current text, restore it."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import audit, history, workflow
+from portal.extensions import db
+from portal.models import Revision
+
+from . import bp
+from .crud import CRUDS
+from .forms import BaseForm
+
+
+def _item(kind: str, id: int):
+    crud = CRUDS.get(kind) or abort(404)
+    return crud, crud.get_or_404(id)
+
+
+@bp.post("/review/<kind>/<id:id>")
+def review(kind: str, id: int):
+    crud, item = _item(kind, id)
+    if not crud.publishable or not BaseForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    if action == "submit":
+        workflow.submit(item)
+        message = "Отправлено на проверку координатору."
+    elif action in ("publish", "return") and workflow.may_review(current_user):
+        if action == "publish":
+            workflow.publish(item)
+            message = "Опубликовано: запись появится на сайте при следующей публикации."
+        else:
+            comment = request.form.get("comment", "").strip()
+            if not comment:
+                flash("Напишите, что исправить: комментарий увидит автор.", "error")
+                return redirect(url_for(f"admin.{kind}_edit", id=id))
+            workflow.send_back(item, comment)
+            message = "Возвращено на доработку с комментарием."
+    else:
+        abort(403)
+    audit.record(action, item, details=item.review_comment)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(f"admin.{kind}_edit", id=id))
+
+
+@bp.get("/history/<kind>/<id:id>/<id:revision_id>")
+def revision_compare(kind: str, id: int, revision_id: int):
+    crud, item = _item(kind, id)
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or revision.object_kind != item.__tablename__ or revision.object_id != item.id:
+        abort(404)
+    return render_template("admin/revision.html", crud=crud, obj=item, revision=revision,
+                           changes=history.changes(revision, item), form=BaseForm())
+
+
+@bp.post("/history/<kind>/<id:id>/<id:revision_id>/restore")
+def revision_restore(kind: str, id: int, revision_id: int):
+    crud, item = _item(kind, id)
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or revision.object_kind != item.__tablename__ or revision.object_id != item.id:
+        abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    history.restore(revision, item)
+    if crud.publishable and item.status not in workflow.status_choices(current_user, item.status):
+        abort(403)
+    db.session.info["revision_comment"] = f"восстановлена версия от {revision.created_at:%d.%m.%Y %H:%M}"
+    audit.record("restore", item, details=f"revision {revision.id}")
+    db.session.commit()
+    flash("Версия восстановлена. Это сохранение тоже попало в историю.", "success")
+    return redirect(url_for(f"admin.{kind}_edit", id=id))
