@@ -1,0 +1,497 @@
+"""Admin search with Whoosh: the only module that imports whoosh.
+
+Every content type is indexed, drafts included, with Russian stemming; titles weigh more than bodies. The index
+lives in ``<INSTANCE_PATH>/search-index/`` and follows the database after each COMMIT: session events collect the
+changed rows (after_flush), write them once the transaction is committed (after_commit) and forget them when it is
+rolled back. The index never breaks a save: a failure is logged and ``portal search reindex`` repairs it.
+
+Single writer: one process-wide lock orders the writers of this process; Whoosh's own write lock, waited for with
+retries, orders processes. A writer takes both locks *before* it reads the rows from the database, so the last
+writer always writes what the database holds now, whatever order two saves commit in.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from markupsafe import Markup, escape
+from sqlalchemy import event
+from sqlalchemy.orm import Session, joinedload, selectinload
+from whoosh import highlight, index, writing
+from whoosh.analysis import LanguageAnalyzer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import And, Or, Query, Term
+
+from portal import permissions
+from portal.extensions import db
+from portal.models import (Activity, Case, Event, NewsItem, Organisation, Page, Pairing, Person, Program,
+                           Roadmap, Stage, Tag)
+from portal.models.case import case_tag
+from portal.models.registry import pairing_mentee
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "portal.search"
+INDEX_DIR = "search-index"
+INDEX_NAME = "admin_v1"  # a new name when the schema or the documents change: the index is then rebuilt
+WRITE_TIMEOUT = 60.0  # seconds a writer waits for another one (a full rebuild holds the lock for seconds)
+BATCH = 500
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 16
+
+ANALYZER = LanguageAnalyzer("ru")  # lowercase, Russian stop words, Snowball stemmer (ё folds to е)
+SCHEMA = Schema(
+    key=ID(unique=True, stored=True),  # "cases:12"
+    kind=ID(stored=True),
+    id=STORED(),
+    organisation_id=ID(stored=True),  # empty for rows with no organisation (pages, municipal news)
+    title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0),
+    body=TEXT(analyzer=ANALYZER, stored=True),
+    url=STORED(),  # the admin edit page, without the script root
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type
+    label: str  # one row: «Кейс»
+    heading: str  # a group of rows: «Кейсы»
+
+
+# Kind names are the admin CRUD names, so the edit page is `admin.<kind>_edit`.
+KINDS: dict[str, Kind] = {
+    "organisations": Kind(Organisation, "Организация", "Организации"),
+    "roadmaps": Kind(Roadmap, "Дорожная карта", "Дорожные карты"),
+    "cases": Kind(Case, "Кейс", "Кейсы"),
+    "programs": Kind(Program, "Программа", "Программы наставничества"),
+    "pairings": Kind(Pairing, "Пара или группа", "Наставнические пары и группы"),
+    "persons": Kind(Person, "Участник", "Наставники и наставляемые"),
+    "news": Kind(NewsItem, "Новость", "Новости"),
+    "events": Kind(Event, "Мероприятие", "Мероприятия"),
+    "pages": Kind(Page, "Страница", "Страницы"),
+}
+KIND_OF = {kind.model: name for name, kind in KINDS.items()}
+LOAD_OPTIONS = {
+    "roadmaps": [selectinload(Roadmap.stages).selectinload(Stage.activities)],
+    "pairings": [joinedload(Pairing.mentor), joinedload(Pairing.program)],
+}
+
+_LOCK = threading.Lock()  # the one writer of this process
+_PENDING = "portal.search.pending"  # session.info key: keys changed in the open transaction
+
+
+class SearchError(Exception):
+    """The index cannot be read; `portal search reindex` rebuilds it."""
+
+
+# ---- documents ----------------------------------------------------------------------------------------------
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain(html: str | None) -> str:
+    """The text of stored, sanitized HTML, for the index and its fragments."""
+    if not html:
+        return ""
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+
+
+def _join(*parts: Any) -> str:
+    return "\n".join(str(part).strip() for part in parts if part and str(part).strip())
+
+
+def _label(value: Any) -> str:
+    return getattr(value, "label", "") if value is not None else ""
+
+
+def _title_and_body(kind: str, obj: Any) -> tuple[str, str]:
+    if kind == "organisations":
+        return obj.short_name, _join(obj.name, _label(obj.kind), obj.municipality, obj.address,
+                                     plain(obj.description_html))
+    if kind == "roadmaps":
+        lines = [obj.period, plain(obj.description_html)]
+        for stage in obj.stages:
+            lines += [f"{stage.number} {stage.title}", stage.goal, stage.result]
+            for activity in stage.activities:
+                lines += [f"{activity.number} {activity.title}", activity.responsible, activity.expected_result]
+        return obj.title, _join(*lines)
+    if kind == "cases":
+        tags = ", ".join(tag.name for tag in obj.tags)
+        return obj.title, _join(obj.summary, plain(obj.body_html), plain(obj.results_html),
+                                _label(obj.mentoring_form), tags and f"Теги: {tags}")
+    if kind == "news":
+        return obj.title, _join(obj.summary, plain(obj.body_html))
+    if kind == "events":
+        return obj.title, _join(_label(obj.kind), obj.place, obj.summary, plain(obj.description_html))
+    if kind == "pages":
+        return obj.title, _join(obj.summary, plain(obj.body_html))
+    if kind == "persons":  # the admin only: never contacts or achievements
+        roles = ", ".join(sorted(role.label for role in obj.roles))
+        return obj.full_name, _join(roles, obj.position, obj.competencies)
+    if kind == "programs":
+        return obj.title, _join(_label(obj.mentoring_form), plain(obj.description_html))
+    if kind == "pairings":
+        order = f"Приказ № {obj.order_number}" if obj.order_number else ""
+        if order and obj.order_date:
+            order += f" от {obj.order_date:%d.%m.%Y}"
+        return str(obj), _join(order, _label(obj.mentoring_form), obj.program and obj.program.title, obj.result)
+    raise ValueError(kind)
+
+
+def document(obj: Any, url_adapter: Any = None) -> dict[str, Any]:
+    """The index document of one row."""
+    kind = KIND_OF[type(obj)]
+    title, body = _title_and_body(kind, obj)
+    owner = obj.id if kind == "organisations" else obj.organisation_id
+    return {"key": f"{kind}:{obj.id}", "kind": kind, "id": obj.id,
+            "organisation_id": "" if owner is None else str(owner), "title": title or "", "body": body,
+            "url": _admin_path(kind, obj.id, url_adapter)}
+
+
+def _admin_path(kind: str, id: int, adapter: Any) -> str:
+    try:
+        adapter = adapter or current_app.url_map.bind("localhost")
+        return adapter.build(f"admin.{kind}_edit", {"id": id})
+    except Exception:  # an app without the admin blueprint: the admin view builds its own links
+        return ""
+
+
+def _load(session: Session, kind: str, ids: Iterable[int]) -> Iterator[Any]:
+    model = KINDS[kind].model
+    ids = sorted(ids)
+    for start in range(0, len(ids), BATCH):
+        query = sa.select(model).where(model.id.in_(ids[start:start + BATCH])).options(*LOAD_OPTIONS.get(kind, []))
+        yield from session.scalars(query)
+
+
+# ---- which rows a change touches ----------------------------------------------------------------------------
+def _values(obj: Any, attr: str) -> set[int]:
+    """The attribute now and before the change (a stage moved to another roadmap touches both)."""
+    history = sa.inspect(obj).attrs[attr].history
+    return {v for v in (*history.added, *history.unchanged, *history.deleted, getattr(obj, attr)) if v is not None}
+
+
+def _touched(obj: Any) -> set[tuple[str, int]]:
+    """Keys a new, changed or deleted row asks to re-read: (kind, id), or a link resolved when writing."""
+    kind = KIND_OF.get(type(obj))
+    keys = {(kind, obj.id)} if kind and obj.id is not None else set()
+    if isinstance(obj, Stage):
+        keys |= {("roadmaps", id) for id in _values(obj, "roadmap_id")}
+    elif isinstance(obj, Activity):
+        keys |= {("stage", id) for id in _values(obj, "stage_id")}
+    elif isinstance(obj, Person) and obj.id is not None:
+        keys.add(("person", obj.id))  # the pairings that show the name
+    elif isinstance(obj, Tag) and obj.id is not None:
+        keys.add(("tag", obj.id))  # the cases that carry it
+    return keys
+
+
+def _resolve(session: Session, keys: set[tuple[str, int]]) -> dict[str, set[int]]:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    links: dict[str, set[int]] = defaultdict(set)
+    for kind, id in keys:
+        (wanted if kind in KINDS else links)[kind].add(id)
+    if links["stage"]:
+        wanted["roadmaps"] |= set(session.scalars(sa.select(Stage.roadmap_id).where(Stage.id.in_(links["stage"]))))
+    if links["person"]:
+        persons = links["person"]
+        wanted["pairings"] |= set(session.scalars(sa.select(Pairing.id).where(Pairing.mentor_id.in_(persons))))
+        wanted["pairings"] |= set(session.scalars(
+            sa.select(pairing_mentee.c.pairing_id).where(pairing_mentee.c.person_id.in_(persons))))
+    if links["tag"]:
+        wanted["cases"] |= set(session.scalars(sa.select(case_tag.c.case_id).where(case_tag.c.tag_id.in_(links["tag"]))))
+    return {kind: ids for kind, ids in wanted.items() if ids}
+
+
+# ---- the index ----------------------------------------------------------------------------------------------
+def index_path(app: Flask | None = None) -> Path:
+    return Path((app or current_app).instance_path) / INDEX_DIR
+
+
+def _open_index(app: Flask) -> index.Index:
+    """Open the index; a missing one is created and filled from the database (the caller holds _LOCK)."""
+    path = index_path(app)
+    if index.exists_in(str(path), indexname=INDEX_NAME):
+        return index.open_dir(str(path), indexname=INDEX_NAME)
+    path.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
+    log.info("Search index created in %s; filling it from the database", path)
+    _rebuild(ix, app)
+    return ix
+
+
+def _writer(ix: index.Index) -> writing.IndexWriter:
+    # Waits, retrying, while another process writes: LockError only after WRITE_TIMEOUT.
+    return ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+
+
+def _rebuild(ix: index.Index, app: Flask) -> int:
+    writer = _writer(ix)  # locked before reading, so no save between the read and the commit is lost
+    try:
+        count = 0
+        adapter = app.url_map.bind("localhost")
+        with Session(db.engine) as session:
+            for kind in KINDS:
+                model = KINDS[kind].model
+                for obj in _load(session, kind, session.scalars(sa.select(model.id))):
+                    writer.add_document(**document(obj, adapter))
+                    count += 1
+        writer.commit(mergetype=writing.CLEAR)  # replaces everything at once; readers never see a half index
+        return count
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def reindex() -> int:
+    """Rebuild the index from the database (clear + add all); returns the number of documents."""
+    app = current_app._get_current_object()
+    with _locked():
+        path = index_path(app)
+        if index.exists_in(str(path), indexname=INDEX_NAME):
+            return _rebuild(index.open_dir(str(path), indexname=INDEX_NAME), app)
+        path.mkdir(parents=True, exist_ok=True)
+        return _rebuild(index.create_in(str(path), SCHEMA, indexname=INDEX_NAME), app)
+
+
+def update(keys: Iterable[tuple[str, int]]) -> None:
+    """Write the rows' current state from the database: re-index those that exist, drop the others."""
+    keys = set(keys)
+    if not keys:
+        return
+    app = current_app._get_current_object()
+    with _locked():
+        ix = _open_index(app)
+        writer = _writer(ix)
+        try:
+            adapter = app.url_map.bind("localhost")
+            with Session(db.engine) as session:
+                wanted = _resolve(session, keys)
+                for kind, ids in wanted.items():
+                    found = set()
+                    for obj in _load(session, kind, ids):
+                        writer.update_document(**document(obj, adapter))
+                        found.add(obj.id)
+                    for id in ids - found:
+                        writer.delete_by_term("key", f"{kind}:{id}")
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+
+class _locked:
+    def __enter__(self) -> None:
+        if not _LOCK.acquire(timeout=WRITE_TIMEOUT):
+            raise TimeoutError("the search index is busy")
+
+    def __exit__(self, *exc: Any) -> None:
+        _LOCK.release()
+
+
+# ---- session events -----------------------------------------------------------------------------------------
+def init_app(app: Flask) -> None:
+    """Keep this app's index in step with its database."""
+    app.extensions[EXTENSION] = True
+    for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit),
+                           ("after_rollback", _after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _enabled() -> bool:
+    return has_app_context() and current_app.extensions.get(EXTENSION, False)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    if not _enabled():
+        return
+    pending = session.info.setdefault(_PENDING, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        pending |= _touched(obj)
+
+
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the outer transaction may still roll back
+        return
+    keys = session.info.pop(_PENDING, None)
+    if not keys or not _enabled():
+        return
+    try:
+        update(keys)
+    except Exception:  # the commit stands; `portal search reindex` repairs the index
+        log.exception("Search index not updated for %d rows; run `portal search reindex`", len(keys))
+
+
+def _after_rollback(session: Session) -> None:
+    # A savepoint rolled back keeps the keys: re-reading a row that did not change costs nothing.
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)
+
+
+# ---- searching ----------------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    title: str
+    url: str
+    score: float
+    organisation_id: int | None
+    title_html: Markup = Markup("")
+    fragment_html: Markup = Markup("")
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind].label
+
+
+@dataclass
+class Group:
+    kind: str
+    total: int
+    hits: list[Hit]
+
+    @property
+    def heading(self) -> str:
+        return KINDS[self.kind].heading
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]  # the stems searched for; empty when the query has no word to search (only stop words)
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)  # this page, best first
+    groups: list[Group] = field(default_factory=list)  # search_grouped: by kind, the best group first
+    page: int = 1
+    pages: int = 0
+
+
+def terms(text: str) -> list[str]:
+    """The stems to search for: words only, so no character or word of Whoosh's query syntax gets through."""
+    words = re.findall(r"\w+", text[:MAX_QUERY_CHARS].lower())
+    stems: list[str] = []
+    for token in ANALYZER(" ".join(words)):
+        if token.text not in stems:
+            stems.append(token.text)
+    return stems[:MAX_TERMS]
+
+
+def _query(stems: list[str]) -> Query:
+    # Any word may match (more matched words score higher); the title's boost lifts title matches.
+    return Or([Or([Term("title", stem), Term("body", stem)]) for stem in stems], scale=0.9)
+
+
+def _allowed(user: Any) -> Query | None | bool:
+    """The filter of rows the user may see: None for all, False for none."""
+    if user is None:
+        return None
+    organisations = permissions.organisation_ids(user)
+    if organisations is None:
+        return None
+    if not organisations:
+        return False
+    return Or([Term("organisation_id", str(id)) for id in sorted(organisations)])
+
+
+class _MatchFormatter(highlight.Formatter):
+    """Escaped text; matched words in <b class="match">."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f'<b class="match">{escape(highlight.get_text(text, token, replace))}</b>'
+
+
+_FORMATTER = _MatchFormatter()
+_TITLE_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=_FORMATTER)
+
+
+def _hit(whoosh_hit: Any, with_html: bool) -> Hit:
+    stored = whoosh_hit.fields()
+    hit = Hit(kind=stored["kind"], id=stored["id"], title=stored["title"], url=stored.get("url", ""),
+              score=round(whoosh_hit.score, 3),
+              organisation_id=int(stored["organisation_id"]) if stored["organisation_id"] else None)
+    if with_html:
+        title = _TITLE_HIGHLIGHTER.highlight_hit(whoosh_hit, "title", top=1)
+        hit.title_html = Markup(title or escape(hit.title))
+        fragment = whoosh_hit.highlights("body", top=2)
+        body = stored.get("body", "")
+        hit.fragment_html = Markup(fragment or escape(body[:200] + ("…" if len(body) > 200 else "")))
+    return hit
+
+
+def _run(text: str, user: Any, kind: str | None, collect) -> Results:
+    stems = terms(text)
+    results = Results(query=text, terms=stems)
+    allowed = _allowed(user)
+    if not stems or allowed is False:
+        return results
+    restriction = [q for q in (allowed, Term("kind", kind) if kind else None) if q is not None]
+    query_filter = And(restriction) if len(restriction) > 1 else (restriction[0] if restriction else None)
+    app = current_app._get_current_object()
+    try:
+        path = index_path(app)
+        if not index.exists_in(str(path), indexname=INDEX_NAME):
+            with _locked():
+                _open_index(app)
+        with index.open_dir(str(path), indexname=INDEX_NAME).searcher() as searcher:
+            collect(searcher, _query(stems), query_filter, results)
+    except (OSError, TimeoutError, index.IndexError) as error:
+        log.exception("Search index unreadable")
+        raise SearchError(str(error)) from error
+    return results
+
+
+def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_page: int = 20,
+           highlights: bool = True) -> Results:
+    """One page of results, best first. `user` None searches everything (the command line without --as)."""
+
+    def collect(searcher, query, query_filter, results: Results) -> None:
+        found = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=query_filter)
+        found.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        found.results.formatter = _FORMATTER
+        results.total, results.page, results.pages = found.total, found.pagenum, found.pagecount
+        results.hits = [_hit(h, highlights) for h in found]
+
+    return _run(text, user, kind if kind in KINDS else None, collect)
+
+
+def search_grouped(text: str, user: Any, *, per_group: int = 5) -> Results:
+    """Results grouped by kind: each group's count and its best hits; the group with the best hit first."""
+
+    def collect(searcher, query, query_filter, results: Results) -> None:
+        found = searcher.search(query, limit=None, filter=query_filter)
+        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        found.formatter = _FORMATTER
+        groups: dict[str, Group] = {}
+        for whoosh_hit in found:
+            kind = whoosh_hit["kind"]
+            group = groups.setdefault(kind, Group(kind, 0, []))
+            group.total += 1
+            if len(group.hits) < per_group:
+                group.hits.append(_hit(whoosh_hit, True))
+        results.total, results.groups = len(found), list(groups.values())
+        results.pages = 1 if results.total else 0
+
+    return _run(text, user, None, collect)

@@ -1,0 +1,102 @@
+"""Workflow per role, revisions, the concurrent-edit conflict and the audit log."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import AuditEntry, Case, Revision, Status
+
+
+def case_form(world, case, **changes):
+    return {"organisation_id": world.org_a.id, "title": case.title, "slug": case.slug, "mentoring_form": "pupil_pupil",
+            "status": case.status.value, "body_md": case.body_md, "version": case.version} | changes
+
+
+def reload(case) -> Case:
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def test_curator_cannot_publish_but_can_submit(world, curator_client):
+    case = world.rows[("cases", "a")]
+    html = curator_client.get(f"/admin/cases/{case.id}/edit").get_data(as_text=True)
+    assert 'value="published"' not in html
+    response = curator_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, case, status="published"))
+    assert "Неверный вариант" in response.get_data(as_text=True)
+    assert reload(case).status == Status.DRAFT
+    assert curator_client.post(f"/admin/review/cases/{case.id}", data={"action": "publish"}).status_code == 403
+    assert curator_client.post(f"/admin/review/cases/{case.id}", data={"action": "submit"}).status_code == 302
+    assert reload(case).status == Status.REVIEW
+
+
+def test_editor_returns_with_a_comment_the_curator_sees(world, curator_client, editor_client):
+    case = world.rows[("cases", "a")]
+    curator_client.post(f"/admin/review/cases/{case.id}", data={"action": "submit"})
+    refused = editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "return", "comment": ""},
+                                 follow_redirects=True)
+    assert "Напишите, что исправить" in refused.get_data(as_text=True) and reload(case).status == Status.REVIEW
+    editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "return", "comment": "Добавьте итоги"})
+    assert reload(case).status == Status.DRAFT
+    assert "Добавьте итоги" in curator_client.get(f"/admin/cases/{case.id}/edit").get_data(as_text=True)
+    curator_client.post(f"/admin/review/cases/{case.id}", data={"action": "submit"})
+    editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "publish"})
+    saved = reload(case)
+    assert saved.status == Status.PUBLISHED and saved.review_comment == ""
+
+
+def test_curator_keeps_a_published_item_published_while_editing(world, curator_client):
+    case = world.rows[("cases", "a")]
+    case.status = Status.PUBLISHED
+    db.session.commit()
+    response = curator_client.post(f"/admin/cases/{case.id}/edit",
+                                   data=case_form(world, reload(case), title="Новый заголовок"))
+    assert response.status_code == 302 and reload(case).status == Status.PUBLISHED
+
+
+def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(world, editor_client):
+    case = world.rows[("cases", "a")]
+    first = reload(case)
+    editor_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, first, body_md="Вторая версия\nтекста"))
+    revisions = db.session.scalars(sa.select(Revision).where(Revision.object_kind == "case",
+                                                             Revision.object_id == case.id)
+                                   .order_by(Revision.id)).all()
+    assert len(revisions) == 2 and revisions[1].author_email == world.editor.email
+    html = editor_client.get(f"/admin/cases/{case.id}/edit").get_data(as_text=True)
+    assert "История изменений" in html
+    compare = editor_client.get(f"/admin/history/cases/{case.id}/{revisions[0].id}").get_data(as_text=True)
+    assert "**важно**" in compare and "Вторая версия" in compare
+    editor_client.post(f"/admin/history/cases/{case.id}/{revisions[0].id}/restore")
+    restored = reload(case)
+    assert restored.body_md == "**важно**" and "<strong>важно</strong>" in restored.body_html
+    latest = db.session.scalars(sa.select(Revision).where(Revision.object_id == case.id, Revision.object_kind == "case")
+                                .order_by(Revision.id.desc())).first()
+    assert latest.comment.startswith("восстановлена версия")
+
+
+def test_second_save_from_an_old_form_is_refused_and_both_texts_are_kept(world, curator_client, editor_client):
+    case = world.rows[("cases", "a")]
+    old = reload(case)
+    editor_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, old, body_md="Текст редактора"))
+    response = curator_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, old, body_md="Текст куратора"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "уже изменил другой пользователь" in html
+    assert "Текст куратора" in html and "Текст редактора" in html  # theirs in the form, the saved one beside it
+    assert reload(case).body_md == "Текст редактора"
+
+
+def test_audit_log_records_actions_and_only_admins_read_it(world, app, admin_client, curator_client):
+    case = world.rows[("cases", "a")]
+    client = app.test_client()
+    client.post("/admin/login", data={"email": world.editor.email, "password": "wrong-password"})
+    curator_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, reload(case), title="Правка"))
+    curator_client.post(f"/admin/review/cases/{case.id}", data={"action": "submit"})
+    actions = {(e.action, e.user_email) for e in db.session.scalars(sa.select(AuditEntry))}
+    assert ("login_failed", world.editor.email) in actions
+    assert ("login", world.curator_a.email) in actions
+    assert ("save", world.curator_a.email) in actions and ("submit", world.curator_a.email) in actions
+    html = admin_client.get("/admin/audit?action=save").get_data(as_text=True)
+    assert "Правка" in html and "Неудачный вход" not in html.split("<tbody>", 1)[1]
+    assert curator_client.get("/admin/audit").status_code == 403
+    # Read only: the log has no route that changes it.
+    assert not [r for r in app.url_map.iter_rules() if "audit" in r.rule and r.methods & {"POST", "PUT", "DELETE"}]
