@@ -56,6 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(site_bp)
+    from portal import search
+
+    search.init_app(app)
     return app
 
 

@@ -86,6 +86,7 @@ LOAD_OPTIONS = {
 
 _LOCK = threading.Lock()  # the one writer of this process
 _PENDING = "portal.search.pending"  # session.info key: keys changed in the open transaction
+REBUILD = ("*", 0)  # a pending key that asks for a full rebuild
 
 
 class SearchError(Exception):
@@ -181,24 +182,32 @@ def _load(session: Session, kind: str, ids: Iterable[int]) -> Iterator[Any]:
 
 
 # ---- which rows a change touches ----------------------------------------------------------------------------
-def _values(obj: Any, attr: str) -> set[int]:
+def _values(obj: Any, attr: str, load: bool) -> set[int]:
     """The attribute now and before the change (a stage moved to another roadmap touches both)."""
-    history = sa.inspect(obj).attrs[attr].history
-    return {v for v in (*history.added, *history.unchanged, *history.deleted, getattr(obj, attr)) if v is not None}
+    history = sa.inspect(obj).attrs[attr].history  # never loads
+    values = {*history.added, *history.unchanged, *history.deleted}
+    if load:
+        values.add(getattr(obj, attr))
+    return {v for v in values if v is not None}
 
 
-def _touched(obj: Any) -> set[tuple[str, int]]:
-    """Keys a new, changed or deleted row asks to re-read: (kind, id), or a link resolved when writing."""
+def _touched(obj: Any, load: bool = True) -> set[tuple[str, int]]:
+    """Keys a new, changed or deleted row asks to re-read: (kind, id), or a link resolved when writing.
+
+    With load=False nothing is read from the database: a deleted row can no longer be loaded.
+    """
+    identity = sa.inspect(obj).identity
+    id = identity[0] if identity else None
     kind = KIND_OF.get(type(obj))
-    keys = {(kind, obj.id)} if kind and obj.id is not None else set()
+    keys = {(kind, id)} if kind and id is not None else set()
     if isinstance(obj, Stage):
-        keys |= {("roadmaps", id) for id in _values(obj, "roadmap_id")}
+        keys |= {("roadmaps", v) for v in _values(obj, "roadmap_id", load)}
     elif isinstance(obj, Activity):
-        keys |= {("stage", id) for id in _values(obj, "stage_id")}
-    elif isinstance(obj, Person) and obj.id is not None:
-        keys.add(("person", obj.id))  # the pairings that show the name
-    elif isinstance(obj, Tag) and obj.id is not None:
-        keys.add(("tag", obj.id))  # the cases that carry it
+        keys |= {("stage", v) for v in _values(obj, "stage_id", load)}
+    elif isinstance(obj, Person) and id is not None:
+        keys.add(("person", id))  # the pairings that show the name
+    elif isinstance(obj, Tag) and id is not None:
+        keys.add(("tag", id))  # the cases that carry it
     return keys
 
 
@@ -224,16 +233,23 @@ def index_path(app: Flask | None = None) -> Path:
     return Path((app or current_app).instance_path) / INDEX_DIR
 
 
-def _open_index(app: Flask) -> index.Index:
-    """Open the index; a missing one is created and filled from the database (the caller holds _LOCK)."""
+def _open_index(app: Flask) -> tuple[index.Index, bool]:
+    """Open the index, or create a missing one and fill it from the database: (index, just built).
+
+    The caller holds _LOCK.
+    """
     path = index_path(app)
     if index.exists_in(str(path), indexname=INDEX_NAME):
-        return index.open_dir(str(path), indexname=INDEX_NAME)
+        return index.open_dir(str(path), indexname=INDEX_NAME), False
     path.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
     log.info("Search index created in %s; filling it from the database", path)
-    _rebuild(ix, app)
-    return ix
+    try:
+        _rebuild(ix, app)
+    except BaseException:
+        ix.storage.clean(ignore=True)  # no half-filled index that would pass for a whole one
+        raise
+    return ix, True
 
 
 def _writer(ix: index.Index) -> writing.IndexWriter:
@@ -263,11 +279,8 @@ def reindex() -> int:
     """Rebuild the index from the database (clear + add all); returns the number of documents."""
     app = current_app._get_current_object()
     with _locked():
-        path = index_path(app)
-        if index.exists_in(str(path), indexname=INDEX_NAME):
-            return _rebuild(index.open_dir(str(path), indexname=INDEX_NAME), app)
-        path.mkdir(parents=True, exist_ok=True)
-        return _rebuild(index.create_in(str(path), SCHEMA, indexname=INDEX_NAME), app)
+        ix, built = _open_index(app)
+        return ix.doc_count() if built else _rebuild(ix, app)
 
 
 def update(keys: Iterable[tuple[str, int]]) -> None:
@@ -277,13 +290,17 @@ def update(keys: Iterable[tuple[str, int]]) -> None:
         return
     app = current_app._get_current_object()
     with _locked():
-        ix = _open_index(app)
+        ix, built = _open_index(app)
+        if built:
+            return  # the new index holds these rows already
+        if REBUILD in keys:
+            _rebuild(ix, app)
+            return
         writer = _writer(ix)
         try:
             adapter = app.url_map.bind("localhost")
             with Session(db.engine) as session:
-                wanted = _resolve(session, keys)
-                for kind, ids in wanted.items():
+                for kind, ids in _resolve(session, keys).items():
                     found = set()
                     for obj in _load(session, kind, ids):
                         writer.update_document(**document(obj, adapter))
@@ -309,7 +326,7 @@ class _locked:
 def init_app(app: Flask) -> None:
     """Keep this app's index in step with its database."""
     app.extensions[EXTENSION] = True
-    for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit),
+    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush), ("after_commit", _after_commit),
                            ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
@@ -319,12 +336,26 @@ def _enabled() -> bool:
     return has_app_context() and current_app.extensions.get(EXTENSION, False)
 
 
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    # Rows about to be deleted still exist: read what they belong to (a stage's roadmap) now.
+    if _enabled() and session.deleted:
+        _collect(session, lambda: [k for obj in session.deleted for k in _touched(obj)])
+
+
 def _after_flush(session: Session, _context: Any) -> None:
-    if not _enabled():
-        return
+    if _enabled():
+        _collect(session, lambda: [k for obj in (*session.new, *session.dirty) for k in _touched(obj)]
+                 + [k for obj in session.deleted for k in _touched(obj, load=False)])
+
+
+def _collect(session: Session, keys) -> None:
     pending = session.info.setdefault(_PENDING, set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        pending |= _touched(obj)
+    try:
+        with session.no_autoflush:
+            pending.update(keys())
+    except Exception:  # never fail a save: rebuild the whole index after the commit instead
+        log.exception("Search index: changed rows not collected; the index will be rebuilt")
+        pending.add(REBUILD)
 
 
 def _after_commit(session: Session) -> None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from portal.cli import main
 from portal.extensions import db
+from tests_support import sample_path
 from portal.models import Case, Organisation, Page, Pairing, Person, Roadmap, User, UserRole
 
 COMMANDS = [["init"], ["demo"], ["user"], ["user", "create"], ["serve"], ["build"]]
@@ -143,7 +144,6 @@ def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     assert Path(fresh_app.instance_path, "demo_login.txt").exists()
 
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "roadmaps"
 
 
 @pytest.mark.parametrize("command", [["roadmap"], ["roadmap", "parse"], ["roadmap", "import"]], ids=" ".join)
@@ -155,7 +155,7 @@ def test_roadmap_commands_have_help(fresh_app, command):
 def test_roadmap_parse_prints_json_of_a_sample(fresh_app):
     import json
 
-    path = next(SAMPLES.glob("001_*.txt"))
+    path = sample_path("001")
     result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -188,7 +188,7 @@ def test_roadmap_parse_refuses_a_binary_file(fresh_app, tmp_path):
 def test_roadmap_import_saves_a_sample_for_the_organisation(fresh_app):
     run(fresh_app, "init")
     run(fresh_app, "demo")
-    path = next(SAMPLES.glob("000_*.txt"))
+    path = sample_path("000")
     result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "import", str(path), "--org", "dmsh-2"])
     assert result.exit_code == 0, result.output
     assert "этапов — 7, мероприятий — 16" in result.output
@@ -200,7 +200,7 @@ def test_roadmap_import_saves_a_sample_for_the_organisation(fresh_app):
 
 def test_roadmap_import_refuses_unknown_organisation_and_empty_tables(fresh_app, tmp_path):
     run(fresh_app, "init")
-    path = next(SAMPLES.glob("000_*.txt"))
+    path = sample_path("000")
     result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "import", str(path), "--org", "net"])
     assert result.exit_code == 1 and "нет организации" in result.output
     run(fresh_app, "demo")

@@ -1,7 +1,18 @@
 """Helpers shared by the tests (imported by name: pytest puts tests/ on sys.path)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 PASSWORD = "correct-horse-battery"
+
+# The real roadmaps users bring, in the team's shared folder beside this checkout (CI puts it there too).
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "roadmaps"
+
+
+def sample_path(prefix: str) -> Path:
+    found = sorted(SAMPLES.glob(f"{prefix}_*.txt"))
+    assert found, f"no sample {prefix}_*.txt in {SAMPLES}: the shared folder must sit beside the checkout"
+    return found[0]
 
 # The endpoint's URL argument → the kind of row it names.
 ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages"}

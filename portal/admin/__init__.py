@@ -80,5 +80,6 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     review,
     roadmap_files,
     roadmaps,
+    search,
     users,
 )

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import sqlalchemy as sa
 from docx import Document
 from icalendar import Calendar
 
 from portal.extensions import db
+from tests_support import sample_path
 from portal.models import Activity, Roadmap, Stage
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "roadmaps"
 PASTE = "\n".join([
     "Дорожная карта МБОУ «СОШ № 7» на 2024 – 2025 учебный год",
     "№\tМероприятие\tСроки\tОтветственные",
@@ -78,7 +77,7 @@ def test_upload_docx_fills_the_text_area_and_saves(world, curator_client):
 
 
 def test_a_sample_roadmap_imports_whole(world, editor_client):
-    text = next(SAMPLES.glob("002_*.txt")).read_text(encoding="utf-8")
+    text = sample_path("002").read_text(encoding="utf-8")
     response = editor_client.post("/admin/roadmaps/import", data={
         "organisation_id": world.org_b.id, "text": text, "save": "1"})
     assert response.status_code == 302

@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from docx import Document
 
 from portal.roadmaps.parse import parse_table, split_items, split_number, split_people
 from portal.roadmaps.tables import MAX_BYTES, UnreadableFile, read_bytes, read_text
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "roadmaps"
+from tests_support import sample_path
 
 
 def sample(prefix: str):
-    path = next(SAMPLES.glob(f"{prefix}_*.txt"))
+    path = sample_path(prefix)
     return parse_table(read_bytes(path.read_bytes(), path.name))
 
 
