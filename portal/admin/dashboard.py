@@ -21,6 +21,8 @@ from .crud import CRUDS
 def dashboard():
     areas = []
     waiting = []
+    scheduled = []
+    now = local_now()
     for crud in CRUDS.values():
         if not crud.visible_to(current_user):
             continue
@@ -33,8 +35,13 @@ def dashboard():
             if crud.owned:
                 review = permissions.scope(review, crud.model, current_user)
             waiting += [(crud, obj) for obj in db.session.scalars(review.limit(20))]
+            later = sa.select(crud.model).where(crud.model.status == Status.PUBLISHED, crud.model.publish_at > now)
+            if crud.owned:
+                later = permissions.scope(later, crud.model, current_user)
+            scheduled += [(crud, obj) for obj in db.session.scalars(later.limit(20))]
     days = current_app.config["UNPAIRED_MENTEE_DAYS"]
-    return render_template("admin/dashboard.html", areas=areas, waiting=waiting, days=days,
+    scheduled.sort(key=lambda pair: pair[1].publish_at)
+    return render_template("admin/dashboard.html", areas=areas, waiting=waiting, scheduled=scheduled, days=days,
                            unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)))
 
 

@@ -100,3 +100,19 @@ def test_audit_log_records_actions_and_only_admins_read_it(world, app, admin_cli
     assert curator_client.get("/admin/audit").status_code == 403
     # Read only: the log has no route that changes it.
     assert not [r for r in app.url_map.iter_rules() if "audit" in r.rule and r.methods & {"POST", "PUT", "DELETE"}]
+
+
+def test_dashboard_shows_what_waits_for_review_and_what_is_scheduled(world, editor_client):
+    from datetime import timedelta
+
+    from portal.clock import local_now
+
+    world.rows[("cases", "a")].status = Status.REVIEW
+    news = world.rows[("news", "b")]
+    news.status = Status.PUBLISHED
+    news.publish_at = local_now() + timedelta(days=3)
+    db.session.commit()
+    html = editor_client.get("/admin/").get_data(as_text=True)
+    waiting = html.split("Ждут проверки", 1)[1].split("Запланированы", 1)[0]
+    scheduled = html.split("Запланированы к публикации", 1)[1].split("Не сформировали пару", 1)[0]
+    assert "Кейс A" in waiting and "Новость B" in scheduled and "Кейс A" not in scheduled
