@@ -319,7 +319,8 @@ def search_reindex_command() -> None:
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Вывести результаты в JSON.")
 @click.option("--as", "email", metavar="EMAIL", help="Искать с правами этого пользователя (по умолчанию — всё).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Сколько результатов вывести.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Сколько результатов вывести.")
 @with_appcontext
 def search_query_command(words: tuple[str, ...], as_json: bool, email: str | None, limit: int) -> None:
     """Найти записи по словам (любая форма слова): тип, название, адрес в админке, оценка.

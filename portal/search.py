@@ -2,8 +2,9 @@
 
 Every content type is indexed, drafts included, with Russian stemming; titles weigh more than bodies. The index
 lives in ``<INSTANCE_PATH>/search-index/`` and follows the database after each COMMIT: session events collect the
-changed rows (after_flush), write them once the transaction is committed (after_commit) and forget them when it is
-rolled back. The index never breaks a save: a failure is logged and ``portal search reindex`` repairs it.
+changed rows (after_flush; before_flush for deleted rows, which can still be read then), write them once the
+transaction is committed (after_commit) and forget them when it is rolled back. The index never breaks a save: a
+failure is logged and ``portal search reindex`` repairs it.
 
 Single writer: one process-wide lock orders the writers of this process; Whoosh's own write lock, waited for with
 retries, orders processes. A writer takes both locks *before* it reads the rows from the database, so the last
@@ -26,8 +27,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import highlight, index, writing
-from whoosh.analysis import LanguageAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.lang import stopwords_for_language
 from whoosh.query import And, Or, Query, Term
 
 from portal import permissions
@@ -41,16 +43,31 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "portal.search"
 INDEX_DIR = "search-index"
-INDEX_NAME = "admin_v1"  # a new name when the schema or the documents change: the index is then rebuilt
+# Whoosh keeps the schema (analyzer included) in the index: change the name whenever SCHEMA, ANALYZER or the
+# documents change, and the index is rebuilt under the new name.
+INDEX_NAME = "admin_v3"
 WRITE_TIMEOUT = 60.0  # seconds a writer waits for another one (a full rebuild holds the lock for seconds)
 BATCH = 500
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
 
-ANALYZER = LanguageAnalyzer("ru")  # lowercase, Russian stop words, Snowball stemmer (ё folds to е)
+
+def _analyzer(cachesize: int | None) -> Any:
+    """Lowercase, Russian stop words only (LanguageAnalyzer("ru") would drop English ones too, such as «IT»),
+    Snowball's Russian stemmer (ё folds to е)."""
+    return (RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=stopwords_for_language("ru"))
+            | StemFilter(lang="ru", cachesize=cachesize))
+
+
+# Whoosh's stem cache is not thread-safe. The index's analyzer is pickled into the index: each opening unpickles
+# its own copy, and the module's object serves only the writer holding _LOCK. The query analyzer, shared by every
+# thread, has no cache.
+ANALYZER = _analyzer(50_000)
+QUERY_ANALYZER = _analyzer(None)
+
 SCHEMA = Schema(
     key=ID(unique=True, stored=True),  # "cases:12"
-    kind=ID(stored=True),
+    kind=ID(stored=True, sortable=True),
     id=STORED(),
     organisation_id=ID(stored=True),  # empty for rows with no organisation (pages, municipal news)
     title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0),
@@ -110,7 +127,7 @@ def plain(html: str | None) -> str:
     parser = _TextOf()
     parser.feed(html)
     parser.close()
-    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
 def _join(*parts: Any) -> str:
@@ -159,7 +176,7 @@ def document(obj: Any, url_adapter: Any = None) -> dict[str, Any]:
     """The index document of one row."""
     kind = KIND_OF[type(obj)]
     title, body = _title_and_body(kind, obj)
-    owner = obj.id if kind == "organisations" else obj.organisation_id
+    owner = obj.id if kind == "organisations" else getattr(obj, "organisation_id", None)
     return {"key": f"{kind}:{obj.id}", "kind": kind, "id": obj.id,
             "organisation_id": "" if owner is None else str(owner), "title": title or "", "body": body,
             "url": _admin_path(kind, obj.id, url_adapter)}
@@ -196,8 +213,8 @@ def _touched(obj: Any, load: bool = True) -> set[tuple[str, int]]:
 
     With load=False nothing is read from the database: a deleted row can no longer be loaded.
     """
-    identity = sa.inspect(obj).identity
-    id = identity[0] if identity else None
+    state = sa.inspect(obj)
+    id = state.identity[0] if state.identity else state.dict.get("id")  # no identity before the flush ends
     kind = KIND_OF.get(type(obj))
     keys = {(kind, id)} if kind and id is not None else set()
     if isinstance(obj, Stage):
@@ -224,7 +241,8 @@ def _resolve(session: Session, keys: set[tuple[str, int]]) -> dict[str, set[int]
         wanted["pairings"] |= set(session.scalars(
             sa.select(pairing_mentee.c.pairing_id).where(pairing_mentee.c.person_id.in_(persons))))
     if links["tag"]:
-        wanted["cases"] |= set(session.scalars(sa.select(case_tag.c.case_id).where(case_tag.c.tag_id.in_(links["tag"]))))
+        wanted["cases"] |= set(session.scalars(
+            sa.select(case_tag.c.case_id).where(case_tag.c.tag_id.in_(links["tag"]))))
     return {kind: ids for kind, ids in wanted.items() if ids}
 
 
@@ -242,6 +260,9 @@ def _open_index(app: Flask) -> tuple[index.Index, bool]:
     if index.exists_in(str(path), indexname=INDEX_NAME):
         return index.open_dir(str(path), indexname=INDEX_NAME), False
     path.mkdir(parents=True, exist_ok=True)
+    for stale in path.iterdir():  # files of an index of an older INDEX_NAME
+        if stale.is_file():
+            stale.unlink(missing_ok=True)
     ix = index.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
     log.info("Search index created in %s; filling it from the database", path)
     try:
@@ -326,7 +347,8 @@ class _locked:
 def init_app(app: Flask) -> None:
     """Keep this app's index in step with its database."""
     app.extensions[EXTENSION] = True
-    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush), ("after_commit", _after_commit),
+    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                           ("after_commit", _after_commit),
                            ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
@@ -419,7 +441,7 @@ def terms(text: str) -> list[str]:
     """The stems to search for: words only, so no character or word of Whoosh's query syntax gets through."""
     words = re.findall(r"\w+", text[:MAX_QUERY_CHARS].lower())
     stems: list[str] = []
-    for token in ANALYZER(" ".join(words)):
+    for token in QUERY_ANALYZER(" ".join(words)):
         if token.text not in stems:
             stems.append(token.text)
     return stems[:MAX_TERMS]
@@ -458,6 +480,12 @@ _FORMATTER = _MatchFormatter()
 _TITLE_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=_FORMATTER)
 
 
+def _styled(results: Any) -> Any:
+    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+    results.formatter = _FORMATTER
+    return results
+
+
 def _hit(whoosh_hit: Any, with_html: bool) -> Hit:
     stored = whoosh_hit.fields()
     hit = Hit(kind=stored["kind"], id=stored["id"], title=stored["title"], url=stored.get("url", ""),
@@ -468,7 +496,8 @@ def _hit(whoosh_hit: Any, with_html: bool) -> Hit:
         hit.title_html = Markup(title or escape(hit.title))
         fragment = whoosh_hit.highlights("body", top=2)
         body = stored.get("body", "")
-        hit.fragment_html = Markup(fragment or escape(body[:200] + ("…" if len(body) > 200 else "")))
+        fragment = fragment or str(escape(body[:200] + ("…" if len(body) > 200 else "")))
+        hit.fragment_html = Markup(fragment.replace("\n", " · "))  # the body's parts are lines
     return hit
 
 
@@ -488,10 +517,17 @@ def _run(text: str, user: Any, kind: str | None, collect) -> Results:
                 _open_index(app)
         with index.open_dir(str(path), indexname=INDEX_NAME).searcher() as searcher:
             collect(searcher, _query(stems), query_filter, results)
-    except (OSError, TimeoutError, index.IndexError) as error:
+    except Exception as error:  # a broken or unbuildable index is a message on the page, not a 500
         log.exception("Search index unreadable")
         raise SearchError(str(error)) from error
     return results
+
+
+def _count(searcher: Any, query: Query, restriction: Query | None) -> int:
+    # Counted here: Whoosh's own count of a limited, filtered search is wrong (all documents when the filter
+    # matches none, fewer than all when it skips blocks).
+    docs = set(searcher.docs_for_query(query))
+    return len(docs & set(searcher.docs_for_query(restriction))) if restriction is not None else len(docs)
 
 
 def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_page: int = 20,
@@ -499,11 +535,11 @@ def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_
     """One page of results, best first. `user` None searches everything (the command line without --as)."""
 
     def collect(searcher, query, query_filter, results: Results) -> None:
-        found = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=query_filter)
-        found.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        found.results.formatter = _FORMATTER
-        results.total, results.page, results.pages = found.total, found.pagenum, found.pagecount
-        results.hits = [_hit(h, highlights) for h in found]
+        results.total = _count(searcher, query, query_filter)
+        results.pages = -(-results.total // per_page)
+        results.page = min(max(page, 1), max(results.pages, 1))
+        found = _styled(searcher.search(query, limit=results.page * per_page, filter=query_filter))
+        results.hits = [_hit(h, highlights) for h in found[(results.page - 1) * per_page:]]
 
     return _run(text, user, kind if kind in KINDS else None, collect)
 
@@ -512,17 +548,17 @@ def search_grouped(text: str, user: Any, *, per_group: int = 5) -> Results:
     """Results grouped by kind: each group's count and its best hits; the group with the best hit first."""
 
     def collect(searcher, query, query_filter, results: Results) -> None:
-        found = searcher.search(query, limit=None, filter=query_filter)
-        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        found.formatter = _FORMATTER
+        found = _styled(searcher.search(query, limit=None, filter=query_filter))  # scored once, best first
+        kinds = searcher.reader().column_reader("kind")  # the kind without loading stored fields
         groups: dict[str, Group] = {}
-        for whoosh_hit in found:
-            kind = whoosh_hit["kind"]
+        for position, (_score, docnum) in enumerate(found.top_n):
+            kind = kinds[docnum]
             group = groups.setdefault(kind, Group(kind, 0, []))
             group.total += 1
             if len(group.hits) < per_group:
-                group.hits.append(_hit(whoosh_hit, True))
-        results.total, results.groups = len(found), list(groups.values())
+                group.hits.append(_hit(found[position], True))
+        results.groups = list(groups.values())  # in the order of their best hits
+        results.total = sum(group.total for group in results.groups)
         results.pages = 1 if results.total else 0
 
     return _run(text, user, None, collect)
