@@ -116,3 +116,46 @@ def test_dashboard_shows_what_waits_for_review_and_what_is_scheduled(world, edit
     waiting = html.split("Ждут проверки", 1)[1].split("Запланированы", 1)[0]
     scheduled = html.split("Запланированы к публикации", 1)[1].split("Не сформировали пару", 1)[0]
     assert "Кейс A" in waiting and "Новость B" in scheduled and "Кейс A" not in scheduled
+
+
+def test_each_logged_action_leaves_an_audit_entry(app, world, admin_client, editor_client):
+    import io as bytes_io
+
+    case = world.rows[("cases", "a")]
+    editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "submit"})
+    editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "return", "comment": "Исправьте"})
+    editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "publish"})
+    first = db.session.scalar(sa.select(sa.func.min(Revision.id)).where(Revision.object_kind == "case",
+                                                                        Revision.object_id == case.id))
+    editor_client.post(f"/admin/history/cases/{case.id}/{first}/restore")
+    editor_client.get("/admin/registry/export?kind=mentors&format=csv")
+    editor_client.get(f"/admin/roadmaps/{world.rows[('roadmaps', 'a')].id}/export.docx")
+    table = "ФИО;Роль;Организация\nНовый Наставник;наставник;Школа A\n".encode()
+    check = editor_client.post("/admin/registry/import", data={"check": "1", "file": (bytes_io.BytesIO(table), "r.csv")},
+                               content_type="multipart/form-data").get_data(as_text=True)
+    token = check.split('name="token" value="', 1)[1].split('"', 1)[0]
+    editor_client.post("/admin/registry/import", data={"save": "1", "token": token, "filename": "r.csv"})
+    editor_client.post(f"/admin/news/{world.rows[('news', 'a')].id}/delete")
+    from portal.publish import publishing
+
+    publishing.run_build(app, user=world.editor)
+    actions = {e.action for e in db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.user_email == world.editor.email))}
+    assert {"login", "submit", "return", "publish", "restore", "export", "import", "delete", "build"} <= actions
+
+
+def test_scheduled_item_follows_a_frozen_clock(app, world, monkeypatch):
+    from datetime import datetime
+    from pathlib import Path
+
+    import portal.site.content as content
+    from portal.publish import publishing
+
+    case = world.rows[("cases", "a")]
+    case.status, case.publish_at = Status.PUBLISHED, datetime(2030, 1, 15, 9, 0)
+    db.session.commit()
+    page = Path(app.config["BUILD_DIR"]) / "cases" / case.slug / "index.html"
+    monkeypatch.setattr(content, "local_now", lambda: datetime(2030, 1, 15, 8, 59))
+    assert publishing.run_build(app).ok and not page.exists()
+    monkeypatch.setattr(content, "local_now", lambda: datetime(2030, 1, 15, 9, 0))
+    assert publishing.run_build(app).ok and page.exists()
