@@ -24,7 +24,9 @@ PAYLOADS = [
 def test_no_post_to_the_admin_answers_500(app, world, admin_client, payload):
     failures = []
     for rule in admin_rules(app):
-        if "POST" not in rule.methods or rule.endpoint.endswith("_delete") or rule.endpoint == "admin.logout":
+        # Logging out and starting a background build (tests/publish/test_build.py) take no payload to abuse.
+        if ("POST" not in rule.methods or rule.endpoint.endswith("_delete")
+                or rule.endpoint in ("admin.logout", "admin.publish_start")):
             continue
         url = url_for_rule(rule, world, "a")
         response = admin_client.post(url, data=payload)
