@@ -5,6 +5,9 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
+# axe-core (the accessibility checker the browser tests inject into pages), from the npm registry.
+AXE_VERSION = 4.10.3
+AXE = .cache/npm/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install clean
@@ -19,7 +22,12 @@ install: $(STAMP)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core
+
+$(AXE):
+	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION)
 
 ## Start the portal on SQLite with demo content: admin at /admin/, site at /.
 run: install
@@ -29,8 +37,8 @@ run: install
 	$(BIN)/portal serve
 
 ## Run the whole test suite (and on PostgreSQL too when TEST_DATABASE_URL is set).
-test: install $(CHROMIUM)
-	TEST_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+test: install $(CHROMIUM) $(AXE)
+	TEST_CHROMIUM=$(CHROMIUM) TEST_AXE=$(AXE) $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -1,4 +1,4 @@
-"""Jinja filters shared by the admin and the site: Russian dates and labels."""
+"""Jinja filters shared by the admin and the site: Russian dates, plural forms and labels."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,16 +9,50 @@ MONTHS_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
 )
+MONTHS_NOMINATIVE = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)
+WEEKDAYS = (("Пн", "понедельник"), ("Вт", "вторник"), ("Ср", "среда"), ("Чт", "четверг"), ("Пт", "пятница"),
+            ("Сб", "суббота"), ("Вс", "воскресенье"))
 
 
 def ru_date(value: date | datetime | None) -> str:
-    """22 ноября 2026; with a time for datetimes: 22 ноября 2026, 14:30."""
+    """12 марта 2024 г.; with a time for datetimes: 12 марта 2024 г., 14:30."""
     if value is None:
         return ""
-    text = f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year}"
+    text = f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year} г."
     if isinstance(value, datetime):
         text += f", {value:%H:%M}"
     return text
+
+
+def ru_month(value: date | datetime) -> str:
+    """Март 2024 — a month as a calendar heading."""
+    return f"{MONTHS_NOMINATIVE[value.month - 1].capitalize()} {value.year}"
+
+
+def plural_form(number: int, one: str, few: str, many: str) -> str:
+    """The Russian form for a count: 1 наставник, 3 наставника, 5 наставников, 11 наставников, 21 наставник."""
+    number = abs(int(number))
+    if number % 10 == 1 and number % 100 != 11:
+        return one
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return few
+    return many
+
+
+def plural(number: int, one: str, few: str, many: str) -> str:
+    """«3 наставника»: the number and its word form."""
+    return f"{number} {plural_form(number, one, few, many)}"
+
+
+def file_size(size: int) -> str:
+    """1,2 МБ — a size as Russian readers write it (decimal comma, binary units)."""
+    for unit, scale in (("ГБ", 1024 ** 3), ("МБ", 1024 ** 2), ("КБ", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".replace(".", ",").replace(",0", "") + f" {unit}"
+    return f"{size} Б"
 
 
 def label(value: object) -> str:
@@ -27,5 +61,5 @@ def label(value: object) -> str:
 
 
 def register(app: Flask) -> None:
-    app.add_template_filter(ru_date)
-    app.add_template_filter(label)
+    for function in (ru_date, ru_month, plural, plural_form, file_size, label):
+        app.add_template_filter(function)

@@ -23,6 +23,8 @@ _REPLACEMENTS = (
 )
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_LENGTH = 80
+# Addresses the site uses itself beside items' slugs (/events/calendar/, /news/page/2/): never an item's slug.
+RESERVED = frozenset({"calendar", "page"})
 
 
 def slugify(text: str) -> str:
@@ -37,6 +39,7 @@ def is_valid(slug: str) -> bool:
 def unique(base: str, taken: set[str]) -> str:
     """The base slug, or base-2, base-3… whichever is not taken."""
     base = base or "item"
+    taken = taken | RESERVED
     if base not in taken:
         return base
     n = 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
+from portal.filters import plural
 from portal.extensions import db
 from portal.models import Case, Event, NewsItem, Organisation, Pairing, Person, Program, Roadmap
 from portal.models.user import user_organisation
@@ -24,15 +25,6 @@ OWNED = (
 )
 
 
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural: 1 кейс, 2 кейса, 5 кейсов, 21 кейс, 11 кейсов."""
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return forms[1]
-    return forms[2]
-
-
 def owned_content(organisation: Organisation) -> list[str]:
     """Why an organisation may not be deleted: «2 дорожные карты», «5 кейсов»…"""
     reasons = []
@@ -41,13 +33,13 @@ def owned_content(organisation: Organisation) -> list[str]:
             sa.select(sa.func.count()).select_from(model).where(model.organisation_id == organisation.id)
         )
         if count:
-            reasons.append(f"{count} {plural(count, forms)}")
+            reasons.append(plural(count, *forms))
     curators = db.session.scalar(
         sa.select(sa.func.count()).select_from(user_organisation)
         .where(user_organisation.c.organisation_id == organisation.id)
     )
     if curators:
-        reasons.append(f"{curators} {plural(curators, ('куратор', 'куратора', 'кураторов'))}")
+        reasons.append(plural(curators, "куратор", "куратора", "кураторов"))
     return reasons
 
 

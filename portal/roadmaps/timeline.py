@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
+from portal.filters import plural_form as plural
 from portal.models import Activity, ActivityStatus, Roadmap, Stage
 from portal.roadmaps.export import format_dates
 from portal.roadmaps.progress import effective_status
@@ -35,12 +36,6 @@ def _e(value: object) -> str:
 def truncate(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
 
 
 def _add_month(day: date) -> date:

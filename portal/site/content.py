@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Iterator
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal.clock import local_now
 from portal.extensions import db
 from portal.registries import consent
+from portal.site.catalogue import Catalogue
 from portal.registries.consent import PublicPerson
 from portal.models import (
     Case,
@@ -74,6 +76,10 @@ class Snapshot:
             for item in items:
                 if item.organisation_id is not None:
                     self.by_organisation[item.organisation_id][kind].append(item)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.cases)
 
     def of(self, organisation: Organisation, kind: str) -> list:
         return self.by_organisation[organisation.id][kind]

@@ -82,7 +82,9 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
                                                [(o.short_name, o.kind) for o in snap.organisations]))
     for org in snap.organisations:
         own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
-        counts = (snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id])
+        counts = (snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
+                  snap.mentors_by_organisation[org.id], snap.mentees_by_organisation[org.id],
+                  [_roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
         yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
                       org.updated_at)
         roadmaps = [(r.id, r.updated_at, _roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
@@ -103,13 +105,16 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
         for number in range(1, pages + 1):
             shown = items[(number - 1) * per_page: number * per_page]
             values = {"page": number} if number > 1 else {}
-            yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown]))
+            facets = [(v.value, v.count) for vs in snap.catalogue.filters.values() for v in vs] if kind == "cases" else ()
+            yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown], facets))
         for item in items:
             # Tags change without touching the case's row (a many-to-many link): they count by name.
             extra = (_cards(snap.related_cases(item)), [t.name for t in item.tags]) if kind == "cases" else ()
             yield Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), extra),
                           item.updated_at)
 
+    yield from _catalogue(snap, fp, per_page)
+    yield from _calendar(snap, fp, today)
     yield Address("site.events", {}, fp(_cards(snap.events), [e.id for e in snap.upcoming_events()]))
     for event in snap.events:
         yield Address("site.event", {"slug": event.slug}, fp(event.id, event.updated_at, _org(event)), event.updated_at)
@@ -135,6 +140,37 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
     for dataset in open_data.DATASETS:
         for fmt in dataset.formats:
             yield Address(f"site.open_data_{fmt}", {"name": dataset.name}, None, in_sitemap=False)
+
+
+def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
+    """A page (or several) per filter value; each shows the filters with their counts, so they count too."""
+    catalogue = snap.catalogue
+    filters = [(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values() for v in values]
+    for values in catalogue.filters.values():
+        for each in values:
+            items = catalogue.matching(each.facet, each.value)
+            pages = max(1, math.ceil(len(items) / per_page))
+            for number in range(1, pages + 1):
+                shown = items[(number - 1) * per_page: number * per_page]
+                address = {"facet": each.facet, "value": each.value} | ({"page": number} if number > 1 else {})
+                yield Address("site.cases_filtered", address, fp("filtered", number, pages, filters, _cards(shown)),
+                              in_sitemap=number == 1)
+
+
+def _calendar(snap: Snapshot, fp, today: date) -> Iterator[Address]:
+    """A page per month from the first event to the last; /events/calendar/ is this month's."""
+    from . import calendar
+
+    months = calendar.months(snap.events, today)
+    for index, (year, month) in enumerate(months):
+        shown = _cards(calendar.events_in_month(year, month, snap.events))
+        # Only this month's page marks today; the others change only when their neighbours do.
+        marked = today if (year, month) == (today.year, today.month) else None
+        neighbours = (months[index - 1] if index else None, months[index + 1] if index + 1 < len(months) else None)
+        yield Address("site.calendar_month", {"year": year, "month": month},
+                      fp("month", year, month, shown, marked, neighbours, (today.year, today.month)))
+    this_month = calendar.events_in_month(today.year, today.month, snap.events)
+    yield Address("site.calendar_month", {}, fp("calendar", _cards(this_month), today), in_sitemap=False)
 
 
 def _redirects(snap: Snapshot, fp) -> Iterator[Address]:

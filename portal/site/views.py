@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import math
 import posixpath
+from datetime import date
 from flask import abort, current_app, render_template, request, url_for
 
+from portal.filters import WEEKDAYS, plural
+from portal.models import MentoringForm
 from portal.roadmaps.progress import effective_status, progress
 from portal.roadmaps.timeline import timeline_svg
 
-from . import bp, content
+from . import bp, calendar, content
+from .catalogue import FACETS, case_year
+from .charts import bar_chart
 
 # Where each kind of item lives: (endpoint, attribute of the snapshot with its items by slug, table name).
 ITEM_ENDPOINTS = {
@@ -36,12 +41,33 @@ def relative_links() -> dict:
     return {"url_for": lambda endpoint, **values: relative(url_for(endpoint, **values))}
 
 
+# The menu item each page belongs to (marked aria-current in the header).
+SECTIONS = {
+    "cases": "site.cases", "case": "site.cases", "cases_filtered": "site.cases",
+    "roadmaps": "site.roadmaps", "roadmap": "site.roadmaps",
+    "organisations": "site.organisations", "organisation": "site.organisations",
+    "news": "site.news", "news_item": "site.news",
+    "events": "site.events", "event": "site.events", "calendar": "site.events", "calendar_month": "site.events",
+    "registries": "site.registries", "mentors": "site.registries", "search": "site.search",
+}
+
+
+def canonical_url() -> str:
+    """The page's absolute address on the published site (canonical link, OpenGraph)."""
+    base = current_app.config.get("FREEZER_BASE_URL") or current_app.config["SITE_URL"]
+    return base.rstrip("/") + request.path
+
+
 def render(template: str, **context) -> str:
     snapshot = context.pop("snapshot", None) or content.current()
     root = relative(url_for("site.home"))
     site_root = root.removesuffix("index.html") if root.endswith("index.html") else root
+    section = SECTIONS.get((request.endpoint or "").removeprefix("site."))
+    if request.endpoint == "site.page":
+        section = request.view_args.get("slug")
     return render_template(template, snap=snapshot, site_name=current_app.config["SITE_NAME"],
-                           menu=snapshot.pages, site_root=site_root or "./", **context)
+                           menu=snapshot.pages, site_root=site_root or "./", section=section,
+                           canonical=canonical_url(), **context)
 
 
 def paginate(items: list, page: int) -> tuple[list, int]:
@@ -71,8 +97,10 @@ def find(kind: str, slug: str, endpoint: str | None = None):
 @bp.get("/")
 def home() -> str:
     snap = content.current()
+    chart = bar_chart("Действующие наставнические пары и группы по формам наставничества",
+                      [(form.label, n) for form, n in snap.pairings_by_form.most_common()], "pairs-by-form")
     return render("site/home.html", snapshot=snap, news=snap.news[:4], events=snap.upcoming_events()[:4],
-                  cases=snap.cases[:6])
+                  cases=snap.cases[:6], chart=chart)
 
 
 @bp.get("/organisations/")
@@ -83,7 +111,12 @@ def organisations() -> str:
 @bp.get("/organisations/<slug>/")
 def organisation(slug: str):
     item, redirect = find("organisation", slug)
-    return redirect or render("site/organisation.html", organisation=item)
+    if redirect:
+        return redirect
+    snap = content.current()
+    today = snap.now.date()
+    return render("site/organisation.html", organisation=item,
+                  progress={r.id: progress(r, today) for r in snap.of(item, "roadmaps")})
 
 
 @bp.get("/roadmaps/")
@@ -107,14 +140,34 @@ def roadmap_page(item, preview: bool = False) -> str:
 @bp.get("/cases/", defaults={"page": 1})
 @bp.get("/cases/page/<int:page>/")
 def cases(page: int) -> str:
-    items, pages = paginate(content.current().cases, page)
-    return render("site/cases.html", items=items, page=page, pages=pages)
+    catalogue = content.current().catalogue
+    items, pages = paginate(catalogue.cases, page)
+    return render("site/cases.html", items=items, page=page, pages=pages, catalogue=catalogue, facets=FACETS,
+                  chosen=None, pager_endpoint="site.cases", pager_values={})
+
+
+FACET_RULE = "<any(" + ", ".join(FACETS) + "):facet>"
+
+
+@bp.get(f"/cases/{FACET_RULE}/<value>/", defaults={"page": 1})
+@bp.get(f"/cases/{FACET_RULE}/<value>/page/<int:page>/")
+def cases_filtered(facet: str, value: str, page: int) -> str:
+    """The catalogue narrowed to one filter value: a page of its own, so no JavaScript is needed."""
+    catalogue = content.current().catalogue
+    matching = catalogue.matching(facet, value)
+    if matching is None:
+        abort(404)
+    items, pages = paginate(matching, page)
+    return render("site/cases.html", items=items, page=page, pages=pages, catalogue=catalogue, facets=FACETS,
+                  chosen=(facet, value, catalogue.label(facet, value)), pager_endpoint="site.cases_filtered",
+                  pager_values={"facet": facet, "value": value})
 
 
 @bp.get("/cases/<slug>/")
 def case(slug: str):
     item, redirect = find("case", slug)
-    return redirect or render("site/case.html", case=item, related=content.current().related_cases(item))
+    return redirect or render("site/case.html", case=item, related=content.current().related_cases(item),
+                              year=case_year(item))
 
 
 @bp.get("/news/", defaults={"page": 1})
@@ -134,8 +187,33 @@ def news_item(slug: str):
 def events() -> str:
     snap = content.current()
     upcoming = snap.upcoming_events()
-    past = [e for e in reversed(snap.events) if e not in upcoming]
+    shown = {e.id for e in upcoming}
+    # Older events stay reachable through the calendar's month pages; the list keeps only the latest ones.
+    past = [e for e in reversed(snap.events) if e.id not in shown][:2 * current_app.config["SITE_ITEMS_PER_PAGE"]]
     return render("site/events.html", upcoming=upcoming, past=past)
+
+
+def month_start(pair: tuple[int, int]) -> date:
+    return date(pair[0], pair[1], 1)
+
+
+@bp.get("/events/calendar/", defaults={"year": None, "month": None})
+@bp.get("/events/calendar/<int:year>-<int(fixed_digits=2):month>/")
+def calendar_month(year: int | None, month: int | None) -> str:
+    """A month of events as a calendar grid; /events/calendar/ is the month of the build."""
+    snap = content.current()
+    today = snap.now.date()
+    months = calendar.months(snap.events, today)
+    current = (today.year, today.month) if year is None else (year, month)
+    if current not in months:
+        abort(404)
+    index = months.index(current)
+    return render("site/calendar.html", year=current[0], month=current[1], first_day=month_start(current),
+                  weeks=calendar.month_weeks(*current, snap.events, today),
+                  events=calendar.events_in_month(*current, snap.events),
+                  previous=month_start(months[index - 1]) if index > 0 else None,
+                  next=month_start(months[index + 1]) if index + 1 < len(months) else None,
+                  this_month=(today.year, today.month), weekdays=WEEKDAYS)
 
 
 @bp.get("/events/<slug>/")
@@ -158,7 +236,26 @@ def mentors() -> str:
 
 @bp.get("/registries/")
 def registries() -> str:
-    return render("site/registries.html")
+    snap = content.current()
+    forms = [(form.label, snap.pairings_by_form[form]) for form in MentoringForm]
+    by_org = sorted(((o.short_name, snap.mentors_by_organisation[o.id] + snap.mentees_by_organisation[o.id])
+                     for o in snap.organisations), key=lambda row: -row[1])[:15]
+    years = sorted(set(snap.pairings_by_year) | set(snap.joined_by_year))
+    charts = {
+        "forms": bar_chart("Действующие пары и группы по формам наставничества",
+                           sorted(forms, key=lambda row: -row[1]), "chart-forms"),
+        "organisations": bar_chart("Участники программ по организациям (наставники и наставляемые)", by_org,
+                                   "chart-organisations"),
+        "years": bar_chart("Закреплено пар и групп по годам",
+                           [(str(y), snap.pairings_by_year[y]) for y in years], "chart-years"),
+        "joined": bar_chart("Вошли в программы наставничества по годам",
+                            [(str(y), snap.joined_by_year[y]) for y in years], "chart-joined"),
+    }
+    return render("site/registries.html", charts=charts, years=years,
+                  mentors=plural(sum(snap.mentors_by_organisation.values()), "наставник", "наставника",
+                                 "наставников"),
+                  mentees=plural(sum(snap.mentees_by_organisation.values()), "наставляемый", "наставляемых",
+                                 "наставляемых"))
 
 
 @bp.get("/search/")

@@ -18,9 +18,9 @@ window.addEventListener("DOMContentLoaded", () => {
     showImages: false,
     resetStyles: false,
   });
+  const input = element.querySelector("input");
+  // Pagefind's box has a placeholder only: a name of its own for screen readers (WCAG 4.1.2).
+  if (input) { input.setAttribute("aria-label", "Поиск по сайту"); }
   const query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    const input = element.querySelector("input");
-    if (input) { input.value = query; input.dispatchEvent(new Event("input")); }
-  }
+  if (query && input) { input.value = query; input.dispatchEvent(new Event("input")); }
 });

@@ -111,7 +111,7 @@ def test_docx_shows_the_dates_when_the_deadline_was_not_written(app):
     _document, table = open_docx(make_roadmap())
     cells = row_texts(table.rows[3])
     assert cells[0] == "1.2"
-    assert cells[HEADERS.index("Сроки")] == "до 15 октября 2025"
+    assert cells[HEADERS.index("Сроки")] == "до 15 октября 2025 г."
     assert cells[HEADERS.index("Ответственные")] == "Заместитель директора"
 
 
@@ -237,10 +237,10 @@ def test_export_filename_is_the_slug_with_the_extension(app):
 
 
 @pytest.mark.parametrize(("start", "end", "text"), [
-    (date(2025, 9, 1), date(2026, 5, 31), "1 сентября 2025 – 31 мая 2026"),
-    (date(2025, 9, 1), date(2025, 9, 1), "1 сентября 2025"),
-    (date(2025, 9, 1), None, "с 1 сентября 2025"),
-    (None, date(2026, 5, 31), "до 31 мая 2026"),
+    (date(2025, 9, 1), date(2026, 5, 31), "1 сентября 2025 г. – 31 мая 2026 г."),
+    (date(2025, 9, 1), date(2025, 9, 1), "1 сентября 2025 г."),
+    (date(2025, 9, 1), None, "с 1 сентября 2025 г."),
+    (None, date(2026, 5, 31), "до 31 мая 2026 г."),
     (None, None, ""),
 ])
 def test_format_dates_in_russian(start, end, text):

@@ -90,10 +90,10 @@ def test_status_colours_are_distinct_and_contrast_three_to_one_with_white():
 
 def test_bar_tooltip_names_the_activity_its_dates_in_russian_and_its_status():
     found = bars(parse(timeline_svg(make_roadmap(), TODAY)))
-    assert found["1.1"].find("svg:title", NS).text == ("1.1 Издание приказа — 1 сентября 2025 – 30 сентября 2025"
+    assert found["1.1"].find("svg:title", NS).text == ("1.1 Издание приказа — 1 сентября 2025 г. – 30 сентября 2025 г."
                                                        " — Выполнено")
-    assert found["1.2"].find("svg:title", NS).text == "1.2 Назначение куратора — до 15 октября 2025 — Просрочено"
-    assert found["3.3"].find("svg:title", NS).text == "3.3 Итоговая конференция — 20 мая 2026 — Выполнено"
+    assert found["1.2"].find("svg:title", NS).text == "1.2 Назначение куратора — до 15 октября 2025 г. — Просрочено"
+    assert found["3.3"].find("svg:title", NS).text == "3.3 Итоговая конференция — 20 мая 2026 г. — Выполнено"
 
 
 def test_bars_sit_on_a_time_scale_and_an_end_alone_is_a_short_marker_ending_there():

@@ -1,0 +1,69 @@
+"""The catalogue of best practices and its filters (by form, organisation, tag and year).
+
+Each filter value is a pre-built page (/cases/form/pupil_pupil/, /cases/tag/proforientatsiya/ …), so the
+filters work on a static host without JavaScript and every filtered list has an address to share.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from portal.models import Case
+
+FACETS: dict[str, str] = {
+    "form": "Форма наставничества",
+    "organisation": "Организация",
+    "tag": "Тема",
+    "year": "Год",
+}
+
+
+@dataclass(frozen=True)
+class FilterValue:
+    facet: str
+    value: str  # as it stands in the address
+    label: str
+    count: int
+
+
+def case_year(case: Case) -> int:
+    """The year a practice appeared on the portal (its scheduled publication, else its creation)."""
+    return (case.publish_at or case.created_at).year
+
+
+def _values_of(case: Case) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "form": [(case.mentoring_form.value, case.mentoring_form.label)],
+        "organisation": [(case.organisation.slug, case.organisation.short_name)],
+        "tag": [(tag.slug, tag.name) for tag in case.tags],
+        "year": [(str(case_year(case)),) * 2],
+    }
+
+
+class Catalogue:
+    """Cases grouped by every filter value, computed once per snapshot."""
+
+    def __init__(self, cases: list[Case]):
+        self.cases = cases
+        self._matching: dict[tuple[str, str], list[Case]] = defaultdict(list)
+        labels: dict[tuple[str, str], str] = {}
+        for case in cases:  # already in catalogue order: each group keeps it
+            for facet, values in _values_of(case).items():
+                for value, label in values:
+                    self._matching[(facet, value)].append(case)
+                    labels[(facet, value)] = label
+        self.filters: dict[str, list[FilterValue]] = {facet: [] for facet in FACETS}
+        for (facet, value), items in self._matching.items():
+            self.filters[facet].append(FilterValue(facet, value, labels[(facet, value)], len(items)))
+        for facet, values in self.filters.items():
+            if facet == "year":
+                values.sort(key=lambda v: v.value, reverse=True)
+            else:
+                values.sort(key=lambda v: v.label.casefold())
+
+    def matching(self, facet: str, value: str) -> list[Case] | None:
+        """The cases with this filter value, or None when no published case has it (the page does not exist)."""
+        return self._matching.get((facet, value))
+
+    def label(self, facet: str, value: str) -> str:
+        return next(v.label for v in self.filters[facet] if v.value == value)

@@ -1,0 +1,30 @@
+"""The catalogue's filters: every value of every facet, counted, each naming the cases it holds."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.models import Case, MentoringForm, Organisation, Tag
+from portal.site.catalogue import Catalogue
+
+
+def case(title: str, org: Organisation, form: MentoringForm, tags: list[Tag], created: datetime) -> Case:
+    return Case(title=title, organisation=org, mentoring_form=form, tags=tags, created_at=created)
+
+
+def test_each_filter_value_lists_its_cases_in_catalogue_order_with_counts():
+    school = Organisation(short_name="СОШ № 1", slug="sosh-1")
+    college = Organisation(short_name="Колледж", slug="college")
+    chess, sport = Tag(name="шахматы", slug="shakhmaty"), Tag(name="спорт", slug="sport")
+    first = case("Шахматы", school, MentoringForm.PUPIL_PUPIL, [chess, sport], datetime(2026, 3, 1))
+    second = case("Футбол", school, MentoringForm.PUPIL_PUPIL, [sport], datetime(2025, 5, 1))
+    third = case("Практика", college, MentoringForm.EMPLOYER_STUDENT, [], datetime(2026, 1, 1))
+    catalogue = Catalogue([first, second, third])
+
+    assert catalogue.matching("tag", "sport") == [first, second]
+    assert catalogue.matching("organisation", "college") == [third]
+    assert catalogue.matching("year", "2025") == [second]
+    assert catalogue.matching("tag", "net-takogo") is None
+    assert [(v.label, v.count) for v in catalogue.filters["form"]] == [
+        ("Работодатель – студент", 1), ("Ученик – ученик", 2)]
+    assert [v.value for v in catalogue.filters["year"]] == ["2026", "2025"]  # newest first
+    assert catalogue.label("tag", "shakhmaty") == "шахматы"
