@@ -202,3 +202,17 @@ def test_phone_width_has_no_horizontal_scroll(portal_server, page, browser, worl
         screenshot(phone, "calendar-phone")
     finally:
         context.close()
+
+
+def test_text_at_200_percent_does_not_break_the_layout(portal_server, page, visitor, world):
+    publish_case_through_the_admin(page, portal_server, world)
+    visitor.set_viewport_size({"width": 1024, "height": 768})
+    visitor.goto(f"{portal_server}/")
+    visitor.get_by_role("button", name="Версия для слабовидящих").click()
+    visitor.get_by_role("button", name="A++ очень крупный").click()
+    for path in ("/", "/cases/", "/events/calendar/", "/registries/", f"/roadmaps/{world.rows[('roadmaps', 'a')].slug}/"):
+        visitor.goto(portal_server + path)
+        assert visitor.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == 32
+        overflow = visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px with text at 200%"
+    screenshot(visitor, "roadmap-text-200")
