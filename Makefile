@@ -10,7 +10,7 @@ AXE_VERSION = 4.10.3
 AXE = .cache/npm/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install clean
+.PHONY: run test install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# `make bench` needs the `bench` extra too (gunicorn, psutil, pyinstrument, Playwright).
+BENCH_STAMP = $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -39,6 +45,12 @@ run: install
 ## Run the whole test suite (and on PostgreSQL too when TEST_DATABASE_URL is set).
 test: install $(CHROMIUM) $(AXE)
 	TEST_CHROMIUM=$(CHROMIUM) TEST_AXE=$(AXE) $(BIN)/pytest
+
+## Benchmarks at regional scale (about 10 000 pages; `make bench SCALE=0.25` for a quarter): bench/README.md.
+SCALE ?= 1
+REPEAT ?= 3
+bench: $(BENCH_STAMP) $(CHROMIUM)
+	TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m bench.run --scale $(SCALE) --repeat $(REPEAT)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -1,14 +1,16 @@
 """The mentoring portal: create_app builds the admin app, create_site_app the site-only app that is frozen."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from portal import config as settings
+from portal import security_headers
 from portal.config import PROJECT_ROOT
-from portal.extensions import csrf, db, login_manager, migrate
+from portal.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -29,13 +31,28 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
         WTF_I18N_ENABLED=False,
         # The token is bound to the session already; a time limit would lose a long edit at «Сохранить».
         WTF_CSRF_TIME_LIMIT=None,
-        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        # Room for the largest upload plus the form around it; beyond that Werkzeug answers 413 at once.
+        MAX_CONTENT_LENGTH=(max(20, values["UPLOAD_MAX_MB"]) + 1) * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=values["SESSION_COOKIE_SECURE"],
+        # A login is a permanent session (see auth.login): its cookie and its signature expire after this much
+        # idleness, checked by the server, and every request extends it.
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=values["SESSION_LIFETIME_MINUTES"]),
+        REMEMBER_COOKIE_DURATION=timedelta(days=values["REMEMBER_DAYS"]),
+        RATELIMIT_STORAGE_URI=values["RATELIMIT_STORAGE_URL"],
+        # Rate limits are per view; the login page says itself why it refuses (no X-RateLimit headers).
+        RATELIMIT_HEADERS_ENABLED=False,
     )
+    if values["TRUSTED_PROXIES"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx every request comes from the proxy: without this, one failed login anywhere would count
+        # against everybody, and the audit log would show the proxy's address.
+        count = values["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     from portal import filters, history  # noqa: F401  (history registers its session event)
@@ -48,14 +65,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The admin app: the admin blueprint (login required) and the public site blueprint for preview."""
     app = _base_app(config)
     csrf.init_app(app)
+    limiter.init_app(app)
+    security_headers.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
 
     from portal.admin import bp as admin_bp
     from portal.site import bp as site_bp
 
+    from portal.respond import bp as respond_bp
+
     app.register_blueprint(admin_bp)
     app.register_blueprint(site_bp)
+    app.register_blueprint(respond_bp)  # /q/<token>: questionnaires answered without login, never frozen
     from portal import search
 
     search.init_app(app)

@@ -46,12 +46,40 @@ SETTINGS: tuple[Setting, ...] = (
             "Time zone of the dates people type (events, scheduled publication); IANA name such as Asia/Yekaterinburg."),
     Setting("SITE_ITEMS_PER_PAGE", 12, "Items on one page of a list on the public site.", int),
     Setting("ITEMS_PER_PAGE", 25, "Rows on one page of an admin list.", int),
+    Setting("UPLOAD_DIR", None,
+            "Folder for uploaded images and documents; empty means <INSTANCE_PATH>/uploads. A shared path lets "
+            "several admin processes see the same files."),
+    Setting("UPLOAD_MAX_MB", 10, "Largest file the media library accepts, in megabytes.", int),
     Setting("UNPAIRED_MENTEE_DAYS", 30,
             "After how many days in the registry a mentee without a mentor is listed on the dashboard.", int),
+    Setting("MEETING_GAP_WEEKS", 4,
+            "After how many weeks without a recorded meeting an active pairing is listed on the dashboard.", int),
+    Setting("PUBLIC_RESULTS_MIN_RESPONSES", 5,
+            "Fewest responses a questionnaire (and each of its questions) needs before its aggregates may appear "
+            "on the public site, so that no single person's answers can be read back.", int),
+    Setting("QUESTIONNAIRE_RATE_LIMIT", "60 per minute",
+            "Questionnaire answers accepted from one address at the public link /q/…; generous, as a class "
+            "answering in a school shares one address.", str),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
     Setting("PORT", 5000, "Port `portal serve` listens on.", int),
     Setting("SESSION_COOKIE_SECURE", False,
             "Send the session cookie over HTTPS only; turn on when the admin is behind HTTPS.", _bool),
+    Setting("SESSION_LIFETIME_MINUTES", 480,
+            "Minutes an admin login lasts without a request (each request extends it); then the editor logs in "
+            "again.", int),
+    Setting("REMEMBER_DAYS", 14, "Days «Запомнить меня» keeps a browser logged in.", int),
+    Setting("TRUSTED_PROXIES", 0,
+            "Number of reverse proxies (nginx) in front of the portal whose X-Forwarded-For/-Proto to trust; "
+            "the client address they give is what rate limits and the audit log see.", int),
+    Setting("RATELIMIT_ENABLED", True, "Limit login attempts (turn off only for tests).", _bool),
+    Setting("RATELIMIT_STORAGE_URL", "memory://",
+            "Where rate-limit counters live: memory:// (one process) or redis://host:6379/0 when several "
+            "workers serve the admin (pip install 'mentoring-portal[redis]').", str),
+    Setting("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes",
+            "Failed logins allowed for one e-mail before login to it is refused for a while (HTTP 429).", str),
+    Setting("LOGIN_LIMIT_PER_IP", "50 per 15 minutes",
+            "Failed logins allowed from one address; higher than per account, as a school network shares one "
+            "address.", str),
 )
 
 
@@ -74,6 +102,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     values["DATABASE_URL"] = normalise_database_url(values["DATABASE_URL"])
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _stored_secret_key(instance)
+    values["UPLOAD_DIR"] = str(Path(values["UPLOAD_DIR"] or instance / "uploads").resolve())
     # Anything else (Flask or extension keys such as TESTING) passes through as given.
     values.update(overrides)
     return values

@@ -126,6 +126,16 @@ def load_demo(demo_dir: Path) -> Counter:
 
     created.update(_load_registry(demo_dir / "registry.yaml"))
     db.session.commit()
+
+    from portal.monitoring.demo_data import load_monitoring  # questionnaires, journals, awards (issue #10)
+
+    created.update(load_monitoring(_read_yaml(demo_dir / "monitoring.yaml") or {}))
+    db.session.commit()
+
+    from portal.media.demo_data import load_media  # covers and documents (issue #11)
+
+    created.update(load_media(_read_yaml(demo_dir / "media.yaml") or {}))
+    db.session.commit()
     return created
 
 
@@ -172,6 +182,7 @@ def _load_registry(path: Path) -> Counter:
         if not _exists(Program, slug=item["slug"]):
             item["organisation"] = _organisation(item["organisation"])
             item["description_md"] = item.pop("description", "")
+            item["network_organisations"] = [_organisation(slug) for slug in item.pop("network", [])]
             db.session.add(Program(**item))
             created["программы"] += 1
     db.session.flush()

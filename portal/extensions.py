@@ -1,6 +1,8 @@
 """The Flask extensions, created once and bound to an app in create_app."""
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -21,6 +23,10 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
+# Rate limits (login attempts, public forms): `@limiter.limit(...)` on a view. Storage and on/off come from the
+# settings RATELIMIT_STORAGE_URL and RATELIMIT_ENABLED (see create_app). The in-memory fallback keeps logins
+# possible while a Redis server is down, rather than locking everyone out of the admin.
+limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)
 
 
 @event.listens_for(Engine, "connect")

@@ -4,6 +4,9 @@
 - editor (municipal coordinator): all content of all organisations, no users;
 - curator: only rows of the organisations they are bound to; rows with no organisation (municipal news,
   content pages) and the list of organisations itself are out of reach except their own organisations.
+  A network pairing (mentor and mentees of different organisations) is seen by the curators of every side
+  (`may_see`), changed only by those of its own organisation; portal/monitoring/network.py hides the other
+  side's personal data.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.models import Organisation, User, UserRole
+from portal.models import Organisation, Pairing, Person, User, UserRole
 
 
 def is_staff(user: User) -> bool:
@@ -50,7 +53,21 @@ def scope(query: sa.Select, model: type, user: User) -> sa.Select:
     allowed = organisation_ids(user)
     if allowed is None:
         return query
+    if model is Pairing:
+        return query.where(pairing_sides(allowed))
     return query.where(owner_column(model).in_(allowed or {-1}))
+
+
+def pairing_sides(allowed: set[int]) -> sa.ColumnElement[bool]:
+    """SQL: the pairing involves one of the organisations (its own, its mentor's or a mentee's)."""
+    from portal.models.registry import pairing_mentee
+
+    allowed = allowed or {-1}
+    mentor, mentee = sa.orm.aliased(Person), sa.orm.aliased(Person)  # aliases: the caller may join Person itself
+    mentors = sa.select(mentor.id).where(mentor.organisation_id.in_(allowed))
+    with_mentees = (sa.select(pairing_mentee.c.pairing_id).join(mentee, mentee.id == pairing_mentee.c.person_id)
+                    .where(mentee.organisation_id.in_(allowed)))
+    return sa.or_(Pairing.organisation_id.in_(allowed), Pairing.mentor_id.in_(mentors), Pairing.id.in_(with_mentees))
 
 
 def may_change(user: User, obj: Any) -> bool:
@@ -58,3 +75,15 @@ def may_change(user: User, obj: Any) -> bool:
     if isinstance(obj, Organisation):
         return may_use_organisation(user, obj.id)
     return may_use_organisation(user, obj.organisation_id)
+
+
+def may_see(user: User, obj: Any) -> bool:
+    """May the user read this row? As `may_change`, except that every side sees a network pairing."""
+    if isinstance(obj, Pairing):
+        allowed = organisation_ids(user)
+        if allowed is None:
+            return True
+        sides = {obj.organisation_id, obj.mentor.organisation_id if obj.mentor else None,
+                 *(mentee.organisation_id for mentee in obj.mentees)}
+        return bool(allowed & sides)
+    return may_change(user, obj)

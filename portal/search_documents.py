@@ -16,6 +16,7 @@ from portal.models import (Activity, Case, Event, NewsItem, Organisation, Page, 
                            Roadmap, Stage, Tag)
 from portal.models.case import case_tag
 from portal.models.registry import pairing_mentee
+from portal.monitoring.network import label_for_organisation
 
 BATCH = 500
 
@@ -103,7 +104,9 @@ def _title_and_body(kind: str, obj: Any) -> tuple[str, str]:
         order = f"Приказ № {obj.order_number}" if obj.order_number else ""
         if order and obj.order_date:
             order += f" от {obj.order_date:%d.%m.%Y}"
-        return str(obj), _join(order, _label(obj.mentoring_form), obj.program and obj.program.title, obj.result)
+        # A network pairing's document is found by its own organisation's curators: no names of the other side.
+        return (label_for_organisation(obj, obj.organisation_id),
+                _join(order, _label(obj.mentoring_form), obj.program and obj.program.title, obj.result))
     raise ValueError(kind)
 
 

@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
+from portal import security_headers
 
 
 class PublishedSite:
@@ -18,9 +19,13 @@ class PublishedSite:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        if path == "/admin" or path.startswith("/admin/"):
+        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/).
+        if path == "/admin" or path.startswith(("/admin/", "/q/")):
             return self.admin_app(environ, start_response)
-        return self.static(Request(environ))(environ, start_response)
+        request = Request(environ)
+        # What a static host should send too (the README shows it for nginx): the admin app adds its own.
+        response = security_headers.add_headers(self.static(request), security_headers.site_headers(request.path))
+        return response(environ, start_response)
 
     def static(self, request: Request) -> Response:
         if not (self.build_dir / "index.html").exists():

@@ -11,7 +11,7 @@ from portal.extensions import db
 from tests_support import sample_path
 from portal.models import Case, Organisation, Page, Pairing, Person, Roadmap, User, UserRole
 
-COMMANDS = [["init"], ["demo"], ["user"], ["user", "create"], ["serve"], ["build"]]
+COMMANDS = [["init"], ["demo"], ["user"], ["user", "create"], ["serve"], ["build"], ["backup"], ["restore"]]
 
 
 @pytest.fixture

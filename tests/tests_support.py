@@ -15,9 +15,18 @@ def sample_path(prefix: str) -> Path:
     return found[0]
 
 # The endpoint's URL argument → the kind of row it names.
-ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages"}
+ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages", "questionnaire_id": "questionnaires",
+                 "pairing_id": "pairings"}
 # Endpoints whose `id` names a row of another kind than their name says.
-ID_ROWS = {"consent_new": "persons", "consent_withdraw": "consents"}
+ID_ROWS = {"media_detach": "media_uses", "consent_new": "persons", "consent_withdraw": "consents",
+           # monitoring (issue #10)
+           "questionnaire_close": "questionnaires", "questionnaire_results": "questionnaires",
+           "answers_import": "questionnaires", "award_new": "persons", "award_delete": "awards",
+           "question_edit": "questions", "question_delete": "questions", "question_move": "questions",
+           "meeting_edit": "meetings", "meeting_delete": "meetings",
+           "goal_edit": "goals", "goal_delete": "goals", "goal_done": "goals"}
+# Rows the world fixture does not make, added on first use: questionnaires, journals, awards.
+MONITORING_ROWS = {"questionnaires", "questions", "meetings", "goals", "awards"}
 PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
                   "activity_edit": "activities", "activity_delete": "activities", "activity_move": "activities"}
 
@@ -54,8 +63,53 @@ def url_for_rule(rule, world, owner: str) -> str:
             kind = ARGUMENT_ROWS[argument]
         else:
             raise AssertionError(f"The matrix does not know the argument {argument!r} of {rule.endpoint}: add it")
-        values[argument] = world.rows[(kind, owner)].id
+        values[argument] = row_of(world, kind, owner).id
     return rule.build(values, append_unknown=False)[1]
+
+
+def row_of(world, kind: str, owner: str):
+    if (kind, owner) not in world.rows and kind in MONITORING_ROWS:
+        _add_monitoring_rows(world, owner)
+    if (kind, owner) not in world.rows and kind in ("media", "media_uses"):
+        _add_media_rows(world, owner)
+    return world.rows[(kind, owner)]
+
+
+def _add_media_rows(world, owner: str) -> None:
+    """A stored document of the organisation, attached to its case (made only when a test needs them)."""
+    from portal.extensions import db
+    from portal.media import library
+    from portal.models import MediaRole
+    from sample_files import pdf
+
+    org = world.org_a if owner == "a" else world.org_b
+    media = library.store("приказ.pdf", pdf(), title=f"Приказ {owner.upper()}", organisation_id=org.id)
+    db.session.flush()
+    use = library.attach(world.rows[("cases", owner)], media, MediaRole.ATTACHMENT)
+    db.session.commit()
+    world.rows.update({("media", owner): media, ("media_uses", owner): use})
+
+
+def _add_monitoring_rows(world, owner: str) -> None:
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.models import Meeting, MentorAward, PlanGoal, Question, Questionnaire
+
+    tag = owner.upper()
+    org = world.org_a if owner == "a" else world.org_b
+    pairing, mentor = world.rows[("pairings", owner)], world.rows[("persons", owner)]
+    questionnaire = Questionnaire(organisation=org, title=f"Анкета {tag}")
+    rows = {
+        "questionnaires": questionnaire,
+        "questions": Question(questionnaire=questionnaire, text=f"Вопрос {tag}", kind="scale5"),
+        "meetings": Meeting(pairing=pairing, held_on=date(2025, 10, 1), notes=f"Встреча {tag}"),
+        "goals": PlanGoal(pairing=pairing, title=f"Цель {tag}", deadline=date(2025, 12, 1)),
+        "awards": MentorAward(person=mentor, year=2025),
+    }
+    db.session.add_all(rows.values())
+    db.session.commit()
+    world.rows.update({(kind, owner): row for kind, row in rows.items()})
 
 
 def _first_revision(row) -> int:

@@ -36,9 +36,11 @@ MENU = (
     ("Участники", "persons"),
     ("Программы", "programs"),
     ("Пары и группы", "pairings"),
+    ("Анкеты", "questionnaires"),
     ("Новости", "news"),
     ("Мероприятия", "events"),
     ("Страницы", "pages"),
+    ("Медиатека", "media"),
     ("Пользователи", "users"),
 )
 
@@ -57,6 +59,10 @@ def menu():
     from portal import permissions
 
     items = [(title, f"admin.{name}_list") for title, name in MENU if CRUDS[name].visible_to(current_user)]
+    # Monitoring pages that are not one model's list, after «Анкеты»: every role, within its organisations.
+    after = next((i + 1 for i, (_t, endpoint) in enumerate(items) if endpoint == "admin.questionnaires_list"),
+                 len(items))
+    items[after:after] = [("Показатели", "admin.indicators"), ("Лучшие наставники", "admin.recognition")]
     if permissions.is_staff(current_user):
         items.append(("Публикация", "admin.publish_status"))
     if permissions.is_admin(current_user):
@@ -70,11 +76,17 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     cases,
     dashboard,
     errors,
+    indicators,
+    journals,
+    media,
     news,
     organisations,
     pages,
     preview,
     publishing,
+    questionnaire_answers,
+    questionnaires,
+    recognition,
     registries,
     registry_files,
     review,

@@ -4,12 +4,13 @@ from __future__ import annotations
 import hmac
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
-from portal.extensions import db, login_manager
+from portal.extensions import db, limiter, login_manager
 from portal.models import User
 
 from . import MAX_ID, bp
@@ -40,7 +41,41 @@ def safe_next(target: str | None) -> str:
     return url_for("admin.dashboard")
 
 
+LIMITED_MESSAGE = ("Слишком много неудачных попыток входа. Вход временно закрыт: попробуйте через 15 минут "
+                   "или попросите администратора портала сменить пароль.")
+
+
+def _posted_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:200]
+
+
+def _account_key() -> str:
+    # An empty key makes Flask-Limiter skip the limit; such a form fails validation anyway.
+    email = _posted_email()
+    return f"login-account:{email}" if email else ""
+
+
+def _failed(_response) -> bool:
+    """Only failed attempts count: an editor who logs in many times a day is never limited."""
+    return bool(g.get("login_failed"))
+
+
+def _refuse(_limit: RequestLimit):
+    """A refused attempt is still a failed login in the audit log, and the page says why in Russian."""
+    audit.record("login_failed", email=_posted_email(), details="отклонено: слишком много попыток", commit=True)
+    form = LoginForm(formdata=None)
+    form.email.data = _posted_email()
+    form.password.errors = [LIMITED_MESSAGE]
+    return current_app.make_response((render_template("admin/login.html", form=form), 429))
+
+
+# Two limits on failed logins: per account (password guessing on one e-mail) and per address (trying many
+# e-mails). The numbers are settings, read per request, so tests and deployments can change them.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_failed, on_breach=_refuse, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed,
+               on_breach=_refuse, scope="login-ip")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.dashboard"))
@@ -50,9 +85,11 @@ def login():
         if user is None:
             check_password_hash(_DUMMY_HASH, form.password.data)
         elif user.check_password(form.password.data) and user.active:
+            session.permanent = True  # expires after SESSION_LIFETIME_MINUTES without a request
             login_user(user, remember=form.remember.data)
             audit.record("login", user=user, commit=True)
             return redirect(safe_next(request.args.get("next")))
+        g.login_failed = True
         audit.record("login_failed", email=form.email.data[:200], commit=True)
         # One message for every failure: it must not tell which accounts exist.
         form.password.errors.append("Неверная почта или пароль.")
@@ -63,6 +100,10 @@ def login():
 def logout():
     form = BaseForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # A copy of the cookie (another tab, a stolen one) must stop working too, not only this browser's.
+            current_user.end_sessions()
+            db.session.commit()
         logout_user()
         flash("Вы вышли из админки.", "info")
     return redirect(url_for("admin.login"))

@@ -6,12 +6,13 @@ work with answers 404, exactly like a row that does not exist, so ids cannot be 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import FunctionType
 from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, history, permissions, text, workflow
@@ -43,7 +44,7 @@ class Crud:
     title: str  # «Кейсы»
     new_label: str  # «Новый кейс»
     columns: list[Column]
-    search: list[Any]  # attribute names (or column expressions of base_query) the quick filter looks in
+    search: list[Any]  # attribute names, column expressions of base_query, or functions making one per request
     default_sort: str = "-updated_at"
     staff_only: bool = False  # content without an organisation (pages)
     admin_only: bool = False  # users
@@ -58,6 +59,8 @@ class Crud:
     base_query: Callable[[], sa.Select] | None = None  # the list's query, when it needs a join
     extra_context: Callable[[Any], dict] | None = None  # more for the edit page's template
     prepare: Callable[[BaseForm, Any], None] | None = None  # adjust the form to the row, on GET and POST
+    label: Callable[[Any], str] | None = None  # the row's name for this user, when str(row) may say too much
+    read_only: Callable[[Any], Any] | None = None  # the page of a row the user may see but not change
 
     # ---- rights -------------------------------------------------------------------------------------
     @property
@@ -73,12 +76,16 @@ class Crud:
         if not self.visible_to(current_user):
             abort(403)
 
-    def get_or_404(self, id: int) -> Any:
+    def get_or_404(self, id: int, see_only: bool = False) -> Any:
         self.check_area()
         obj = db.session.get(self.model, id)
-        if obj is None or (self.owned and not permissions.may_change(current_user, obj)):
+        allowed = permissions.may_see if see_only else permissions.may_change
+        if obj is None or (self.owned and not allowed(current_user, obj)):
             abort(404)
         return obj
+
+    def title_of(self, obj: Any) -> str:
+        return self.label(obj) if self.label else str(obj)
 
     # ---- views --------------------------------------------------------------------------------------
     def list_view(self):
@@ -103,6 +110,11 @@ class Crud:
         return self._edit(self.model(), is_new=True)
 
     def edit_view(self, id: int):
+        if self.read_only is not None:
+            obj = self.get_or_404(id, see_only=True)
+            if not permissions.may_change(current_user, obj):
+                return self.read_only(obj)
+            return self._edit(obj, is_new=False)
         return self._edit(self.get_or_404(id), is_new=False)
 
     def delete_view(self, id: int):
@@ -111,7 +123,7 @@ class Crud:
             abort(403)
         reasons = self.blockers(obj) if self.blockers else []
         if request.method == "POST" and not reasons:
-            label = str(obj)  # a deleted row can no longer load what its name is made of
+            label = self.title_of(obj)  # a deleted row can no longer load what its name is made of
             audit.record("delete", obj)
             db.session.delete(obj)
             try:
@@ -149,7 +161,8 @@ class Crud:
         if filters["q"]:
             needle = filters["q"].lower()
             query = query.where(sa.or_(*(
-                sa.func.lower(getattr(self.model, attr) if isinstance(attr, str) else attr)
+                sa.func.lower(getattr(self.model, attr) if isinstance(attr, str)
+                              else attr() if isinstance(attr, FunctionType) else attr)
                 .contains(needle, autoescape=True)
                 for attr in self.search
             )))
@@ -176,6 +189,7 @@ class Crud:
             self.load(obj, form)
         previews: dict[str, str] = {}
         conflict = False
+        unavailable = False  # the database failed the save: the form comes back as typed, with 503
         if request.method == "POST" and "preview" in request.form:
             previews = {name: text.render_markdown(getattr(form, name).data) for name in form.markdown_fields}
         elif request.method == "POST" and self._conflict(obj):
@@ -200,8 +214,14 @@ class Crud:
                 db.session.rollback()
                 flash("Эту запись только что сохранил другой пользователь. Обновите страницу: ваш текст ниже.",
                       "error")
+            except DBAPIError:  # after IntegrityError: a lock timeout, a lost connection, a full disk…
+                db.session.rollback()
+                current_app.logger.exception("Saving %s failed in the database", self.name)
+                unavailable = True
+                flash("Не удалось сохранить: база данных сейчас не отвечает. Ваш текст не потерян: он в форме ниже. "
+                      "Подождите минуту и нажмите «Сохранить» ещё раз.", "error")
             else:
-                flash(f"Сохранено: «{obj}».", "success")
+                flash(f"Сохранено: «{self.title_of(obj)}».", "success")
                 return redirect(url_for(f"admin.{self.name}_edit", id=obj.id))
         elif request.method == "POST":
             flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
@@ -210,7 +230,8 @@ class Crud:
             db.session.refresh(obj)
         return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
                                previews=previews, conflict=conflict, saved=history.snapshot(obj) if conflict else None,
-                               revisions=history.revisions_of(obj) if obj.id else [], **extra)
+                               revisions=history.revisions_of(obj) if obj.id else [],
+                               **extra), 503 if unavailable else 200
 
     def _conflict(self, obj) -> bool:
         """The form was made from an older version than the row has now (someone saved in between)."""

@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.clock import local_now
 from portal.models import Pairing, PairingStatus, Person, PersonRole, Role, Status
 from portal.models.registry import pairing_mentee
+from portal.monitoring import journals, network
 
 from . import bp
 from .crud import CRUDS
@@ -41,8 +42,12 @@ def dashboard():
             scheduled += [(crud, obj) for obj in db.session.scalars(later.limit(20))]
     days = current_app.config["UNPAIRED_MENTEE_DAYS"]
     scheduled.sort(key=lambda pair: pair[1].publish_at)
+    weeks, today = current_app.config["MEETING_GAP_WEEKS"], now.date()
     return render_template("admin/dashboard.html", areas=areas, waiting=waiting, scheduled=scheduled, days=days,
-                           unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)))
+                           unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)),
+                           weeks=weeks, quiet=journals.quiet_pairings(db.session, current_user, weeks, today),
+                           overdue_goals=journals.overdue_goals(db.session, current_user, today), today=today,
+                           pairing_label=lambda pairing: network.pairing_label(current_user, pairing))
 
 
 def unpaired_mentees(user, joined_before: date) -> list[Person]:

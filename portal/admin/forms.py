@@ -22,11 +22,12 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import slugs, text
-from portal.accounts import MIN_PASSWORD
+from portal.accounts import MIN_PASSWORD, password_problems
 from portal.models import (
     ConsentKind,
     EventKind,
     MentoringForm,
+    OrganisationCluster,
     OrganisationKind,
     PageKind,
     PairingStatus,
@@ -107,6 +108,8 @@ def _slug_field():
 def validate_slug_format(form, field):
     if field.data and not slugs.is_valid(field.data):
         raise ValidationError("Только строчные латинские буквы, цифры и дефисы, например: luchshiy-tandem-2023.")
+    if field.data in slugs.RESERVED:
+        raise ValidationError(f"Адрес «{field.data}» занят разделом сайта, выберите другой.")
 
 
 def _not_before(start_field: str, message: str):
@@ -129,6 +132,14 @@ class OrganisationForm(BaseForm):
     email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
     phone = StringField("Телефон", [Optional(), max_len(60)])
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
+    pupils_count = IntegerField("Число обучающихся", [Optional(), NumberRange(0, 100_000)],
+                                description="Для показателей мониторинга: доля обучающихся, вовлечённых в наставничество.")
+    teachers_count = IntegerField("Число педагогов", [Optional(), NumberRange(0, 10_000)],
+                                  description="Для показателей мониторинга: доля педагогов, вовлечённых в наставничество.")
+    cluster = SelectField("Группа по образовательным результатам", [Optional()],
+                          choices=options([("", "— не указана —")] + OrganisationCluster.choices()),
+                          coerce=lambda v: OrganisationCluster(v) if v else None,
+                          description="Фильтр в показателях мониторинга.")
 
     validate_slug = validate_slug_format
 
@@ -223,8 +234,16 @@ class ProgramForm(OrganisationChoiceMixin, BaseForm):
     starts_on = DateField("Начало", [Optional()])
     ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
     description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(50000)])
+    network_organisation_ids = RussianSelectMultipleField(
+        "Сетевая программа: организации-участники", coerce=int,
+        description="Для сетевого наставничества: наставники и наставляемые пар программы могут быть из этих "
+                    "организаций. Несколько — с нажатой клавишей Ctrl (⌘ на Mac).")
 
     validate_slug = validate_slug_format
+
+    def setup(self, user) -> None:
+        super().setup(user)
+        self.network_organisation_ids.choices = options(choices.all_organisations())
 
 
 class PairingForm(OrganisationChoiceMixin, BaseForm):
@@ -251,31 +270,45 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
 
     def keep_members(self, pairing) -> None:
         """The pairing's own mentor and mentees stay offered even if their role or organisation changed
-        since: otherwise the next save would drop them without a word."""
+        since: otherwise the next save would drop them without a word. A network pairing's people of another
+        organisation are offered without their names («Наставляемый из …»)."""
+        from flask_login import current_user
+
+        from portal.monitoring.network import person_label
+
         present = {int(choice.value) for choice in self.mentee_ids.choices}
-        self.mentee_ids.choices += options((p.id, p.full_name) for p in pairing.mentees if p.id not in present)
+        self.mentee_ids.choices += options((p.id, person_label(current_user, p, Role.MENTEE))
+                                           for p in pairing.mentees if p.id not in present)
         if pairing.mentor is not None and pairing.mentor_id not in {c.value for c in self.mentor_id.choices}:
-            self.mentor_id.choices += options([(pairing.mentor_id, pairing.mentor.full_name)])
+            self.mentor_id.choices += options([(pairing.mentor_id,
+                                                person_label(current_user, pairing.mentor, Role.MENTOR))])
 
     def validate_mentee_ids(self, field):
         if field.errors:
             return
         if self.mentor_id.data in (field.data or []):
             raise ValidationError("Наставник не может быть своим наставляемым.")
-        if not choices.persons_belong_to(field.data or [], self.organisation_id.data):
-            raise ValidationError("Наставляемые должны быть из той же организации, что и пара.")
+        if not choices.persons_belong_to(field.data or [], self._organisations()):
+            raise ValidationError("Наставляемые должны быть из той же организации, что и пара, или из организаций "
+                                  "её сетевой программы.")
 
     def validate_mentor_id(self, field):
         if field.errors or not field.data:
             return
-        if not choices.mentor_may_serve(field.data, self.organisation_id.data):
-            raise ValidationError("Наставник должен быть из той же организации или из организации-партнёра.")
+        if not choices.mentor_may_serve(field.data, self._organisations()):
+            raise ValidationError("Наставник должен быть из той же организации, из организации-партнёра или из "
+                                  "организации сетевой программы пары.")
 
     def validate_program_id(self, field):
         if field.errors:
             return  # not one of the offered programs: said already, and no query with a stray id
         if field.data and not choices.program_belongs_to(field.data, self.organisation_id.data):
             raise ValidationError("Программа принадлежит другой организации.")
+
+    def _organisations(self) -> set:
+        """The pairing's organisation, and those of its network program (when the program is a valid one)."""
+        program = self.program_id.data if not self.program_id.errors else None
+        return choices.pairing_organisations(self.organisation_id.data, program)
 
 
 class NewsItemForm(OrganisationChoiceMixin, BaseForm):
@@ -334,12 +367,17 @@ class UserForm(BaseForm):
     role = SelectField("Роль", choices=options(UserRole.choices()))
     organisation_ids = RussianSelectMultipleField("Организации куратора", coerce=int)
     active = BooleanField("Может входить", default=True)
-    password = PasswordField("Пароль", [Optional(), Length(min=MIN_PASSWORD,
-                                                           message=f"Пароль не короче {MIN_PASSWORD} символов.")],
-                             description="При редактировании оставьте пустым, чтобы не менять.")
+    password = PasswordField("Пароль", [Optional()],
+                             description=f"Не короче {MIN_PASSWORD} символов, не только цифры и не адрес почты. "
+                                         "При редактировании оставьте пустым, чтобы не менять.")
 
     def setup(self, user) -> None:
         self.organisation_ids.choices = options(choices.organisations(user))
+
+    def validate_password(self, field):
+        # The same rules as `portal user create` (portal.accounts), with the e-mail typed in this form.
+        if problems := password_problems(field.data, self.email.data or ""):
+            raise ValidationError(" ".join(problems))
 
     def validate_organisation_ids(self, field):
         if self.role.data == UserRole.CURATOR and not field.data:

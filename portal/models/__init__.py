@@ -2,6 +2,9 @@
 from .audit import AuditEntry, Revision
 from .case import Case, Tag
 from .history import OldSlug
+from .journal import Meeting, MentorAward, PlanGoal
+from .media import MediaFile, MediaUse
+from .monitoring import Answer, Question, Questionnaire, QuestionnaireResponse
 from .news import Event, NewsItem
 from .organisation import Organisation
 from .page import Page
@@ -11,13 +14,21 @@ from .user import User
 from .vocabulary import (
     ActivityStatus,
     ConsentKind,
+    DocumentKind,
     EventKind,
+    MediaKind,
+    MediaRole,
+    MeetingKind,
     MentoringForm,
+    OrganisationCluster,
     OrganisationKind,
     PageKind,
     PairingStatus,
     PersonCategory,
     PublicField,
+    QuestionKind,
+    QuestionnaireAudience,
+    QuestionnaireStage,
     Role,
     Signatory,
     Status,
@@ -28,4 +39,9 @@ __all__ = [
     "Activity", "ActivityStatus", "AuditEntry", "Revision", "Case", "Consent", "ConsentKind", "OldSlug", "PublicField", "Signatory", "Event", "EventKind", "MentoringForm", "NewsItem", "Organisation",
     "OrganisationKind", "Page", "PageKind", "Pairing", "PairingStatus", "Person", "PersonCategory",
     "PersonRole", "Program", "Role", "Roadmap", "Stage", "Status", "Tag", "User", "UserRole",
+    # monitoring
+    "Answer", "Meeting", "MeetingKind", "MentorAward", "OrganisationCluster", "PlanGoal", "Question",
+    "QuestionKind", "Questionnaire", "QuestionnaireAudience", "QuestionnaireResponse", "QuestionnaireStage",
+    # media
+    "DocumentKind", "MediaFile", "MediaKind", "MediaRole", "MediaUse",
 ]

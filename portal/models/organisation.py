@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.extensions import db
 
 from .base import VersionedMixin, MarkdownMixin, SlugMixin, TimestampMixin
-from .vocabulary import OrganisationKind, column_type
+from .vocabulary import OrganisationCluster, OrganisationKind, column_type
 
 
 class Organisation(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
@@ -26,6 +26,10 @@ class Organisation(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.
     phone: Mapped[str] = mapped_column(sa.String(60), default="")
     description_md: Mapped[str] = mapped_column(sa.Text, default="")
     description_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # For the monitoring indicators: shares of pupils and teachers involved in mentoring, and a filter by group.
+    pupils_count: Mapped[int | None] = mapped_column()
+    teachers_count: Mapped[int | None] = mapped_column()
+    cluster: Mapped[OrganisationCluster | None] = mapped_column(column_type(OrganisationCluster))
 
     def __str__(self) -> str:
         return self.short_name

@@ -91,8 +91,17 @@ class Consent(TimestampMixin, db.Model):
         return f"{self.kind.label} от {self.signed_on:%d.%m.%Y}"
 
 
+# Сетевое наставничество: the other organisations a program spans, besides its own (the lead one).
+program_organisation = sa.Table(
+    "program_organisation",
+    db.metadata,
+    sa.Column("program_id", sa.ForeignKey("program.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Program(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.Model):
-    """Программа наставничества of an organisation."""
+    """Программа наставничества of an organisation; a network program spans partner organisations too."""
 
     __tablename__ = "program"
     __markdown_fields__ = ("description",)
@@ -106,6 +115,13 @@ class Program(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.Model
     description_html: Mapped[str] = mapped_column(sa.Text, default="")
     starts_on: Mapped[date | None] = mapped_column()
     ends_on: Mapped[date | None] = mapped_column()
+    network_organisations: Mapped[list[Organisation]] = relationship(secondary=program_organisation, lazy="selectin",
+                                                                     order_by="Organisation.short_name")
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        """The lead organisation and the network partners: whose people may form its pairings."""
+        return {self.organisation_id, *(org.id for org in self.network_organisations)}
 
     def __str__(self) -> str:
         return self.title

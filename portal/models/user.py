@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -31,11 +32,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[UserRole] = mapped_column(column_type(UserRole), default=UserRole.CURATOR)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session cookie's user id: a new value ends the user's sessions everywhere. The session is a
+    # signed cookie the server keeps no copy of, so logging out has to change something on the server side.
+    session_salt: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
     organisations: Mapped[list[Organisation]] = relationship(secondary=user_organisation, lazy="selectin")
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt.
-        self.password_hash = generate_password_hash(password)
+        # scrypt named explicitly, so that a change of Werkzeug's default can never weaken stored hashes.
+        self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -46,8 +50,12 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def session_token(self) -> str:
-        """Changes with the password, so that a new password ends every session and «remember me» cookie."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """Changes with the password and at logout, so that either ends every session and «remember me» cookie."""
+        return hashlib.sha256((self.password_hash + self.session_salt).encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Make every session and «remember me» cookie of this user invalid (the caller commits)."""
+        self.session_salt = secrets.token_hex(16)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -121,3 +121,59 @@ class PublicField(Labelled):
     PHOTO = ("photo", "Фото")
     COMPETENCIES = ("competencies", "Компетенции")
     ACHIEVEMENTS = ("achievements", "Достижения")
+
+
+class OrganisationCluster(Labelled):
+    """The school's group by educational results, as regional monitoring classifies schools."""
+
+    LOW = ("low", "ШНОР — школа с низкими образовательными результатами")
+    MEDIUM = ("medium", "ШСОР — школа со средними образовательными результатами")
+    HIGH = ("high", "ШВОР — школа с высокими образовательными результатами")
+
+
+class QuestionnaireAudience(Labelled):
+    MENTORS = ("mentors", "Наставники")
+    MENTEES = ("mentees", "Наставляемые")
+    ALL = ("all", "Все участники")
+
+
+class QuestionnaireStage(Labelled):
+    ENTRY = ("entry", "Входное анкетирование")
+    INTERIM = ("interim", "Промежуточное анкетирование")
+    FINAL = ("final", "Итоговое анкетирование")
+
+
+class QuestionKind(Labelled):
+    SCALE5 = ("scale5", "Шкала от 1 до 5")
+    SCALE10 = ("scale10", "Шкала от 1 до 10")
+    SINGLE = ("single", "Один вариант из списка")
+    MULTIPLE = ("multiple", "Несколько вариантов из списка")
+    TEXT = ("text", "Свободный ответ")
+
+
+class MeetingKind(Labelled):
+    ORGANISATIONAL = ("organisational", "Организационная")
+    TRIAL = ("trial", "Пробная")
+    PLANNING = ("planning", "Планирование")
+    REGULAR = ("regular", "Регулярная")
+    FINAL = ("final", "Заключительная")
+
+
+class MediaKind(Labelled):
+    IMAGE = ("image", "Изображение")
+    DOCUMENT = ("document", "Документ")
+
+
+class DocumentKind(Labelled):
+    ORDER = ("order", "Приказ")
+    REGULATION = ("regulation", "Положение")
+    ROADMAP = ("roadmap", "Дорожная карта")
+    TEMPLATE = ("template", "Шаблон")
+    REPORT = ("report", "Отчёт")
+    OTHER = ("other", "Документ")
+
+
+class MediaRole(Labelled):
+    COVER = ("cover", "Обложка")
+    LOGO = ("logo", "Логотип")
+    ATTACHMENT = ("attachment", "Вложение")

@@ -23,6 +23,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from portal.site import content
 from portal.site.urls import addresses
 
+from . import atomic
 from .report import BuildReport
 from .search_index import build_search_index
 
@@ -81,8 +82,13 @@ def _prepare_folder(target: Path, full: bool) -> Path:
 
 
 def _swap(work: Path, target: Path) -> None:
-    # Two renames on one file system: between them there is no site for microseconds, and a kill right there
-    # is repaired by the next build (_recover).
+    # One exchange where the system has it: the folder is the old site or the new one at every moment, and the
+    # old one, left in `work`, is removed (by the next build if this one is killed first).
+    if target.is_dir() and atomic.exchange(work, target):
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    # Otherwise two renames on one file system: between them there is no site for microseconds, and a kill right
+    # there is repaired by the next build (_recover).
     old = target.parent / f".{target.name}.old-{time.time_ns()}"
     if target.exists():
         os.replace(target, old)
@@ -97,15 +103,18 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
     target = Path(site_app.config["BUILD_DIR"]).resolve()
     try:
         with build_lock(site_app.config["INSTANCE_PATH"]):
-            work = _prepare_folder(target, full)
+            with _phase(report, "copy"):
+                work = _prepare_folder(target, full)
             try:
                 _freeze(site_app, work, full, base_url, report, progress)
-                search = build_search_index(work)
+                with _phase(report, "search_index"):
+                    search = build_search_index(work)
                 report.indexed_pages = search.pages
-                _swap(work, target)
+                with _phase(report, "swap"):
+                    _swap(work, target)
                 # Written only once the site it describes is in place.
                 state_file = Path(site_app.config["INSTANCE_PATH"]) / STATE_FILE
-                state_file.write_text(json.dumps(report.state, ensure_ascii=False, indent=0))
+                atomic.write_text(state_file, json.dumps(report.state, ensure_ascii=False, indent=0))
                 report.state = None
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
@@ -117,6 +126,29 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
         report.fail(f"{error}", traceback.format_exc())
     report.finished_at = time.time()
     return report
+
+
+@contextmanager
+def _phase(report: BuildReport, name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.phases[name] = round(time.perf_counter() - started, 3)
+
+
+def _load(report: BuildReport) -> content.Snapshot:
+    with _phase(report, "load"):
+        return content.load()
+
+
+def _previous_state(path: Path) -> dict:
+    """Fingerprints of the published pages; none (so every page is rendered) when missing or unreadable."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: BuildReport,
@@ -131,7 +163,7 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
         FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
     )
     state_path = Path(app.config["INSTANCE_PATH"]) / STATE_FILE
-    previous = {} if full or not state_path.exists() else json.loads(state_path.read_text())
+    previous = {} if full else _previous_state(state_path)
     rendered: set[str] = set()
 
     @app.before_request
@@ -140,8 +172,9 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
             rendered.add(request.path)
 
     freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
-    with app.app_context(), content.use_snapshot(content.load()) as snapshot:
-        plan = list(addresses(snapshot))
+    with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
+        with _phase(report, "plan"):
+            plan = list(addresses(snapshot))
         state = {}
 
         @freezer.register_generator
@@ -154,7 +187,7 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
 
         total = len(plan)
         try:
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
                 warnings.simplefilter("always")
                 for number, page in enumerate(freezer.freeze_yield(), start=1):
                     if progress:

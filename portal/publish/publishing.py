@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from . import atomic
 from .build import build_site
 from .report import BuildReport
 
@@ -29,11 +30,14 @@ def site_app_for(admin_app: Flask) -> Flask:
 
 def last_report(instance_path: str) -> BuildReport | None:
     path = Path(instance_path) / REPORT_FILE
-    return BuildReport.from_json(path.read_text(encoding="utf-8")) if path.exists() else None
+    try:
+        return BuildReport.from_json(path.read_text(encoding="utf-8")) if path.exists() else None
+    except (ValueError, TypeError, KeyError):
+        return None  # left cut in half by a process killed before reports were written atomically
 
 
 def _save(instance_path: str, report: BuildReport) -> None:
-    (Path(instance_path) / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
+    atomic.write_text(Path(instance_path) / REPORT_FILE, report.to_json())
 
 
 def read_progress(instance_path: str) -> dict | None:

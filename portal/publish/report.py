@@ -22,6 +22,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     rendered_paths: list[str] = field(default_factory=list)
     state: dict | None = None  # the pages' fingerprints, kept until the build is in place
+    # Seconds of each step (copy, load, plan, render, search_index, swap): where a slow build spends its time.
+    phases: dict[str, float] = field(default_factory=dict)
 
     def fail(self, message: str, details: str | None = None) -> None:
         self.ok = False

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.clock import local_now
 from portal.extensions import db
+from portal.monitoring.network import name_for
 from portal.models import (
     Consent,
     ConsentKind,
@@ -95,10 +96,11 @@ def _person_rows(role: Role, organisation_ids: set[int] | None) -> tuple[list[st
     for person in persons:
         every = pairings_of.get(person.id, [])
         shown = [p for p in every if p.status == PairingStatus.ACTIVE] or every  # else the completed ones
+        # A network pairing's other side: no names of another organisation's people in a curator's file.
         if role == Role.MENTOR:
-            names = [m.full_name for p in shown for m in p.mentees]
+            names = [name_for(m, organisation_ids, Role.MENTEE) for p in shown for m in p.mentees]
         else:
-            names = [p.mentor.full_name for p in shown]
+            names = [name_for(p.mentor, organisation_ids, Role.MENTOR) for p in shown]
         rows.append([
             person.full_name, person.phone, person.email, person.organisation.short_name, person.position,
             person.category.label,
@@ -145,7 +147,8 @@ def _pairing_rows(organisation_ids: set[int] | None) -> list[Row]:
              .options(contains_eager(Pairing.organisation), joinedload(Pairing.mentor), joinedload(Pairing.program),
                       selectinload(Pairing.mentees))
              .order_by(Organisation.short_name, Pairing.starts_on, Pairing.id))
-    return [[p.mentor.full_name, ", ".join(m.full_name for m in p.mentees), p.program.title if p.program else "",
+    return [[name_for(p.mentor, organisation_ids, Role.MENTOR),
+             ", ".join(name_for(m, organisation_ids, Role.MENTEE) for m in p.mentees), p.program.title if p.program else "",
              p.mentoring_form.label, p.order_number, p.order_date, p.starts_on, p.ends_on, p.status.label, p.result]
             for p in db.session.scalars(_limited(query, Pairing.organisation_id, organisation_ids)).unique()]
 

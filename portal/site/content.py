@@ -25,6 +25,10 @@ from portal.registries.consent import PublicPerson
 from portal.models import (
     Case,
     Event,
+    MediaFile,
+    MediaKind,
+    MediaRole,
+    MediaUse,
     MentoringForm,
     NewsItem,
     OldSlug,
@@ -62,6 +66,10 @@ class Snapshot:
     joined_by_year: Counter = field(default_factory=Counter)
     # Mentors who consented to publication, with only their consented fields (portal/registries/consent.py).
     public_mentors: list[PublicPerson] = field(default_factory=list)
+    # Files: uses by public rows only, published documents, and every file either makes public.
+    media_uses: dict[tuple[str, int], list[MediaUse]] = field(default_factory=dict)
+    documents: list[MediaFile] = field(default_factory=list)
+    public_media: dict[str, MediaFile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.organisation_by_slug = {o.slug: o for o in self.organisations}
@@ -80,6 +88,20 @@ class Snapshot:
     @cached_property
     def catalogue(self) -> Catalogue:
         return Catalogue(self.cases)
+
+    def files_of(self, item, role: MediaRole) -> list[MediaFile]:
+        return [u.media for u in self.media_uses.get((item.__tablename__, item.id), ()) if u.role == role]
+
+    def cover(self, item) -> MediaFile | None:
+        found = self.files_of(item, MediaRole.LOGO if item.__tablename__ == "organisation" else MediaRole.COVER)
+        return found[0] if found else None
+
+    def attachments(self, item) -> list[MediaFile]:
+        return self.files_of(item, MediaRole.ATTACHMENT)
+
+    def documents_of(self, organisation: Organisation | None) -> list[MediaFile]:
+        org_id = organisation.id if organisation is not None else None
+        return [d for d in self.documents if d.organisation_id == org_id]
 
     def of(self, organisation: Organisation, kind: str) -> list:
         return self.by_organisation[organisation.id][kind]
@@ -139,7 +161,27 @@ def load(now: datetime | None = None) -> Snapshot:
         if started or ordered:
             snapshot.pairings_by_year[(started or ordered).year] += 1
     _load_persons(snapshot, now)
+    _load_media(snapshot, now)
     return snapshot
+
+
+def _load_media(snapshot: Snapshot, now: datetime) -> None:
+    """A file reaches the site only through a public row that uses it, or as a published document."""
+    public_rows = {(item.__tablename__, item.id) for items in (snapshot.organisations, snapshot.roadmaps,
+                   snapshot.cases, snapshot.news, snapshot.events, snapshot.pages) for item in items}
+    uses = db.session.scalars(sa.select(MediaUse).options(selectinload(MediaUse.media))
+                              .order_by(MediaUse.position, MediaUse.id))
+    for use in uses:
+        if (use.owner_kind, use.owner_id) in public_rows:
+            snapshot.media_uses.setdefault((use.owner_kind, use.owner_id), []).append(use)
+            snapshot.public_media[use.media.stored_name] = use.media
+    query = (sa.select(MediaFile).where(MediaFile.public_filter(now), MediaFile.kind == MediaKind.DOCUMENT,
+                                        MediaFile.document_kind.is_not(None))
+             .options(selectinload(MediaFile.organisation))
+             .order_by(MediaFile.document_date.desc().nulls_last(), MediaFile.id.desc()))
+    snapshot.documents = list(db.session.scalars(query))
+    for document in snapshot.documents:
+        snapshot.public_media[document.stored_name] = document
 
 
 def _load_persons(snapshot: Snapshot, now: datetime) -> None:

@@ -82,7 +82,8 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
                                                [(o.short_name, o.kind) for o in snap.organisations]))
     for org in snap.organisations:
         own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
-        counts = (snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
+        counts = ([(d.id, d.updated_at) for d in snap.documents_of(org)],
+                  snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
                   snap.mentors_by_organisation[org.id], snap.mentees_by_organisation[org.id],
                   [_roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
         yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
@@ -130,6 +131,12 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
                                             sorted(snap.pairings_by_year.items()), sorted(snap.joined_by_year.items()),
                                             [(o.id, o.short_name) for o in snap.organisations]))
     yield from _redirects(snap, fp)
+    from .media_files import media_url_names
+
+    for name, media in media_url_names(snap):
+        yield Address("site.media_file", {"name": name}, fp("media", name, media.size), in_sitemap=False)
+    documents = [(d.id, d.updated_at, _org(d)) for d in snap.documents]
+    yield Address("site.documents", {}, fp(documents, [(o.id, o.short_name) for o in snap.organisations]))
     for endpoint in ("site.search", "site.open_data_page"):
         yield Address(endpoint, {}, fp(endpoint))
     yield Address("site.not_found_page", {}, fp("404"), in_sitemap=False)

@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, current_app, render_template, request, url_for
 
 from portal.filters import WEEKDAYS, plural
-from portal.models import MentoringForm
+from portal.models import DocumentKind, MentoringForm, PageKind
 from portal.roadmaps.progress import effective_status, progress
 from portal.roadmaps.timeline import timeline_svg
 
@@ -49,6 +49,7 @@ SECTIONS = {
     "news": "site.news", "news_item": "site.news",
     "events": "site.events", "event": "site.events", "calendar": "site.events", "calendar_month": "site.events",
     "registries": "site.registries", "mentors": "site.registries", "search": "site.search",
+    "documents": "site.documents",
 }
 
 
@@ -66,7 +67,8 @@ def render(template: str, **context) -> str:
     if request.endpoint == "site.page":
         section = request.view_args.get("slug")
     return render_template(template, snap=snapshot, site_name=current_app.config["SITE_NAME"],
-                           menu=snapshot.pages, site_root=site_root or "./", section=section,
+                           menu=[p for p in snapshot.pages if p.kind != PageKind.DOCUMENTS],  # under «Документы»
+                           site_root=site_root or "./", section=section,
                            canonical=canonical_url(), **context)
 
 
@@ -256,6 +258,25 @@ def registries() -> str:
                                  "наставников"),
                   mentees=plural(sum(snap.mentees_by_organisation.values()), "наставляемый", "наставляемых",
                                  "наставляемых"))
+
+
+@bp.get("/documents/")
+def documents() -> str:
+    """Normative documents: the municipality's first, then each organisation's, by kind, newest first."""
+    snap = content.current()
+    groups = []
+    for organisation in [None, *snap.organisations]:
+        own = snap.documents_of(organisation)
+        if own:
+            by_kind = [(kind, [d for d in own if d.document_kind == kind]) for kind in DocumentKind]
+            groups.append((organisation, [(kind, items) for kind, items in by_kind if items]))
+    intro = [p for p in snap.pages if p.kind == PageKind.DOCUMENTS]
+    return render("site/documents.html", groups=groups, intro=intro, headings=DOCUMENT_HEADINGS)
+
+
+DOCUMENT_HEADINGS = {DocumentKind.ORDER: "Приказы", DocumentKind.REGULATION: "Положения",
+                     DocumentKind.ROADMAP: "Дорожные карты", DocumentKind.TEMPLATE: "Шаблоны",
+                     DocumentKind.REPORT: "Отчёты", DocumentKind.OTHER: "Другие документы"}
 
 
 @bp.get("/search/")

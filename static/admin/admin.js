@@ -24,3 +24,10 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// The public link of a questionnaire: selected whole on focus, ready to copy.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("[data-select-on-focus]")) {
+    input.addEventListener("focus", () => input.select());
+  }
+});

@@ -1,12 +1,10 @@
-"""Login, logout, and CSRF on every form."""
+"""Login, logout and sessions (CSRF: test_csrf.py; login rate limits: test_login_limits.py)."""
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from portal.extensions import db
-from tests_support import PASSWORD, url_for_rule
+from tests_support import PASSWORD
 
 
 def test_login_with_wrong_password_says_so_in_russian_without_naming_the_account(world, client):
@@ -60,43 +58,6 @@ def test_session_cookie_is_httponly_and_samesite(world, app):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-@pytest.fixture
-def csrf_client(make_app, world):
-    """A client of an app with CSRF protection on, as in production, logged in as admin."""
-    app = make_app(create_tables=False, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/admin/login", data={"email": world.admin.email, "password": PASSWORD,
-                                                 "csrf_token": token})
-    assert response.status_code == 302
-    return app, client, token
-
-
-def test_every_form_refuses_a_post_without_the_csrf_token(csrf_client, world):
-    app, client, _ = csrf_client
-    failures = []
-    for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("admin.") or "POST" not in rule.methods:
-            continue
-        url = url_for_rule(rule, world, "a")
-        response = client.post(url, data={"title": "Без токена"})
-        if response.status_code != 400 or "Форма устарела" not in response.get_data(as_text=True):
-            failures.append(f"{url}: {response.status_code}")
-    assert not failures, failures
-
-
-def test_a_post_with_the_token_is_accepted(csrf_client, world):
-    _, client, token = csrf_client
-    page = client.get("/admin/cases/new").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/admin/cases/new", data={
-        "csrf_token": token, "organisation_id": world.org_a.id, "title": "С токеном",
-        "mentoring_form": "pupil_pupil", "status": "draft",
-    })
-    assert response.status_code == 302
-
-
 def test_a_new_password_ends_other_sessions(world, app, admin_client):
     other = app.test_client()
     other.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD, "remember": "y"})
@@ -106,5 +67,68 @@ def test_a_new_password_ends_other_sessions(world, app, admin_client):
     assert other.get("/admin/").status_code == 302
 
 
-def test_forms_do_not_expire_during_a_long_edit(app):
-    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+def cookies_of(response) -> dict[str, str]:
+    """Set-Cookie headers of a response by cookie name."""
+    return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+
+
+def test_cookies_are_secure_when_the_admin_is_behind_https(make_app, world):
+    client = make_app(create_tables=False, SESSION_COOKIE_SECURE=True).test_client()
+    response = client.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD,
+                                                 "remember": "y"})
+    cookies = cookies_of(response)
+    for name in ("session", "remember_token"):
+        assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
+
+
+def test_the_session_expires_after_the_configured_idle_time(make_app, world, monkeypatch):
+    import itsdangerous.timed
+    from datetime import datetime, timedelta, timezone
+    from email.utils import parsedate_to_datetime
+
+    app = make_app(create_tables=False, SESSION_LIFETIME_MINUTES=30)
+    client = app.test_client()
+    response = client.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD})
+    expires = parsedate_to_datetime(cookies_of(response)["session"].split("Expires=", 1)[1].split(";")[0])
+    assert abs(expires - (datetime.now(timezone.utc) + timedelta(minutes=30))) < timedelta(minutes=1)
+    assert client.get("/admin/").status_code == 200
+
+    # The server itself refuses a signature older than the lifetime, whatever the browser keeps.
+    real = itsdangerous.timed.TimestampSigner.get_timestamp
+    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", lambda self: real(self) + 31 * 60)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_old_session_cookie_stops_working_after_logout(app, world, editor_client):
+    stolen = editor_client.get_cookie("session").value
+    assert editor_client.get("/admin/").status_code == 200
+    editor_client.post("/admin/logout")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/admin/").status_code == 302
+
+
+def test_an_old_remember_me_cookie_stops_working_after_logout(app, world):
+    client = app.test_client()
+    client.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD, "remember": "y"})
+    remember = client.get_cookie("remember_token").value
+    probe = app.test_client()
+    probe.set_cookie("remember_token", remember)
+    assert probe.get("/admin/").status_code == 200  # the cookie alone logs in, before the logout
+
+    client.post("/admin/logout")
+    replay = app.test_client()
+    replay.set_cookie("remember_token", remember)
+    assert replay.get("/admin/").status_code == 302
+
+
+def test_logout_ends_the_users_sessions_on_every_device(app, world):
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        device.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD})
+    laptop.post("/admin/logout")
+    assert phone.get("/admin/").status_code == 302
+    # Logging in again works, and another user's session was never touched.
+    assert phone.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD}).status_code == 302
+    assert phone.get("/admin/").status_code == 200

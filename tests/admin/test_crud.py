@@ -38,11 +38,14 @@ def valid_form(area: str, world) -> dict:
                   "status": "published"},
         "users": {"email": "New.Curator@Example.org", "name": "Новый куратор", "role": "curator",
                   "organisation_ids": [org], "active": "y", "password": "long-enough-password"},
+        "questionnaires": {"organisation_id": org, "title": "Входная анкета наставляемых", "audience": "mentees",
+                           "stage": "entry", "opens_on": "2025-09-01", "closes_on": "2025-09-30", "program_id": ""},
     }[area]
 
 
 TITLE_FIELD = {"organisations": "short_name", "persons": "full_name", "pairings": "order_number", "users": "email"}
-AREAS = ["organisations", "roadmaps", "cases", "persons", "programs", "pairings", "news", "events", "pages", "users"]
+AREAS = ["organisations", "roadmaps", "cases", "persons", "programs", "pairings", "news", "events", "pages", "users",
+         "questionnaires"]
 
 
 def test_every_crud_area_has_a_round_trip_test():

@@ -54,7 +54,8 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
             continue  # visiting it logged in is covered below; it would not log out
         url = url_for_rule(rule, world, "b")
         expected = expected_status(role, rule, "b")
-        got = client.get(url).status_code
+        with client.get(url) as response:  # closed: some answers are files (the media library)
+            got = response.status_code
         if got != expected:
             failures.append(f"{role} GET {url} ({rule.endpoint}): {got}, expected {expected}")
     assert not failures, "\n".join(failures)
@@ -63,7 +64,12 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
 def test_every_post_only_admin_endpoint_is_known(app):
     post_only = {rule.endpoint for rule in admin_rules(app) if "GET" not in rule.methods}
     assert post_only == {"admin.logout", "admin.markdown_preview", "admin.stage_move", "admin.activity_move",
-                         "admin.publish_start", "admin.consent_withdraw", "admin.review", "admin.revision_restore"}
+                         "admin.publish_start", "admin.consent_withdraw", "admin.review", "admin.revision_restore",
+                         # monitoring (issue #10)
+                         "admin.questionnaire_close", "admin.question_move", "admin.goal_done", "admin.award_new",
+                         "admin.award_delete",
+                         # media library (issue #11)
+                         "admin.media_attach", "admin.media_detach"}
 
 
 @pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])
@@ -181,3 +187,115 @@ def test_dashboard_lists_mentees_without_a_pair_for_too_long(world, login_as):
     assert "Только Пришёл" not in section  # joined today
     assert "Наставляемый A" not in section  # in an active pairing
     assert "Чужой Ждущий" not in section  # another school's
+
+
+# ---- Object-level checks: previews, history, exports, imports, search ------------------------------------------
+
+OWNED_PREVIEW_KINDS = ["roadmaps", "cases", "news", "events", "organisations"]
+
+
+@pytest.mark.parametrize("kind", OWNED_PREVIEW_KINDS)
+def test_a_curator_previews_only_their_organisations_rows(world, login_as, kind):
+    client = login_as("curator_a")
+    own, other = world.rows[(kind, "a")], world.rows[(kind, "b")]
+    assert client.get(f"/admin/preview/{kind}/{own.id}").status_code == 200
+    response = client.get(f"/admin/preview/{kind}/{other.id}")
+    assert response.status_code == 404
+    assert str(getattr(other, "title", None) or other.short_name) not in response.get_data(as_text=True)
+
+
+def test_content_pages_are_previewed_by_staff_only(world, login_as):
+    page = world.rows[("pages", "a")]
+    assert login_as("curator_a").get(f"/admin/preview/pages/{page.id}").status_code == 403
+    assert login_as("editor").get(f"/admin/preview/pages/{page.id}").status_code == 200
+
+
+def test_a_revision_is_shown_only_with_its_own_row(world, login_as):
+    """Another organisation's revision stays hidden, also when asked for under a row the curator owns."""
+    from portal.models import Revision
+
+    editor = login_as("editor")
+    for tag in ("a", "b"):
+        case = world.rows[("cases", tag)]
+        assert editor.post(f"/admin/cases/{case.id}/edit", data={
+            "organisation_id": case.organisation_id, "title": f"Кейс {tag.upper()} исправлен",
+            "mentoring_form": "pupil_pupil", "status": "draft", "body_md": "Тайна школы B" if tag == "b" else "",
+        }).status_code == 302
+    revision_of = {tag: db.session.scalar(sa.select(Revision.id).where(
+        Revision.object_kind == "case", Revision.object_id == world.rows[("cases", tag)].id)) for tag in "ab"}
+    curator = login_as("curator_a")
+    own, other = world.rows[("cases", "a")].id, world.rows[("cases", "b")].id
+    assert curator.get(f"/admin/history/cases/{own}/{revision_of['a']}").status_code == 200
+    for url in (f"/admin/history/cases/{other}/{revision_of['b']}", f"/admin/history/cases/{own}/{revision_of['b']}"):
+        response = curator.get(url)
+        assert response.status_code == 404 and "Тайна школы B" not in response.get_data(as_text=True), url
+    restore = curator.post(f"/admin/history/cases/{own}/{revision_of['b']}/restore")
+    assert restore.status_code == 404
+    db.session.expire_all()
+    assert world.rows[("cases", "a")].organisation_id == world.org_a.id
+
+
+# What identifies organisation B's rows in an export of each kind.
+EXPORT_MARKERS = {"mentors": ("Наставник A", "Наставник B"), "mentees": ("Наставляемый A", "Наставляемый B"),
+                  "programs": ("Программа A", "Программа B"), "pairings": ("A/1", "B/1")}
+
+
+@pytest.mark.parametrize("kind", sorted(EXPORT_MARKERS))
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_curators_export_holds_only_their_organisations_rows(world, login_as, kind, fmt):
+    import io
+
+    from openpyxl import load_workbook
+
+    def cells(client) -> str:
+        response = client.get(f"/admin/registry/export?kind={kind}&format={fmt}")
+        assert response.status_code == 200
+        if fmt == "csv":
+            return response.data.decode("utf-8-sig")
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        return "\n".join(str(value) for row in sheet.iter_rows(values_only=True) for value in row)
+
+    own, other = EXPORT_MARKERS[kind]
+    text = cells(login_as("curator_a"))
+    assert own in text and other not in text and "Школа B" not in text
+    everything = cells(login_as("editor"))
+    assert own in everything and other in everything
+
+
+def test_a_curator_cannot_save_an_import_checked_by_another_schools_curator(world, login_as):
+    """The upload token names a file, not a right: the rows are checked again against the one who saves."""
+    from portal.models import Person
+
+    header = "ФИО;Роль;Категория;Организация;Должность;Согласие на обработку;Согласие на распространение\n"
+    body = header + "Новая Учительница Школы B;наставник;педагог;Школа B;учитель;01.09.2026;\n"
+    checked = login_as("curator_b").post("/admin/registry/import", data={
+        "check": "1", "file": (__import__("io").BytesIO(body.encode()), "b.csv")}, content_type="multipart/form-data")
+    html = checked.get_data(as_text=True)
+    assert "Ошибок нет" in html
+    token = html.split('name="token" value="', 1)[1].split('"', 1)[0]
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
+
+    response = login_as("curator_a").post("/admin/registry/import", data={"save": "1", "token": token,
+                                                                         "filename": "b.csv"})
+    assert response.status_code == 200 and "недоступн" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == before
+
+
+def test_search_never_returns_rows_the_user_cannot_see(world, login_as):
+    """Each row of organisation B, searched by its own title, within its kind and in all kinds: the editor finds
+    it (so the query is a good one), curator A never does."""
+    from urllib.parse import quote
+
+    from portal import search as engine
+    from portal.search_documents import document
+
+    curator, editor = login_as("curator_a"), login_as("editor")
+    hidden = [(kind, row) for (kind, tag), row in world.rows.items()
+              if tag == "b" and kind in engine.KINDS and kind not in ("pages", "users")]
+    assert len(hidden) >= 7
+    for kind, row in hidden:
+        title = quote(document(row)["title"])
+        url = f'href="/admin/{kind}/{row.id}/edit"'
+        for query in (f"/admin/search?q={title}&kind={kind}", f"/admin/search?q={title}"):
+            assert url in editor.get(query).get_data(as_text=True), (kind, query)
+            assert url not in curator.get(query).get_data(as_text=True), (kind, query)

@@ -240,8 +240,8 @@ def test_pairing_cannot_mix_persons_of_two_schools(world, admin_client):
         "mentee_ids": [world.rows[("pairings", "a")].mentees[0].id, world.rows[("pairings", "b")].mentees[0].id],
         "mentoring_form": "pupil_pupil", "status": "active"})
     html = response.get_data(as_text=True)
-    assert "Наставник должен быть из той же организации или из организации-партнёра." in html
-    assert "Наставляемые должны быть из той же организации, что и пара." in html
+    assert "Наставник должен быть из той же организации, из организации-партнёра" in html
+    assert "Наставляемые должны быть из той же организации, что и пара, или из организаций её сетевой" in html
 
 
 def test_a_partner_organisations_employer_may_mentor(world, admin_client):

@@ -1,0 +1,291 @@
+"""`make bench`: generate a synthetic region, measure publishing, public search and the admin, print a table and
+write it to bench/results/<date>-<commit>.md. See bench/README.md.
+
+    python -m bench.run [--scale 1.0] [--repeat 3] [--seed 2025] [--only build,baseline,incremental,search,admin,growth]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from .measure import ROOT, Run, median, psutil, run_step
+
+PARTS = ("build", "baseline", "incremental", "search", "admin", "growth")
+TARGETS = {
+    "build_seconds": 15.0, "build_speedup": 4.0, "peak_memory": 1024 ** 3, "incremental_seconds": 2.0,
+    "first_query_bytes": 200_000, "later_query_bytes": 100_000, "admin_p95_ms": 100.0, "search_p95_ms": 50.0,
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = psutil.virtual_memory().total if psutil else os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 1024 ** 3, 1),
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
+            "load": " / ".join(f"{x:.1f}" for x in os.getloadavg())}
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return head + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+class Bench:
+    def __init__(self, scale: float, repeat: int, seed: int, workdir: Path, parts: set[str]) -> None:
+        self.scale, self.repeat, self.seed, self.workdir, self.parts = scale, repeat, seed, workdir, parts
+        self.data: dict = {"scale": scale, "repeat": repeat, "seed": seed}
+
+    def instance(self, scale: float) -> Path:
+        return self.workdir / f"scale-{scale:g}"
+
+    def generate(self, scale: float) -> Path:
+        instance = self.instance(scale)
+        if not (instance / "portal.db").exists():
+            log(f"generating the region at scale {scale:g}")
+            run = run_step("generate", "--instance", str(instance), "--scale", str(scale), "--seed", str(self.seed))
+            self.data.setdefault("generate", {})[scale] = run
+        return instance
+
+    def full_builds(self, instance: Path, times: int) -> list[Run]:
+        runs = []
+        for number in range(times):
+            log(f"full build {number + 1}/{times} of {instance.name}")
+            runs.append(run_step("build", "--instance", str(instance), "--full"))
+        return runs
+
+    def run(self) -> dict:
+        self.data["machine_before"] = machine()
+        main = self.generate(self.scale)
+        if "admin" in self.parts or "search" in self.parts:
+            log("admin search index (portal search reindex)")
+            self.data["reindex"] = run_step("reindex", "--instance", str(main))
+        if self.parts & {"build", "incremental", "search", "growth"}:
+            self.data["build"] = self.full_builds(main, self.repeat if "build" in self.parts else 1)
+        if "baseline" in self.parts:
+            log("baseline: plain Frozen-Flask, content loaded once")
+            self.data["baseline_snapshot"] = run_step("baseline", "--instance", str(main), "--mode", "snapshot")
+            log("baseline: plain Frozen-Flask, content loaded by each page (a sample)")
+            self.data["baseline_per_request"] = run_step("baseline", "--instance", str(main), "--mode", "per-request",
+                                                         "--sample", "30")
+        if "incremental" in self.parts:
+            self.incremental(main)
+        if "search" in self.parts:
+            from . import public_search
+
+            log("public search in Chromium")
+            self.data["search"] = public_search.measure(main / "build", repeat=self.repeat)
+        if "admin" in self.parts:
+            self.admin(main)
+        if "growth" in self.parts:
+            growth = {}
+            for fraction in (0.25, 0.5):
+                scale = round(self.scale * fraction, 6)
+                growth[scale] = self.full_builds(self.generate(scale), 1)
+            growth[self.scale] = self.data["build"]
+            self.data["growth"] = growth
+        self.data["machine_after"] = machine()
+        return self.data
+
+    def incremental(self, instance: Path) -> None:
+        results: dict[str, list[Run]] = {"case": [], "news": []}
+        for number in range(1, self.repeat + 1):
+            for what in ("case", "news"):
+                log(f"incremental build after one {what} ({number}/{self.repeat})")
+                run_step("edit", "--instance", str(instance), "--what", what, "--number", str(number))
+                results[what].append(run_step("build", "--instance", str(instance)))
+        self.data["incremental"] = results
+
+    def admin(self, instance: Path) -> None:
+        from . import admin_load
+
+        server, port = admin_load.start_gunicorn(instance)
+        try:
+            log("admin: warming up")
+            admin_load.load(port, instance, 2, 2)
+            self.data["admin"] = {}
+            for clients, rounds in ((1, 10 * self.repeat), (20, 2 * self.repeat)):
+                log(f"admin: {clients} client(s) × {rounds} rounds")
+                self.data["admin"][clients] = admin_load.load(port, instance, clients, rounds)
+            log("admin search")
+            self.data["admin_search"] = admin_load.search(port, self.repeat)
+        finally:
+            admin_load.stop(server)
+
+
+# ---- the table --------------------------------------------------------------------------------------------------
+def _mb(value: float) -> str:
+    return f"{value / 1024 ** 2:.0f} MB"
+
+
+def _kb(value: float) -> str:
+    return f"{value / 1000:.0f} KB"
+
+
+def _ok(good: bool | None) -> str:
+    return "—" if good is None else ("yes" if good else "**no**")
+
+
+def _spread(values: list[float], unit: str = " s") -> str:
+    if len(values) == 1:
+        return f"{values[0]:.1f}{unit}"
+    return f"{median(values):.1f}{unit} ({min(values):.1f}–{max(values):.1f})"
+
+
+def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
+    m = data["machine_before"]
+    lines = [f"# Benchmark {started:%Y-%m-%d %H:%M} — commit {revision}", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, {m['system']}. "
+             f"Load average at start {m['load']}, at end {data['machine_after']['load']} (other work on the machine "
+             "makes wall times noisy: medians of the repetitions, range in brackets).",
+             f"Scale {data['scale']:g} (seed {data['seed']}), {data['repeat']} repetitions; the whole run took "
+             f"{minutes:.1f} min.", ""]
+    gen = data.get("generate", {}).get(data["scale"])
+    if gen:
+        rows = gen.result["rows"]
+        lines += ["Region: " + ", ".join(f"{k} {v}" for k, v in rows.items()) +
+                  f" (generated in {gen.wall:.0f} s).", ""]
+    rows = [("measure", "value", "target", "met")]
+    build = data.get("build")
+    if build:
+        walls = [r.wall for r in build]
+        pages = build[0].result["pages_total"]
+        peak = max(r.peak_rss for r in build)
+        phases = {k: median(r.result["phases"].get(k) for r in build) for k in build[0].result["phases"]}
+        rows += [
+            (f"1. full build, {pages} pages: wall", _spread(walls), "< 15 s", _ok(median(walls) < 15)),
+            ("   CPU time (process tree)", _spread([r.cpu for r in build]), "", "—"),
+            ("   pages/s", f"{pages / median(walls):.0f}", "", "—"),
+            ("   peak memory (process tree)", _mb(peak), "< 1 GB", _ok(peak < TARGETS["peak_memory"])),
+            ("   steps (median s)", ", ".join(f"{k} {v:.1f}" for k, v in phases.items()), "", "—"),
+        ]
+        snap, per_request = data.get("baseline_snapshot"), data.get("baseline_per_request")
+        if snap:
+            rows += [("2. plain Frozen-Flask, content loaded once", f"{snap.wall:.1f} s "
+                      f"(peak {_mb(snap.peak_rss)})", "", "—"),
+                     ("   full build vs it (× faster)", f"{snap.wall / median(walls):.2f}×", "≥ 4×",
+                      _ok(snap.wall / median(walls) >= 4))]
+        if per_request:
+            r = per_request.result
+            rows += [(f"   plain, each page loads its content ({r['pages_frozen']}-page sample)",
+                      f"{r['seconds_per_page']:.2f} s/page → {r['extrapolated_seconds'] / 60:.0f} min", "", "—"),
+                     ("   full build vs it (× faster)", f"{r['extrapolated_seconds'] / median(walls):.0f}×", "≥ 4×",
+                      _ok(r["extrapolated_seconds"] / median(walls) >= 4))]
+    incremental = data.get("incremental")
+    if incremental:
+        for what, label in (("case", "one case edited"), ("news", "one news item added")):
+            runs = incremental[what]
+            walls = [r.wall for r in runs]
+            render = [r.result["phases"].get("render", 0) for r in runs]
+            index = [r.result["phases"].get("search_index", 0) for r in runs]
+            copy = [r.result["phases"].get("copy", 0) for r in runs]
+            rendered = median(r.result["pages_rendered"] for r in runs)
+            rows += [(f"3. incremental build, {label}: wall", _spread(walls), "< 2 s", _ok(median(walls) < 2)),
+                     ("   pages rendered; render / copy / Pagefind s",
+                      f"{rendered:.0f}; {median(render):.1f} / {median(copy):.1f} / {median(index):.1f}", "", "—")]
+    search = data.get("search")
+    if search:
+        rows += [("4. Pagefind index on disk", f"{search['index_bytes'] / 1024 ** 2:.1f} MB in "
+                  f"{search['index_files']} files", "", "—"),
+                 ("   search page (HTML, CSS, Pagefind UI script)", _kb(search["page_bytes"]), "", "—"),
+                 ("   first query: bytes fetched", _kb(search["first_bytes"]), "< 200 KB",
+                  _ok(search["first_bytes"] < TARGETS["first_query_bytes"])),
+                 ("   first query incl. the search page's Pagefind UI", _kb(search["first_bytes"] +
+                                                                          search["page_bytes"]), "", "—"),
+                 ("   second query: bytes fetched", _kb(search["second_bytes"]), "< 100 KB",
+                  _ok(search["second_bytes"] < TARGETS["later_query_bytes"])),
+                 ("   query time, API (first / second)", f"{search['first_api_ms']:.0f} / "
+                  f"{search['second_api_ms']:.0f} ms", "", "—"),
+                 ("   typing to results on screen (incl. 300 ms debounce)", f"{search['first_ui_ms']:.0f} / "
+                  f"{search['second_ui_ms']:.0f} ms", "", "—")]
+    admin = data.get("admin")
+    if admin:
+        for clients, result in admin.items():
+            for kind in ("dashboard", "list", "edit", "save"):
+                s = result[kind]
+                target = "< 100 ms" if clients == 20 else ""
+                rows.append((f"5. admin {kind}, {clients} client(s): p50 / p95 / p99 (n={s['n']})",
+                             f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms", target,
+                             _ok(s["p95"] < TARGETS["admin_p95_ms"]) if target else "—"))
+            rows.append((f"   {clients} client(s): requests/s, errors",
+                         f"{result['requests_per_second']:.1f}, {result['error_count']}", "", "—"))
+        s = data["admin_search"]
+        rows.append((f"   admin search, whole index: p50 / p95 / p99 (n={s['n']})",
+                     f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms", "p95 < 50 ms",
+                     _ok(s["p95"] < TARGETS["search_p95_ms"])))
+        reindex = data.get("reindex")
+        if reindex:
+            rows.append(("   `portal search reindex`", f"{reindex.wall:.0f} s, {reindex.result['documents']} documents",
+                         "", "—"))
+    growth = data.get("growth")
+    if growth:
+        for scale, runs in sorted(growth.items()):
+            pages = runs[0].result["pages_total"]
+            wall = median(r.wall for r in runs)
+            rows.append((f"6. growth: scale {scale:g}, {pages} pages", f"{wall:.1f} s, "
+                         f"{wall / pages * 1000:.1f} ms/page, peak {_mb(max(r.peak_rss for r in runs))}", "", "—"))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    out = ["| " + " | ".join(str(c).ljust(widths[i]) for i, c in enumerate(rows[0])) + " |",
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += ["| " + " | ".join(str(c).ljust(widths[i]) for i, c in enumerate(row)) + " |" for row in rows[1:]]
+    return "\n".join(lines + out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("SCALE") or 1.0))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("REPEAT") or 3))
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts: " + ", ".join(PARTS))
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary instances (printed)")
+    args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    unknown = parts - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    started = datetime.now()
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    log(f"working in {workdir}")
+    try:
+        data = Bench(args.scale, args.repeat, args.seed, workdir, parts).run()
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    revision = commit()
+    text = table(data, started, revision, (datetime.now() - started).total_seconds() / 60)
+    print(text)
+    args.results.mkdir(parents=True, exist_ok=True)
+    suffix = "" if args.scale == 1.0 else f"-scale{args.scale:g}"
+    path = args.results / f"{started:%Y-%m-%d}-{revision}{suffix}.md"
+    path.write_text(text, encoding="utf-8")
+    log(f"written {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""One measured step of the benchmark, run in a process of its own (`python -m bench.tasks STEP …`), so that the
+runner can time it and poll the memory of its whole process tree. The last line printed is `RESULT {json}`.
+
+Steps: generate, reindex, build, baseline, edit.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+BENCH_SECRET = "bench-secret-key-not-for-production"
+
+
+def settings(instance: Path) -> dict[str, Any]:
+    return {"INSTANCE_PATH": str(instance), "BUILD_DIR": str(instance / "build"), "SECRET_KEY": BENCH_SECRET,
+            "SITE_URL": "http://127.0.0.1:8000/"}
+
+
+def admin_app(instance: Path):
+    from portal import create_app
+
+    return create_app(settings(instance))
+
+
+def generate(instance: Path, scale: float, seed: int) -> dict:
+    """A migrated database with the synthetic region; the admin search index is left to `reindex`."""
+    from flask_migrate import upgrade
+
+    from portal import search
+
+    from . import region
+
+    app = admin_app(instance)
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade()
+        app.extensions[search.EXTENSION] = False  # the index is built by `reindex`, timed on its own
+        made = region.generate(scale, seed, pages_dir=Path(app.config["CONTENT_DIR"]) / "pages")
+        return {"seconds": time.perf_counter() - started, "rows": dict(made), "published": region.published_counts()}
+
+
+def reindex(instance: Path) -> dict:
+    from portal import search
+
+    app = admin_app(instance)
+    with app.app_context():
+        started = time.perf_counter()
+        documents = search.reindex()
+        return {"seconds": time.perf_counter() - started, "documents": documents}
+
+
+def build(instance: Path, full: bool) -> dict:
+    """`portal build` as the CLI runs it (fingerprints, copy of the previous build, Pagefind, swap)."""
+    from portal.publish import publishing
+
+    app = admin_app(instance)
+    started = time.perf_counter()
+    report = publishing.run_build(app, full=full)
+    seconds = time.perf_counter() - started
+    if not report.ok:
+        raise SystemExit(f"build failed: {report.error}\n{report.details}")
+    return {"seconds": seconds, "pages_total": report.pages_total, "pages_rendered": report.pages_rendered,
+            "indexed_pages": report.indexed_pages, "phases": report.phases,
+            "rendered_paths": report.rendered_paths[:20]}
+
+
+def baseline(instance: Path, mode: str, sample: int) -> dict:
+    """Plain Frozen-Flask: the site blueprint frozen page by page, every page rendered, no fingerprints.
+
+    mode "snapshot": the content is loaded once (as the real build does), so the difference from the build is
+    what the build's own machinery adds or saves. mode "per-request": no bulk loading at all: each page loads
+    the content it reads in its own request (what the views do outside a build); that costs seconds per page at
+    regional scale, so only `sample` pages spread over every kind are frozen and the whole is extrapolated.
+    """
+    from flask_frozen import Freezer
+
+    from portal.publish.publishing import site_app_for
+    from portal.site import content
+    from portal.site.urls import addresses
+
+    app = site_app_for(admin_app(instance))
+    destination = instance / f"baseline-{mode}"
+    app.config.update(FREEZER_DESTINATION=str(destination), FREEZER_RELATIVE_URLS=False, SITE_RELATIVE_URLS=True,
+                      FREEZER_BASE_URL=app.config["SITE_URL"], FREEZER_IGNORE_MIMETYPE_WARNINGS=True)
+    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
+    plan: list = []
+    freezer.register_generator(lambda: iter(plan))
+    started = time.perf_counter()
+    with app.app_context(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with content.use_snapshot(content.load()) as snap:
+            # The list of addresses is what any Frozen-Flask site writes as URL generators; it is timed too.
+            plan += [(a.endpoint, a.values) for a in addresses(snap)]
+            total = len(plan)
+            planned = time.perf_counter()
+            if mode == "snapshot":
+                frozen = len(freezer.freeze())
+        if mode == "per-request":
+            plan[:] = plan[::max(1, total // sample)][:sample]
+            frozen = len(freezer.freeze())
+    seconds = time.perf_counter() - started
+    result = {"mode": mode, "pages_total": total, "pages_frozen": frozen, "seconds": seconds}
+    if mode == "per-request":
+        result["pages_frozen"] = len(plan)  # static files aside
+        result["seconds_per_page"] = (time.perf_counter() - planned) / max(len(plan), 1)
+        result["extrapolated_seconds"] = (planned - started) + result["seconds_per_page"] * total
+    return result
+
+
+def edit(instance: Path, what: str, number: int) -> dict:
+    """One editor's change through the models (session events, revisions, admin index), as a save does."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models import Case, NewsItem, Organisation, Status
+    from portal.models.base import utcnow
+
+    app = admin_app(instance)
+    with app.app_context():
+        if what == "case":
+            ids = list(db.session.scalars(sa.select(Case.id).where(Case.status == Status.PUBLISHED).order_by(Case.id)))
+            case = db.session.get(Case, random.Random(number).choice(ids))
+            case.summary = f"{case.summary} Дополнено редактором ({number})."
+            case.body_md += f"\n\n- Правка № {number}: уточнены результаты;"
+            db.session.commit()
+            return {"edited": f"case:{case.id}", "slug": case.slug}
+        org = db.session.scalar(sa.select(Organisation).order_by(Organisation.id).limit(1))
+        item = NewsItem(title=f"Новая новость бенчмарка № {number}", organisation=org, published_on=utcnow().date(),
+                        summary="Итоги муниципального фестиваля наставнических тандемов.",
+                        body_md="Прошёл **фестиваль** наставнических тандемов.\n\n- первое;\n- второе.",
+                        status=Status.PUBLISHED)
+        db.session.add(item)
+        db.session.commit()
+        return {"added": f"news:{item.id}", "slug": item.slug}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.tasks")
+    parser.add_argument("step", choices=["generate", "reindex", "build", "baseline", "edit"])
+    parser.add_argument("--instance", type=Path, required=True)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--mode", default="snapshot", choices=["snapshot", "per-request"])
+    parser.add_argument("--sample", type=int, default=60)
+    parser.add_argument("--what", default="case", choices=["case", "news"])
+    parser.add_argument("--number", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.step == "generate":
+        result = generate(args.instance, args.scale, args.seed)
+    elif args.step == "reindex":
+        result = reindex(args.instance)
+    elif args.step == "build":
+        result = build(args.instance, args.full)
+    elif args.step == "baseline":
+        result = baseline(args.instance, args.mode, args.sample)
+    else:
+        result = edit(args.instance, args.what, args.number)
+    sys.stdout.flush()
+    print("RESULT " + json.dumps(result, ensure_ascii=False, default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main()

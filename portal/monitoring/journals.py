@@ -1,0 +1,70 @@
+"""Journals of pairings: meetings and development plans, and what the dashboard warns about —
+pairings that have not met for too long, and plan goals past their deadline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from portal import permissions
+from portal.models import Meeting, Pairing, PairingStatus, PlanGoal
+
+LIMIT = 50  # a dashboard list longer than this is a list to open elsewhere
+
+
+def meetings_of(session: Session, pairing_id: int) -> list[Meeting]:
+    return list(session.scalars(sa.select(Meeting).where(Meeting.pairing_id == pairing_id)
+                                .order_by(Meeting.held_on.desc(), Meeting.id.desc())))
+
+
+def goals_of(session: Session, pairing_id: int) -> list[PlanGoal]:
+    return list(session.scalars(sa.select(PlanGoal).where(PlanGoal.pairing_id == pairing_id)
+                                .order_by(PlanGoal.position, PlanGoal.id)))
+
+
+def next_goal_position(session: Session, pairing_id: int) -> int:
+    top = session.scalar(sa.select(sa.func.max(PlanGoal.position)).where(PlanGoal.pairing_id == pairing_id))
+    return (top or 0) + 10
+
+
+def is_overdue(goal: PlanGoal, today: date) -> bool:
+    return not goal.done and goal.deadline is not None and goal.deadline < today
+
+
+@dataclass(frozen=True)
+class QuietPairing:
+    pairing: Pairing
+    last_meeting: date | None  # None: no meeting recorded at all
+    since: date  # the last meeting, or the pairing's start when there is none
+
+
+def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[QuietPairing]:
+    """Active pairings of the user's organisations with no meeting in the last `weeks` weeks. A pairing
+    without any meeting counts from its start (start date, else order date, else when it was recorded), so a
+    pairing formed yesterday is not listed."""
+    border = today - timedelta(weeks=weeks)
+    last = (sa.select(Meeting.pairing_id, sa.func.max(Meeting.held_on).label("held_on"))
+            .group_by(Meeting.pairing_id).subquery())
+    since = sa.func.coalesce(last.c.held_on, Pairing.starts_on, Pairing.order_date, sa.func.date(Pairing.created_at))
+    query = (sa.select(Pairing, last.c.held_on, since).outerjoin(last, last.c.pairing_id == Pairing.id)
+             .where(Pairing.status == PairingStatus.ACTIVE, since < border)
+             .options(joinedload(Pairing.mentor), joinedload(Pairing.organisation))
+             .order_by(since, Pairing.id).limit(LIMIT))
+    rows = session.execute(permissions.scope(query, Pairing, user)).unique()
+    return [QuietPairing(pairing, held_on, _as_date(started)) for pairing, held_on, started in rows]
+
+
+def _as_date(value) -> date:
+    """SQLite's date() gives text; PostgreSQL gives a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def overdue_goals(session: Session, user, today: date) -> list[PlanGoal]:
+    """Goals not done whose deadline has passed, in active pairings of the user's organisations."""
+    query = (sa.select(PlanGoal).join(Pairing, Pairing.id == PlanGoal.pairing_id)
+             .where(PlanGoal.done.is_(False), PlanGoal.deadline < today, Pairing.status == PairingStatus.ACTIVE)
+             .options(joinedload(PlanGoal.pairing).joinedload(Pairing.mentor))
+             .order_by(PlanGoal.deadline, PlanGoal.id).limit(LIMIT))
+    return list(session.scalars(permissions.scope(query, Pairing, user)).unique())
