@@ -9,7 +9,7 @@ import json
 import os
 from datetime import date
 
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.roadmaps.deadlines import Deadline, document_year, parse_deadline
