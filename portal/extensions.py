@@ -26,6 +26,8 @@ migrate = Migrate()
 # Rate limits (login attempts, public forms): `@limiter.limit(...)` on a view. Storage and on/off come from the
 # settings RATELIMIT_STORAGE_URL and RATELIMIT_ENABLED (see create_app). The in-memory fallback keeps logins
 # possible while a Redis server is down, rather than locking everyone out of the admin.
+# Flask-Limiter keeps its storage and on/off switch on this one object: the app created last decides them for
+# every app of the process (one in production; tests make one app at a time).
 limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)
 
 

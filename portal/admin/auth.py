@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hmac
+import math
+import time
 
 import sqlalchemy as sa
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -41,7 +43,7 @@ def safe_next(target: str | None) -> str:
     return url_for("admin.dashboard")
 
 
-LIMITED_MESSAGE = ("Слишком много неудачных попыток входа. Вход временно закрыт: попробуйте через 15 минут "
+LIMITED_MESSAGE = ("Слишком много неудачных попыток входа. Вход временно закрыт: попробуйте через {minutes} мин. "
                    "или попросите администратора портала сменить пароль.")
 
 
@@ -60,13 +62,15 @@ def _failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
-def _refuse(_limit: RequestLimit):
+def _refuse(limit: RequestLimit):
     """A refused attempt is still a failed login in the audit log, and the page says why in Russian."""
     audit.record("login_failed", email=_posted_email(), details="отклонено: слишком много попыток", commit=True)
+    wait = max(1, math.ceil(limit.reset_at - time.time()))
     form = LoginForm(formdata=None)
     form.email.data = _posted_email()
-    form.password.errors = [LIMITED_MESSAGE]
-    return current_app.make_response((render_template("admin/login.html", form=form), 429))
+    form.password.errors = [LIMITED_MESSAGE.format(minutes=max(1, round(wait / 60)))]
+    return current_app.make_response((render_template("admin/login.html", form=form), 429,
+                                      {"Retry-After": str(wait)}))
 
 
 # Two limits on failed logins: per account (password guessing on one e-mail) and per address (trying many

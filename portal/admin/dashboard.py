@@ -46,7 +46,7 @@ def dashboard():
     return render_template("admin/dashboard.html", areas=areas, waiting=waiting, scheduled=scheduled, days=days,
                            unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)),
                            weeks=weeks, quiet=journals.quiet_pairings(db.session, current_user, weeks, today),
-                           overdue_goals=journals.overdue_goals(db.session, current_user, today), today=today,
+                           overdue_goals=journals.overdue_goals(db.session, current_user, today),
                            pairing_label=lambda pairing: network.pairing_label(current_user, pairing))
 
 

@@ -6,7 +6,7 @@ from flask import current_app
 
 from portal.filters import plural
 from portal.extensions import db
-from portal.models import Case, Event, NewsItem, Organisation, Pairing, Person, Program, Roadmap
+from portal.models import Case, Event, NewsItem, Organisation, Pairing, Person, Program, Questionnaire, Roadmap
 from portal.models.user import user_organisation
 
 from . import bp
@@ -22,6 +22,7 @@ OWNED = (
     (Person, ("участник реестра", "участника реестра", "участников реестра")),
     (Program, ("программа", "программы", "программ")),
     (Pairing, ("наставническая пара", "наставнические пары", "наставнических пар")),
+    (Questionnaire, ("анкета", "анкеты", "анкет")),
 )
 
 

@@ -77,7 +77,7 @@ def test_every_post_without_the_token_is_refused_and_changes_nothing(csrf_client
     assert client.get("/admin/").status_code == 200  # a forged «Выйти» did not log the admin out
 
 
-def test_a_token_of_another_session_is_refused_too(csrf_client, make_app, world):
+def test_a_token_of_another_session_is_refused_too(csrf_client, world):
     app, client, _ = csrf_client
     stranger = app.test_client()
     foreign_token = TOKEN.search(stranger.get("/admin/login").get_data(as_text=True)).group(1)

@@ -42,6 +42,7 @@ def test_an_account_is_closed_after_too_many_failures_even_for_the_right_passwor
     html = refused.get_data(as_text=True)
     assert refused.status_code == 429
     assert LIMITED in html and 'lang="ru"' in html
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60 + 1 and "попробуйте через 15 мин." in html
     assert client.get("/admin/").status_code == 302  # not logged in
     # Every attempt is in the audit log, the refused one saying why.
     entries = failed_logins(email)
@@ -144,3 +145,14 @@ def test_counters_can_live_in_redis_and_are_shared_by_workers(make_app, world):
     client = second.test_client()
     assert attempt(client, email, ip=ip).status_code == 200
     assert attempt(client, email, PASSWORD, ip=ip).status_code == 429
+
+
+def test_an_unreachable_redis_does_not_lock_anyone_out(make_app, world):
+    """Counting falls back to memory while the Redis server is down: logins go on, and still count."""
+    client = limited_app(make_app, RATELIMIT_STORAGE_URL="redis://127.0.0.1:9/0",
+                         LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes").test_client()
+    assert attempt(client, world.admin.email, PASSWORD).status_code == 302
+    other = limited_app(make_app, RATELIMIT_STORAGE_URL="redis://127.0.0.1:9/0",
+                        LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes").test_client()
+    assert [attempt(other, world.editor.email).status_code for _ in range(2)] == [200, 200]
+    assert attempt(other, world.editor.email, PASSWORD).status_code == 429
