@@ -55,11 +55,16 @@ def file_size(size: int) -> str:
     return f"{size} Б"
 
 
+def decimal(value: float | None) -> str:
+    """3.5 → «3,5»: one decimal with the Russian decimal comma."""
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def label(value: object) -> str:
     """The Russian label of a vocabulary value (Status.DRAFT → «Черновик»)."""
     return getattr(value, "label", "" if value is None else str(value))
 
 
 def register(app: Flask) -> None:
-    for function in (ru_date, ru_month, plural, plural_form, file_size, label):
+    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label):
         app.add_template_filter(function)

@@ -89,6 +89,10 @@ class Snapshot:
     def catalogue(self) -> Catalogue:
         return Catalogue(self.cases)
 
+    @cached_property
+    def monitoring(self) -> "Monitoring":
+        return load_monitoring(self.now)
+
     def files_of(self, item, role: MediaRole) -> list[MediaFile]:
         return [u.media for u in self.media_uses.get((item.__tablename__, item.id), ()) if u.role == role]
 
@@ -200,6 +204,25 @@ def _load_persons(snapshot: Snapshot, now: datetime) -> None:
         if person.joined_on:
             snapshot.joined_by_year[person.joined_on.year] += 1
     snapshot.public_mentors.sort(key=lambda p: p.full_name)
+
+
+@dataclass
+class Monitoring:
+    """What the site shows of monitoring: only what portal/monitoring/public.py lets out."""
+    indicators: object
+    questionnaire_results: list
+    best_mentors: dict[int, list]  # year → BestMentor, only years with someone to show
+
+
+def load_monitoring(now: datetime) -> Monitoring:
+    from portal.monitoring import public
+
+    session = db.session
+    minimum = current_app.config["PUBLIC_RESULTS_MIN_RESPONSES"]
+    by_year = {year: public.best_mentors(session, year, now) for year in public.award_years(session)}
+    return Monitoring(public.public_indicators(session, None, now.date(), now, minimum),
+                      public.public_questionnaire_results(session, minimum),
+                      {year: mentors for year, mentors in by_year.items() if mentors})
 
 
 @contextmanager

@@ -137,6 +137,7 @@ def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
         yield Address("site.media_file", {"name": name}, fp("media", name, media.size), in_sitemap=False)
     documents = [(d.id, d.updated_at, _org(d)) for d in snap.documents]
     yield Address("site.documents", {}, fp(documents, [(o.id, o.short_name) for o in snap.organisations]))
+    yield from _monitoring(snap, fp)
     for endpoint in ("site.search", "site.open_data_page"):
         yield Address(endpoint, {}, fp(endpoint))
     yield Address("site.not_found_page", {}, fp("404"), in_sitemap=False)
@@ -178,6 +179,22 @@ def _calendar(snap: Snapshot, fp, today: date) -> Iterator[Address]:
                       fp("month", year, month, shown, marked, neighbours, (today.year, today.month)))
     this_month = calendar.events_in_month(today.year, today.month, snap.events)
     yield Address("site.calendar_month", {}, fp("calendar", _cards(this_month), today), in_sitemap=False)
+
+
+def _monitoring(snap: Snapshot, fp) -> Iterator[Address]:
+    """Indicators (all, per cluster, CSV), questionnaire results, best mentors: each page by what it shows."""
+    monitoring = snap.monitoring
+    indicators = repr(monitoring.indicators)
+    orgs = [(o.id, o.slug) for o in snap.organisations]
+    yield Address("site.indicators", {}, fp("indicators", indicators, orgs))
+    for cluster in sorted({r.cluster for r in monitoring.indicators.rows if r.cluster is not None}):
+        yield Address("site.indicators", {"cluster": cluster.value}, fp("indicators", cluster.value, indicators, orgs))
+    yield Address("site.indicators_csv", {}, None, in_sitemap=False)
+    yield Address("site.questionnaire_results", {}, fp("results", repr(monitoring.questionnaire_results), orgs))
+    best = repr(sorted(monitoring.best_mentors.items()))
+    yield Address("site.best_mentors", {}, fp("best", best, orgs))
+    for year in monitoring.best_mentors:
+        yield Address("site.best_mentors", {"year": year}, fp("best", year, best, orgs))
 
 
 def _redirects(snap: Snapshot, fp) -> Iterator[Address]:

@@ -49,7 +49,8 @@ SECTIONS = {
     "news": "site.news", "news_item": "site.news",
     "events": "site.events", "event": "site.events", "calendar": "site.events", "calendar_month": "site.events",
     "registries": "site.registries", "mentors": "site.registries", "search": "site.search",
-    "documents": "site.documents",
+    "documents": "site.documents", "indicators": "site.registries", "indicators_csv": "site.registries",
+    "questionnaire_results": "site.registries", "best_mentors": "site.registries",
 }
 
 
