@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -349,12 +350,25 @@ def _run(text: str, user: Any, kind: str | None, collect) -> Results:
         if not index.exists_in(str(path), indexname=INDEX_NAME):
             with _locked():
                 _open_index(app)
-        with index.open_dir(str(path), indexname=INDEX_NAME).searcher() as searcher:
+        with _open_for_reading(path).searcher() as searcher:
             collect(searcher, _query(stems), query_filter, results)
     except Exception as error:  # a broken or unbuildable index is a message on the page, not a 500
         log.exception("Search index unreadable")
         raise SearchError(str(error)) from error
     return results
+
+
+def _open_for_reading(path, attempts: int = 5) -> Any:
+    """Whoosh lists the newest table of contents, then opens it; a writer committing in between removes it
+    (FileNotFoundError on *.toc). The next try finds the new one: readers never wait for the writer's lock."""
+    for attempt in range(attempts):
+        try:
+            return index.open_dir(str(path), indexname=INDEX_NAME)
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _count(searcher: Any, query: Query, restriction: Query | None) -> int:

@@ -3,7 +3,7 @@ the «Файлы и изображения» panel of every content row's edit p
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -25,8 +25,8 @@ from .forms import BaseForm, OrganisationChoiceMixin, max_len, optional_int, opt
 OWNER_AREAS = {"case": "cases", "news_item": "news", "event": "events", "page": "pages", "roadmap": "roadmaps",
                "organisation": "organisations"}
 AREA_OWNERS = {area: table for table, area in OWNER_AREAS.items()}
-HINT = (f"Изображения (JPEG, PNG, WebP) и документы (PDF, DOCX, XLSX, ODT). Тип определяется по содержимому файла. "
-        f"Изображения пересохраняются без метаданных (в том числе без координат съёмки).")
+HINT = ("Изображения (JPEG, PNG, WebP) и документы (PDF, DOCX, XLSX, ODT). Тип определяется по содержимому файла. "
+        "Изображения пересохраняются без метаданных (в том числе без координат съёмки).")
 
 
 def _upload(form) -> tuple[str, bytes] | None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import time
 from collections import defaultdict
 from urllib.parse import quote
 
-import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
@@ -83,14 +81,12 @@ def test_twenty_editors_saving_and_reading_at_once(make_app, world, caplog):
             with lock:
                 failures.append(f"editor {number}: {error!r}")
 
-    started = time.monotonic()
     with live_server(app) as (host, port):
         threads = [threading.Thread(target=editor, args=(n, host, port)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    elapsed = time.monotonic() - started
 
     assert failures == []
     assert not [s for s in statuses if s >= 500]
@@ -114,17 +110,6 @@ def test_twenty_editors_saving_and_reading_at_once(make_app, world, caplog):
 
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR or "LockError" in r.getMessage()
               or (r.exc_info and "LockError" in repr(r.exc_info[1]))]
-    assert [f"{r.name}: {r.getMessage()}" for r in logged if not _is_toc_race(r)] == []
-    assert elapsed < 90, f"{elapsed:.0f} s"  # about 20 s on an idle two-core machine
-    assert set(search_statuses) <= {200, 503}
-    if 503 in search_statuses:
-        # Whoosh: a reader that opens the index while a writer's commit replaces its table of contents finds the
-        # old .toc file gone (FileNotFoundError) and the search page answers 503. To fix in portal/search.py
-        # (retry the open); until then the race is reported here rather than failing every run.
-        pytest.xfail(f"search answered 503 {search_statuses.count(503)} times: Whoosh TOC race in portal/search.py")
-
-
-def _is_toc_race(record: logging.LogRecord) -> bool:
-    error = record.exc_info[1] if record.exc_info else None
-    return (record.name == "portal.search" and isinstance(error, FileNotFoundError)
-            and str(error.filename or "").endswith(".toc"))
+    assert [f"{r.name}: {r.getMessage()}" for r in logged] == []
+    # A reader racing the writer's commit retries the open (portal/search.py), so search never answers 503.
+    assert set(search_statuses) == {200}

@@ -1,7 +1,7 @@
 """The public pages people read: catalogue filters, the events calendar, charts, Russian forms, meta tags."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
