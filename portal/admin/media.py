@@ -161,9 +161,11 @@ def library_choices(user, owner) -> list[tuple[int, str]]:
     """Files that may be used in this owner: of its organisation, or municipal."""
     org_id = owner.id if owner.__tablename__ == "organisation" else getattr(owner, "organisation_id", None)
     query = sa.select(MediaFile).order_by(MediaFile.kind, MediaFile.title)
-    query = query.where(sa.or_(MediaFile.organisation_id.is_(None), MediaFile.organisation_id == org_id)
-                        if org_id is not None else MediaFile.organisation_id.is_(None) if not permissions.is_staff(user)
-                        else sa.true())
+    if org_id is not None:
+        query = query.where(sa.or_(MediaFile.organisation_id.is_(None), MediaFile.organisation_id == org_id))
+    elif not permissions.is_staff(user):
+        query = query.where(MediaFile.organisation_id.is_(None))
+    # A municipal row (no organisation) is edited by staff only, who may use any file.
     return [(m.id, f"{m.title} ({m.kind.label.lower()}, {_format(m)})") for m in db.session.scalars(query)
             if may_use(user, m)]
 

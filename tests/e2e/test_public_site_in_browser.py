@@ -169,7 +169,8 @@ def test_main_pages_have_no_serious_accessibility_violations(portal_server, page
     visitor.goto(f"{portal_server}/cases/")
     case_url = visitor.get_by_role("link", name=TITLE).first.get_attribute("href")
     pages = {"home": "/", "case": f"/cases/{case_url.split('/')[-2]}/", "roadmap": f"/roadmaps/{roadmap.slug}/",
-             "search": "/search/", "calendar": "/events/calendar/", "registries": "/registries/"}
+             "search": "/search/", "calendar": "/events/calendar/", "registries": "/registries/",
+             "indicators": "/indicators/", "documents": "/documents/"}
     problems = {}
     for name, path in pages.items():
         visitor.goto(portal_server + path)
