@@ -338,37 +338,36 @@ def _hit(whoosh_hit: Any, with_html: bool) -> Hit:
 
 def _run(text: str, user: Any, kind: str | None, collect) -> Results:
     stems = terms(text)
-    results = Results(query=text, terms=stems)
     allowed = _allowed(user)
     if not stems or allowed is False:
-        return results
+        return Results(query=text, terms=stems)
     restriction = [q for q in (allowed, Term("kind", kind) if kind else None) if q is not None]
     query_filter = And(restriction) if len(restriction) > 1 else (restriction[0] if restriction else None)
     app = current_app._get_current_object()
     try:
         path = index_path(app)
-        if not index.exists_in(str(path), indexname=INDEX_NAME):
-            with _locked():
-                _open_index(app)
-        with _open_for_reading(path).searcher() as searcher:
-            collect(searcher, _query(stems), query_filter, results)
+        for attempt in range(READ_ATTEMPTS):
+            results = Results(query=text, terms=stems)
+            try:
+                if not index.exists_in(str(path), indexname=INDEX_NAME):
+                    with _locked():
+                        _open_index(app)
+                with index.open_dir(str(path), indexname=INDEX_NAME).searcher() as searcher:
+                    collect(searcher, _query(stems), query_filter, results)
+                return results
+            except FileNotFoundError:
+                # Whoosh lists the newest table of contents and then opens it (and its segments); a writer
+                # committing in between removes them. The next try reads the new ones: readers take no lock.
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
     except Exception as error:  # a broken or unbuildable index is a message on the page, not a 500
         log.exception("Search index unreadable")
         raise SearchError(str(error)) from error
-    return results
+    return Results(query=text, terms=stems)
 
 
-def _open_for_reading(path, attempts: int = 5) -> Any:
-    """Whoosh lists the newest table of contents, then opens it; a writer committing in between removes it
-    (FileNotFoundError on *.toc). The next try finds the new one: readers never wait for the writer's lock."""
-    for attempt in range(attempts):
-        try:
-            return index.open_dir(str(path), indexname=INDEX_NAME)
-        except FileNotFoundError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+READ_ATTEMPTS = 5
 
 
 def _count(searcher: Any, query: Query, restriction: Query | None) -> int:

@@ -189,7 +189,7 @@ def _monitoring(snap: Snapshot, fp) -> Iterator[Address]:
     yield Address("site.indicators", {}, fp("indicators", indicators, orgs))
     for cluster in sorted({r.cluster for r in monitoring.indicators.rows if r.cluster is not None}):
         yield Address("site.indicators", {"cluster": cluster.value}, fp("indicators", cluster.value, indicators, orgs))
-    yield Address("site.indicators_csv", {}, None, in_sitemap=False)
+    yield Address("site.indicators_csv", {}, fp("indicators.csv", indicators), in_sitemap=False)
     yield Address("site.questionnaire_results", {}, fp("results", repr(monitoring.questionnaire_results), orgs))
     best = repr(sorted(monitoring.best_mentors.items()))
     yield Address("site.best_mentors", {}, fp("best", best, orgs))
