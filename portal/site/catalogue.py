@@ -18,6 +18,9 @@ FACETS: dict[str, str] = {
 }
 
 
+SHOWN_VALUES = 12
+
+
 @dataclass(frozen=True)
 class FilterValue:
     facet: str
@@ -60,6 +63,18 @@ class Catalogue:
                 values.sort(key=lambda v: v.value, reverse=True)
             else:
                 values.sort(key=lambda v: v.label.casefold())
+
+    def shown(self, facet: str, chosen: str | None = None) -> tuple[list[FilterValue], bool]:
+        """The values a catalogue page lists for a facet: all of a short list, else the most used ones (and the
+        chosen one), and whether more exist — 300 organisations on every one of 2 000 pages would weigh more
+        than the cases themselves."""
+        values = self.filters[facet]
+        if len(values) <= SHOWN_VALUES:
+            return values, False
+        top = sorted(values, key=lambda v: (-v.count, v.label.casefold()))[:SHOWN_VALUES]
+        top += [v for v in values if v.value == chosen and v not in top]
+        order = {id(v): n for n, v in enumerate(values)}
+        return sorted(top, key=lambda v: order[id(v)]), True
 
     def matching(self, facet: str, value: str) -> list[Case] | None:
         """The cases with this filter value, or None when no published case has it (the page does not exist)."""

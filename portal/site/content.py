@@ -113,12 +113,25 @@ class Snapshot:
     def upcoming_events(self) -> list[Event]:
         return [e for e in self.events if (e.ends_at or e.starts_at) >= self.now]
 
+    @cached_property
+    def _cases_by_form(self) -> dict:
+        grouped = defaultdict(list)
+        for case in self.cases:
+            grouped[case.mentoring_form].append(case)
+        return grouped
+
     def related_cases(self, case: Case, limit: int = 3) -> list[Case]:
-        """Cases of the same mentoring form first, then of the same organisation."""
-        same_form = [c for c in self.cases if c.id != case.id and c.mentoring_form == case.mentoring_form]
-        same_org = [c for c in self.cases if c.id != case.id and c.organisation_id == case.organisation_id
-                    and c not in same_form]
-        return (same_form + same_org)[:limit]
+        """Cases of the same mentoring form first, then of the same organisation (catalogue order in each).
+
+        Only the first few of each group are looked at: a region's 3 000 cases would make it quadratic."""
+        found = [c for c in self._cases_by_form[case.mentoring_form][:limit + 1] if c.id != case.id][:limit]
+        if len(found) < limit:
+            for other in self.by_organisation[case.organisation_id]["cases"]:
+                if other.id != case.id and other.mentoring_form != case.mentoring_form:
+                    found.append(other)
+                    if len(found) == limit:
+                        break
+        return found
 
     def menu_fingerprint(self) -> str:
         """Every page shows the menu of content pages: a change there changes every page."""
@@ -145,8 +158,9 @@ def load(now: datetime | None = None) -> Snapshot:
     roadmaps = public(Roadmap, selectinload(Roadmap.organisation),
                       selectinload(Roadmap.stages).selectinload(Stage.activities),
                       order=(Roadmap.title,))
+    # Newest first by when a case appeared, not by its last edit: an edit must not reshuffle every list page.
     cases = public(Case, selectinload(Case.organisation), selectinload(Case.tags),
-                   order=(Case.updated_at.desc(), Case.id.desc()))
+                   order=(sa.func.coalesce(Case.publish_at, Case.created_at).desc(), Case.id.desc()))
     news = public(NewsItem, selectinload(NewsItem.organisation),
                   order=(NewsItem.published_on.desc(), NewsItem.id.desc()))
     events = public(Event, selectinload(Event.organisation), order=(Event.starts_at, Event.id))

@@ -64,8 +64,19 @@ def _roadmap_parts(roadmap) -> list[tuple]:
     return [(s.id, s.updated_at, _rows(s.activities)) for s in roadmap.stages]
 
 
-def addresses(snap: Snapshot | None = None) -> Iterator[Address]:
+def addresses(snap: Snapshot | None = None) -> list[Address]:
+    """Every address with its fingerprint; worked out once per snapshot (the build plans with it and
+    sitemap.xml lists it again)."""
     snap = snap or content.current()
+    key = (current_app.config.get("FREEZER_BASE_URL"), current_app.config["SITE_URL"])
+    cached = snap.__dict__.get("_addresses")
+    if cached is None or cached[0] != key:
+        cached = (key, list(_addresses(snap)))
+        snap.__dict__["_addresses"] = cached
+    return cached[1]
+
+
+def _addresses(snap: Snapshot) -> Iterator[Address]:
     base = (site_version(), snap.menu_fingerprint(), current_app.config.get("FREEZER_BASE_URL"),
             current_app.config["SITE_NAME"])
 
@@ -154,6 +165,8 @@ def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
     """A page (or several) per filter value; each shows the filters with their counts, so they count too."""
     catalogue = snap.catalogue
     filters = [(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values() for v in values]
+    for facet in catalogue.filters:
+        yield Address("site.case_filters", {"facet": facet}, fp("filters", facet, filters))
     for values in catalogue.filters.values():
         for each in values:
             items = catalogue.matching(each.facet, each.value)

@@ -43,7 +43,7 @@ def relative_links() -> dict:
 
 # The menu item each page belongs to (marked aria-current in the header).
 SECTIONS = {
-    "cases": "site.cases", "case": "site.cases", "cases_filtered": "site.cases",
+    "cases": "site.cases", "case": "site.cases", "cases_filtered": "site.cases", "case_filters": "site.cases",
     "roadmaps": "site.roadmaps", "roadmap": "site.roadmaps",
     "organisations": "site.organisations", "organisation": "site.organisations",
     "news": "site.news", "news_item": "site.news",
@@ -150,6 +150,14 @@ def cases(page: int) -> str:
 
 
 FACET_RULE = "<any(" + ", ".join(FACETS) + "):facet>"
+
+
+@bp.get(f"/cases/filters/{FACET_RULE}/")
+def case_filters(facet: str) -> str:
+    """Every value of one filter with its count: the long lists (organisations, themes) in full."""
+    catalogue = content.current().catalogue
+    return render("site/case_filters.html", catalogue=catalogue, facet=facet, title=FACETS[facet],
+                  values=catalogue.filters[facet])
 
 
 @bp.get(f"/cases/{FACET_RULE}/<value>/", defaults={"page": 1})

@@ -28,3 +28,15 @@ def test_each_filter_value_lists_its_cases_in_catalogue_order_with_counts():
         ("Работодатель – студент", 1), ("Ученик – ученик", 2)]
     assert [v.value for v in catalogue.filters["year"]] == ["2026", "2025"]  # newest first
     assert catalogue.label("tag", "shakhmaty") == "шахматы"
+
+
+def test_a_long_filter_shows_the_most_used_values_the_chosen_one_and_says_there_are_more():
+    organisations = [Organisation(short_name=f"Школа № {n:02d}", slug=f"school-{n:02d}") for n in range(15)]
+    cases = [case(f"Практика {n}-{k}", org, MentoringForm.PUPIL_PUPIL, [], datetime(2026, 1, 1))
+             for n, org in enumerate(organisations) for k in range(1 + (n < 12))]  # schools 0–11 have two
+    catalogue = Catalogue(cases)
+    shown, more = catalogue.shown("organisation")
+    assert more and [v.value for v in shown] == [f"school-{n:02d}" for n in range(12)]
+    shown, _ = catalogue.shown("organisation", chosen="school-14")
+    assert [v.value for v in shown][-1] == "school-14" and len(shown) == 13
+    assert catalogue.shown("form") == (catalogue.filters["form"], False)
