@@ -25,39 +25,45 @@ class Run:
     result: dict
     wall: float  # seconds, the child process from start to exit
     cpu: float  # seconds of user + system CPU of the child and its children (Pagefind)
-    peak_rss: int  # bytes: the largest sum of resident memory over the process tree seen while polling
+    peak_pss: int  # bytes: the largest sum of proportional set sizes over the process tree seen while polling
+    peak_rss: int  # bytes: the same with resident set sizes (shared pages counted in every process)
     log: str = field(default="", repr=False)
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    total = 0
+def _tree_memory(process: "psutil.Process") -> tuple[int, int]:
+    """(PSS, RSS) summed over the tree. PSS shares each page among the processes that map it, so forked
+    helpers that share the parent's memory are not counted twice (RSS counts shared pages in each)."""
+    pss = rss = 0
     for proc in [process, *process.children(recursive=True)]:
         try:
-            total += proc.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            info = proc.memory_full_info()
+            pss += getattr(info, "pss", info.rss)
+            rss += info.rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError):
             pass
-    return total
+    return pss, rss
 
 
 def run_step(step: str, *args: str, timeout: float = 1800, env: dict | None = None) -> Run:
-    """`python -m bench.tasks STEP ARGS…` with the tree's memory polled every 20 ms."""
+    """`python -m bench.tasks STEP ARGS…` with the tree's memory polled every 50 ms."""
     command = [sys.executable, "-m", "bench.tasks", step, *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def poll() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         if psutil is None:
             return
         try:
             process = psutil.Process(child.pid)
             while not done.is_set():
-                peak = max(peak, _tree_rss(process))
-                done.wait(0.02)
+                pss, rss = _tree_memory(process)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+                done.wait(0.05)
         except psutil.NoSuchProcess:
             pass
 
@@ -75,10 +81,11 @@ def run_step(step: str, *args: str, timeout: float = 1800, env: dict | None = No
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # ru_maxrss of the children (KiB on Linux) catches a peak that fell between two polls.
     peak = max(peak, after.ru_maxrss * 1024 if after.ru_maxrss > before.ru_maxrss else 0)
+    peak_pss = peak_pss or peak  # without psutil: the children's largest resident set
     lines = [line for line in output.splitlines() if line.startswith("RESULT ")]
     if child.returncode != 0 or not lines:
         raise RuntimeError(f"step {step} {' '.join(args)} failed (exit {child.returncode}):\n{output[-4000:]}")
-    return Run(json.loads(lines[-1][len("RESULT "):]), wall, cpu, peak, output)
+    return Run(json.loads(lines[-1][len("RESULT "):]), wall, cpu, peak_pss, peak, output)
 
 
 def median(values) -> float:

@@ -1,7 +1,8 @@
 """Publishing: freeze the site-only app into a temporary folder, index it for search, swap it into place.
 
 Freeze, then index, then report. One build at a time (a lock file in the instance folder). A build that fails
-or is killed leaves the published folder untouched: it is replaced only at the very end.
+or is killed leaves the published folder untouched: it is replaced only at the very end. A build with many pages
+to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 import traceback
 import warnings
@@ -30,6 +32,11 @@ from .search_index import build_search_index
 STATE_FILE = "build-state.json"  # in the instance folder: fingerprints of the pages of the published build
 NEVER = datetime(1970, 1, 1)
 ALWAYS = datetime(9999, 1, 1)
+
+
+# Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
+PARALLEL_MIN_PAGES = 400
+MAX_WORKERS = 4
 
 
 class BuildBusy(RuntimeError):
@@ -175,27 +182,39 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
     with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
         with _phase(report, "plan"):
             plan = list(addresses(snapshot))
-        state = {}
+        keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
+        state = {key: address.fingerprint for key, address in keyed}
+        todo = [a for key, a in keyed if a.fingerprint is None or previous.get(key) != a.fingerprint]
+        workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
+        mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
+        helpers: list[_Helper] = []
 
         @freezer.register_generator
         def site_addresses():
             for address in plan:
-                key = f"{address.endpoint}:{json.dumps(address.values, sort_keys=True)}"
-                state[key] = address.fingerprint
-                unchanged = address.fingerprint is not None and previous.get(key) == address.fingerprint
-                yield address.endpoint, address.values, NEVER if unchanged else ALWAYS
+                if id(address) in mine:
+                    yield address.endpoint, address.values, ALWAYS
+            for helper in helpers:  # their pages are on disk now: the loop below only keeps them
+                helper.wait(rendered, caught)
+            for address in plan:
+                if id(address) not in mine:
+                    yield address.endpoint, address.values, NEVER
 
         total = len(plan)
         try:
             with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
                 warnings.simplefilter("always")
+                helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
                 for number, page in enumerate(freezer.freeze_yield(), start=1):
                     if progress:
                         progress(min(number, total), total, page.url)
         finally:
             app.before_request_funcs[None].remove(count_rendered)
+            for helper in helpers:
+                helper.kill()
         # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
         report.warnings += [str(w.message) for w in caught if not issubclass(w.category, MissingURLGeneratorWarning)]
+        report.phases["workers"] = workers
     report.pages_total = len(plan)
     report.pages_rendered = len(rendered)
     report.pages_skipped = report.pages_total - report.pages_rendered
@@ -203,3 +222,84 @@ def _freeze(app: Flask, work: Path, full: bool, base_url: str | None, report: Bu
     report.pages_removed = sum(1 for key in previous if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
+
+
+def _workers() -> int:
+    """Processes to render in: one per core, and one only where fork would copy a threaded process (the admin
+    runs builds in a thread beside its request threads: locks held by those would stay locked in a child)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+class _Helper:
+    """A forked copy of the build rendering its share of the pages into the same folder.
+
+    It inherits the loaded snapshot and the plan (no second load), writes its pages with Frozen-Flask, and sends
+    back the paths it rendered and its warnings, or its traceback, through a pipe.
+    """
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid, self.reader = pid, reader
+
+    @classmethod
+    def fork(cls, app: Flask, share: list) -> "_Helper":
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(writer)
+            return cls(pid, reader)
+        os.close(reader)  # the child: render, report, and leave without running the parent's exit handlers
+        code = 0
+        try:
+            message = cls._render(app, share)
+        except BaseException:
+            message, code = {"error": traceback.format_exc()}, 1
+        try:
+            with os.fdopen(writer, "w", encoding="utf-8") as out:
+                json.dump(message, out)
+        finally:
+            os._exit(code)
+
+    @staticmethod
+    def _render(app: Flask, share: list) -> dict:
+        from portal.extensions import db
+
+        db.engine.dispose(close=False)  # never share the parent's database connections
+        paths: set[str] = set()  # the parent's counting hook fills its own set's copy here: another hook
+        app.before_request_funcs[None].insert(
+            0, lambda: paths.add(request.path) if request.endpoint != "site.static" else None)
+        app.config["FREEZER_REMOVE_EXTRA_FILES"] = False  # the parent knows every page; it removes the rest
+        freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+        freezer.register_generator(lambda: ((a.endpoint, a.values, ALWAYS) for a in share))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            freezer.freeze()
+        return {"rendered": sorted(paths), "warnings": [str(w.message) for w in caught
+                                                        if not issubclass(w.category, MissingURLGeneratorWarning)]}
+
+    def wait(self, rendered: set[str], caught: list) -> None:
+        with os.fdopen(self.reader, encoding="utf-8") as pipe:
+            text = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        message = json.loads(text) if text else {"error": f"процесс отрисовки завершился с кодом {status}"}
+        if "error" in message:
+            raise RuntimeError(f"Страницы не отрисованы: {message['error']}")
+        rendered.update(message["rendered"])
+        caught += [warnings.WarningMessage(warning, UserWarning, __file__, 0) for warning in message["warnings"]]
+
+    def kill(self) -> None:
+        """After a failure elsewhere: no helper outlives the build."""
+        if self.pid:
+            try:
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            os.close(self.reader)
+            self.pid = 0

@@ -15,6 +15,7 @@ The build fails (SearchIndexError) rather than ship a site whose search is broke
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 OUTPUT_SUBDIR = "pagefind"  # Pagefind's default; the site's search page loads /pagefind/pagefind.js
+SOURCE_DIR = ".pagefind-source"  # inside the site while Pagefind runs: links to the pages it indexes
+BODY_ATTRIBUTE = b"data-pagefind-body"
 STDERR_TAIL_LINES = 15
 
 
@@ -48,10 +51,12 @@ def build_search_index(site_dir: Path, *, timeout: float = 300) -> SearchIndexRe
         raise SearchIndexError(f"Поиск по сайту не построен: папка {site_dir} не найдена.")
     # Pagefind never deletes the hashed index files of an earlier run, so the bundle is rebuilt from scratch.
     shutil.rmtree(site_dir / OUTPUT_SUBDIR, ignore_errors=True)
+    started = time.monotonic()
+    source = _indexed_pages(site_dir)
     # The CLI through the current interpreter finds the binary shipped by `pagefind[extended]` in this very
     # environment; the package's async Python API would add an event loop and a long-lived service process.
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", OUTPUT_SUBDIR]
-    started = time.monotonic()
+    command = [sys.executable, "-m", "pagefind", "--site", str(source or site_dir),
+               "--output-path", str(site_dir / OUTPUT_SUBDIR)]
     try:
         result = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
                                 encoding="utf-8", errors="replace")  # its output has non-ASCII (↳)
@@ -60,6 +65,9 @@ def build_search_index(site_dir: Path, *, timeout: float = 300) -> SearchIndexRe
                                f"{_tail(_text(exc.stderr) or _text(exc.stdout))}") from exc
     except OSError as exc:
         raise SearchIndexError(f"Поиск по сайту не построен: не удалось запустить Pagefind ({exc}).") from exc
+    finally:
+        if source is not None:
+            shutil.rmtree(source, ignore_errors=True)
     seconds = time.monotonic() - started
     if result.returncode != 0:
         raise SearchIndexError(f"Поиск по сайту не построен: Pagefind завершился с кодом {result.returncode}."
@@ -72,6 +80,37 @@ def build_search_index(site_dir: Path, *, timeout: float = 300) -> SearchIndexRe
         raise SearchIndexError("Поиск по сайту не построен: Pagefind не проиндексировал ни одной страницы "
                                f"(нет HTML-страниц с текстом?).{_tail(result.stderr or result.stdout)}")
     return SearchIndexReport(pages=pages, words=words, filters={}, seconds=seconds)
+
+
+def _indexed_pages(site_dir: Path) -> Path | None:
+    """A folder of hard links to the pages Pagefind would index (those with `data-pagefind-body`), at the same
+    relative paths, so that it never parses the others: list pages, catalogue filters and embeds are more than
+    half of a region's HTML by size (Pagefind took 46 s on 12 800 pages, 28 s on the 8 600 it indexes).
+
+    None when no page has the attribute (Pagefind then indexes every page) or links cannot be made here.
+    """
+    marker = SOURCE_DIR
+    source = site_dir / marker
+    shutil.rmtree(source, ignore_errors=True)
+    found = False
+    try:
+        for page in site_dir.rglob("*.html"):
+            relative = page.relative_to(site_dir)
+            if relative.parts[0] in (OUTPUT_SUBDIR, marker):
+                continue
+            data = page.read_bytes()
+            if BODY_ATTRIBUTE in data or BODY_ATTRIBUTE in data.lower():
+                target = source / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(page, target)
+                found = True
+    except OSError:  # no hard links on this file system: Pagefind reads the whole site as before
+        shutil.rmtree(source, ignore_errors=True)
+        return None
+    if not found:
+        shutil.rmtree(source, ignore_errors=True)
+        return None
+    return source
 
 
 def _count(stdout: str, noun: str) -> int | None:
