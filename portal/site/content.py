@@ -43,7 +43,7 @@ from portal.models import (
     Stage,
 )
 
-_KEY = "site_snapshot"
+SNAPSHOT_KEY = "site_snapshot"  # where the build puts the snapshot every page reads
 
 
 @dataclass
@@ -242,12 +242,12 @@ def load_monitoring(now: datetime) -> Monitoring:
 @contextmanager
 def use_snapshot(snapshot: Snapshot) -> Iterator[Snapshot]:
     """During a build every page reads this one snapshot."""
-    current_app.extensions[_KEY] = snapshot
+    current_app.extensions[SNAPSHOT_KEY] = snapshot
     try:
         yield snapshot
     finally:
-        current_app.extensions.pop(_KEY, None)
+        current_app.extensions.pop(SNAPSHOT_KEY, None)
 
 
 def current() -> Snapshot:
-    return current_app.extensions.get(_KEY) or load()
+    return current_app.extensions.get(SNAPSHOT_KEY) or load()

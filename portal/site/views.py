@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import posixpath
 from datetime import date
+from functools import lru_cache
 from flask import abort, current_app, render_template, request, url_for
 
 from portal.filters import WEEKDAYS, plural
@@ -30,15 +31,32 @@ def relative(url: str) -> str:
     """A site address relative to the page being rendered, when freezing for any static host (and file://)."""
     if not current_app.config.get("SITE_RELATIVE_URLS") or request.endpoint == "site.not_found_page":
         return url  # the 404 page is served at any depth: it links from the site's root path
-    here = posixpath.dirname(request.script_root + request.path)
+    return _relative_path(url, posixpath.dirname(request.script_root + request.path))
+
+
+@lru_cache(maxsize=65536)
+def _relative_path(url: str, here: str) -> str:
+    # Pages of one folder link to the same addresses thousands of times in a build: relpath once each.
     path = posixpath.relpath(url, here)
     return path + "/index.html" if url.endswith("/") else path
+
+
+def _cached_url_for(endpoint: str, **values) -> str:
+    """url_for, remembered for the build's snapshot: the same card links from hundreds of list pages."""
+    snapshot = current_app.extensions.get(content.SNAPSHOT_KEY)
+    if snapshot is None:
+        return url_for(endpoint, **values)
+    cache = snapshot.__dict__.setdefault("_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    if key not in cache:
+        cache[key] = url_for(endpoint, **values)
+    return cache[key]
 
 
 @bp.context_processor
 def relative_links() -> dict:
     """Site templates link relatively while freezing (Frozen-Flask's own relative mode forgets a sub-path)."""
-    return {"url_for": lambda endpoint, **values: relative(url_for(endpoint, **values))}
+    return {"url_for": lambda endpoint, **values: relative(_cached_url_for(endpoint, **values))}
 
 
 # The menu item each page belongs to (marked aria-current in the header).
