@@ -2,10 +2,10 @@
 over HTTP on loopback."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
+
+from http_support import live_server as serving
+
 
 @pytest.fixture
 def app(make_app):
@@ -18,12 +18,8 @@ def app(make_app):
 @pytest.fixture
 def live_server(app, world):
     """The test app served by a real WSGI server on a free loopback port, for the length of one test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ Screenshots of the main pages are kept under test-artifacts/screenshots/ (git-ig
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from http_support import live_server as serving
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.models import Status
@@ -31,15 +30,8 @@ def portal_server(app, world):
     case_b.mentoring_form = "teacher_teacher"
     world.rows[("roadmaps", "a")].status = Status.PUBLISHED
     db.session.commit()
-    server = make_server("127.0.0.1", 0, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(PublishedSite(app, app.config["BUILD_DIR"])) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import http.server
 import threading
 
 import pytest
-from werkzeug.serving import make_server
 
+from http_support import live_server as serving
 from portal.extensions import db
 from portal.models import Status
 from portal.publish import publishing
@@ -68,15 +68,8 @@ def served_site(app, world):
     db.session.commit()
     report = publishing.run_build(app)
     assert report.ok, report.details
-    server = make_server("127.0.0.1", 0, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(PublishedSite(app, app.config["BUILD_DIR"])) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 def test_the_published_site_and_its_search_work_under_the_site_policy(served_site, page, world):
