@@ -2,12 +2,15 @@
 to the app at once (the test client runs requests one after another in the test's thread)."""
 from __future__ import annotations
 
+import functools
 import http.client
 import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
+
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from werkzeug.serving import make_server
 
@@ -22,6 +25,26 @@ def live_server(wsgi_app):
     thread.start()
     try:
         yield "127.0.0.1", server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # keeps the test output readable
+        pass
+
+
+@contextmanager
+def static_host(folder):
+    """Serve a built site's folder as a static host would (files only); yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="static-host", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -19,6 +19,9 @@ class BuildReport:
     pages_removed: int = 0
     redirects: int = 0
     indexed_pages: int = 0
+    search_bundles: int = 0  # Pagefind bundles of the site's search, and how many this build indexed again
+    search_bundles_reindexed: int = 0
+    search_pages_reindexed: int = 0
     warnings: list[str] = field(default_factory=list)
     rendered_paths: list[str] = field(default_factory=list)
     state: dict | None = None  # the pages' fingerprints, kept until the build is in place
@@ -43,7 +46,7 @@ class BuildReport:
             f"Сайт опубликован за {self.seconds:.1f} с.",
             f"Страниц: {self.pages_total}; отрисовано заново: {self.pages_rendered}; без изменений: "
             f"{self.pages_skipped}; удалено: {self.pages_removed}; переадресаций: {self.redirects}.",
-            f"В поиске страниц: {self.indexed_pages}.",
+            f"В поиске страниц: {self.indexed_pages}; проиндексировано заново: {self.search_pages_reindexed}.",
         ]
         lines += [f"Предупреждение: {w}" for w in self.warnings]
         return "\n".join(lines)

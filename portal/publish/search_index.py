@@ -11,22 +11,34 @@ What pages must carry (the templates' business, listed here because this module 
   for facets; `data-pagefind-meta="title"` or the first `<h1>` gives the result title.
 - `data-pagefind-ignore` on parts of the body that should not be searched.
 
+A large site is indexed as several bundles merged by the search page (search_shards.py says which pages go where
+and which bundles changed): `pagefind/` is the primary bundle, the others are in `pagefind/shards/<name>/`, listed
+in `pagefind/shards.json` for static/site/search.js. A small site is one bundle, as Pagefind makes it by default.
+
 The build fails (SearchIndexError) rather than ship a site whose search is broken or empty.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-OUTPUT_SUBDIR = "pagefind"  # Pagefind's default; the site's search page loads /pagefind/pagefind.js
+from . import atomic, search_shards
+
+OUTPUT_SUBDIR = "pagefind"  # Pagefind's default; the site's search page loads /pagefind/pagefind-ui.js
+SHARDS_SUBDIR = "shards"  # pagefind/shards/<name>/: the bundles merged into the primary one
+SHARDS_FILE = "shards.json"  # pagefind/shards.json: {"merge": ["shards/news-0/", …]}, paths relative to pagefind/
 SOURCE_DIR = ".pagefind-source"  # inside the site while Pagefind runs: links to the pages it indexes
-BODY_ATTRIBUTE = b"data-pagefind-body"
+SHARD_PAGES = 1500  # pages per bundle on a large site (Pagefind's time and memory grow faster than linearly)
 STDERR_TAIL_LINES = 15
 
 
@@ -36,27 +48,143 @@ class SearchIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class SearchIndexReport:
-    pages: int
-    words: int | None
+    pages: int  # pages in the site's search
+    words: int | None  # words of the bundles indexed in this run (Pagefind's count; the largest bundle's)
     # Pagefind 1.5 prints only how many filters there are, never their names or values, so this stays empty
     # unless a later version reports them; the browser gets the values from `pagefind.filters()`.
     filters: dict[str, int]
     seconds: float
+    shards: int = 1
+    reindexed_shards: int = 1
+    reindexed_pages: int = 0
+    # Pages, their bundles and digests, for the next build to index only what changed; None: index it all.
+    state: dict | None = field(default=None, compare=False, repr=False)
 
 
-def build_search_index(site_dir: Path, *, timeout: float = 300) -> SearchIndexReport:
-    """Index every HTML page under `site_dir` into `site_dir/pagefind/` and report what was indexed."""
+def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict | None = None,
+                       rendered: Iterable[str] | None = None, shard_pages: int = SHARD_PAGES,
+                       workers: int | None = None) -> SearchIndexReport:
+    """Index the HTML pages under `site_dir` into `site_dir/pagefind/` and report what was indexed.
+
+    With the `previous` state (of the build `site_dir` was copied from) and the addresses `rendered` since, only
+    the pages rendered again are read and only the bundles whose pages changed are indexed again.
+    """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise SearchIndexError(f"Поиск по сайту не построен: папка {site_dir} не найдена.")
-    # Pagefind never deletes the hashed index files of an earlier run, so the bundle is rebuilt from scratch.
-    shutil.rmtree(site_dir / OUTPUT_SUBDIR, ignore_errors=True)
     started = time.monotonic()
-    source = _indexed_pages(site_dir)
+    output = site_dir / OUTPUT_SUBDIR
+    digests = _digests(site_dir, previous, rendered)
+    if not digests:  # no page says what to index: Pagefind reads the whole site into one bundle
+        shutil.rmtree(output, ignore_errors=True)
+        pages, words = _pagefind(site_dir, output, timeout)
+        _write_shards_file(output, [])
+        return SearchIndexReport(pages=pages, words=words, filters={}, seconds=time.monotonic() - started,
+                                 reindexed_pages=pages)
+    plan, state = search_shards.plan(digests, shard_pages, previous)
+    known = previous.get("bundles") if isinstance(previous, dict) else None
+    for name in plan.shards:
+        # A bundle lost, never made, or not the one the state describes (a site put back from elsewhere).
+        if _entry(output, name) is None or not isinstance(known, dict) or known.get(name) != _entry(output, name):
+            plan.dirty.add(name)
+    _remove_stale_bundles(output, plan)
+    jobs = sorted(plan.dirty, key=lambda name: -len(plan.shards[name]))  # the largest first, for an even finish
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), workers or _cores()))) as pool:
+        runs = list(pool.map(lambda name: _index_shard(site_dir, output, name, plan.shards[name], timeout), jobs))
+    _write_shards_file(output, [name for name in sorted(plan.shards) if name != search_shards.PRIMARY])
+    state["bundles"] = {name: _entry(output, name) for name in plan.shards}
+    return SearchIndexReport(pages=len(digests), words=max((w for _, w in runs if w is not None), default=None),
+                             filters={}, seconds=time.monotonic() - started, shards=len(plan.shards),
+                             reindexed_shards=len(jobs), reindexed_pages=sum(p for p, _ in runs), state=state)
+
+
+def _digests(site_dir: Path, previous: dict | None, rendered: Iterable[str] | None) -> dict[str, str]:
+    """Indexed page (path under the site) → digest of what Pagefind reads of it.
+
+    Incremental: the previous build's digests for the pages still there, read again for the pages rendered since.
+    """
+    old = previous.get("pages") if isinstance(previous, dict) else None
+    if rendered is None or not isinstance(old, dict):
+        found = ((page.relative_to(site_dir).as_posix(), search_shards.digest(page.read_bytes()))
+                 for page in _html_pages(site_dir))
+        return {path: page_digest for path, page_digest in found if page_digest}
+    digests = {path: entry[1] for path, entry in old.items()
+               if isinstance(entry, list) and len(entry) == 2 and (site_dir / path).is_file()}
+    for address in rendered:
+        path = address.lstrip("/") + ("index.html" if address.endswith("/") else "")
+        if not path.endswith(".html"):
+            continue
+        try:
+            found = search_shards.digest((site_dir / path).read_bytes())
+        except OSError:
+            found = None
+        if found:
+            digests[path] = found
+        else:
+            digests.pop(path, None)
+    return digests
+
+
+def _html_pages(site_dir: Path) -> Iterable[Path]:
+    for page in site_dir.rglob("*.html"):
+        first = page.relative_to(site_dir).parts[0]
+        if first != OUTPUT_SUBDIR and not first.startswith(SOURCE_DIR):
+            yield page
+
+
+def _bundle(output: Path, name: str) -> Path:
+    return output if name == search_shards.PRIMARY else output / SHARDS_SUBDIR / name
+
+
+def _entry(output: Path, name: str) -> str | None:
+    """The bundle's entry file as a hash: Pagefind names the index in it by a hash of the index's content."""
+    try:
+        return hashlib.blake2b((_bundle(output, name) / "pagefind-entry.json").read_bytes(), digest_size=12).hexdigest()
+    except OSError:
+        return None
+
+
+def _remove_stale_bundles(output: Path, plan: search_shards.Plan) -> None:
+    """Pagefind never deletes the hashed files of an earlier run: a bundle to index again starts empty."""
+    shards_dir = output / SHARDS_SUBDIR
+    if shards_dir.is_dir():
+        for folder in shards_dir.iterdir():
+            if folder.name not in plan.shards or folder.name in plan.dirty:
+                shutil.rmtree(folder, ignore_errors=True)
+    if search_shards.PRIMARY in plan.dirty and output.is_dir():
+        for item in output.iterdir():
+            if item.name != SHARDS_SUBDIR:
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
+
+
+def _index_shard(site_dir: Path, output: Path, name: str, pages: list[str], timeout: float) -> tuple[int, int | None]:
+    source = site_dir / f"{SOURCE_DIR}-{name}"
+    try:
+        _link_pages(site_dir, source, pages)
+        return _pagefind(source, _bundle(output, name), timeout)
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+
+
+def _link_pages(site_dir: Path, source: Path, pages: list[str]) -> None:
+    """A folder of links to the shard's pages at the same relative paths, so that Pagefind parses only those
+    (list pages, catalogue filters and embeds are more than half of a region's HTML) and the results' addresses
+    are the pages' own."""
+    shutil.rmtree(source, ignore_errors=True)
+    for path in pages:
+        target = source / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site_dir / path, target)
+        except OSError:  # no hard links on this file system
+            shutil.copyfile(site_dir / path, target)
+
+
+def _pagefind(source: Path, output: Path, timeout: float) -> tuple[int, int | None]:
+    """Run Pagefind over `source` into `output`; the pages and words it indexed."""
     # The CLI through the current interpreter finds the binary shipped by `pagefind[extended]` in this very
     # environment; the package's async Python API would add an event loop and a long-lived service process.
-    command = [sys.executable, "-m", "pagefind", "--site", str(source or site_dir),
-               "--output-path", str(site_dir / OUTPUT_SUBDIR)]
+    command = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(output)]
     try:
         result = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
                                 encoding="utf-8", errors="replace")  # its output has non-ASCII (↳)
@@ -65,10 +193,6 @@ def build_search_index(site_dir: Path, *, timeout: float = 300) -> SearchIndexRe
                                f"{_tail(_text(exc.stderr) or _text(exc.stdout))}") from exc
     except OSError as exc:
         raise SearchIndexError(f"Поиск по сайту не построен: не удалось запустить Pagefind ({exc}).") from exc
-    finally:
-        if source is not None:
-            shutil.rmtree(source, ignore_errors=True)
-    seconds = time.monotonic() - started
     if result.returncode != 0:
         raise SearchIndexError(f"Поиск по сайту не построен: Pagefind завершился с кодом {result.returncode}."
                                f"{_tail(result.stderr or result.stdout)}")
@@ -79,38 +203,20 @@ def build_search_index(site_dir: Path, *, timeout: float = 300) -> SearchIndexRe
     if pages == 0:
         raise SearchIndexError("Поиск по сайту не построен: Pagefind не проиндексировал ни одной страницы "
                                f"(нет HTML-страниц с текстом?).{_tail(result.stderr or result.stdout)}")
-    return SearchIndexReport(pages=pages, words=words, filters={}, seconds=seconds)
+    return pages, words
 
 
-def _indexed_pages(site_dir: Path) -> Path | None:
-    """A folder of hard links to the pages Pagefind would index (those with `data-pagefind-body`), at the same
-    relative paths, so that it never parses the others: list pages, catalogue filters and embeds are more than
-    half of a region's HTML by size (Pagefind took 46 s on 12 800 pages, 28 s on the 8 600 it indexes).
+def _write_shards_file(output: Path, merged: list[str]) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"merge": [f"{SHARDS_SUBDIR}/{name}/" for name in merged]}, ensure_ascii=False)
+    atomic.write_text(output / SHARDS_FILE, text)  # replaced, never rewritten: it may be the published file
 
-    None when no page has the attribute (Pagefind then indexes every page) or links cannot be made here.
-    """
-    marker = SOURCE_DIR
-    source = site_dir / marker
-    shutil.rmtree(source, ignore_errors=True)
-    found = False
+
+def _cores() -> int:
     try:
-        for page in site_dir.rglob("*.html"):
-            relative = page.relative_to(site_dir)
-            if relative.parts[0] in (OUTPUT_SUBDIR, marker):
-                continue
-            data = page.read_bytes()
-            if BODY_ATTRIBUTE in data or BODY_ATTRIBUTE in data.lower():
-                target = source / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(page, target)
-                found = True
-    except OSError:  # no hard links on this file system: Pagefind reads the whole site as before
-        shutil.rmtree(source, ignore_errors=True)
-        return None
-    if not found:
-        shutil.rmtree(source, ignore_errors=True)
-        return None
-    return source
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _count(stdout: str, noun: str) -> int | None:

@@ -1,13 +1,21 @@
 // The search page: Pagefind's interface over the index built with the site. It speaks Russian by itself
 // (the page is <html lang="ru">); filters come from data-pagefind-filter attributes on the pages.
-window.addEventListener("DOMContentLoaded", () => {
+// A large site's index is several bundles (pagefind/shards.json lists the ones merged into the primary).
+window.addEventListener("DOMContentLoaded", async () => {
   const element = document.getElementById("search");
   const bundle = new URL(element.dataset.bundle, window.location.href);
+  // Results link from the site's own root, so the site works under a sub-path too.
+  const baseUrl = new URL("../", bundle).pathname;
+  let merged = [];
+  try {
+    const response = await fetch(new URL("shards.json", bundle));
+    if (response.ok) { merged = (await response.json()).merge || []; }
+  } catch (error) { /* an index of one bundle, or none: search what there is */ }
   new PagefindUI({
     element: "#search",
     bundlePath: element.dataset.bundle,
-    // Results link from the site's own root, so the site works under a sub-path too.
-    baseUrl: new URL("../", bundle).pathname,
+    baseUrl: baseUrl,
+    mergeIndex: merged.map((path) => ({ bundlePath: new URL(path, bundle).pathname, baseUrl: baseUrl })),
     // Russian counts without plural forms the UI cannot choose.
     translations: {
       zero_results: "Ничего не найдено по запросу «[SEARCH_TERM]»",

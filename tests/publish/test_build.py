@@ -120,6 +120,35 @@ def test_incremental_build_renders_only_what_changed(app, world, site):
     assert "Новое краткое описание" in read(site, "cases/index.html")
 
 
+def test_an_incremental_build_never_rewrites_a_published_file_in_place(app, world, site):
+    """The work folder starts as hard links to the published files: a page rendered again must be a new file, or
+    the published site would change before the swap (and stay changed if the build failed)."""
+    before = {p: (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+    case = world.rows[("cases", "a")]
+    case.summary = "Краткое описание после правки"
+    db.session.commit()
+    report = build(app)
+    by_inode = {inode: data for inode, data in before.values()}
+    for path in (p for p in site.rglob("*") if p.is_file()):
+        if path.stat().st_ino in by_inode:  # a file kept from the previous build must hold what it held then
+            assert path.read_bytes() == by_inode[path.stat().st_ino], path
+    rendered = {p.lstrip("/") + ("index.html" if p.endswith("/") else "") for p in report.rendered_paths}
+    kept = [p for p in before if p.suffix == ".html" and p.relative_to(site).parts[0] != "pagefind"
+            and p.relative_to(site).as_posix() not in rendered and p.exists()]
+    assert kept and [p for p in kept if p.stat().st_ino != before[p][0]] == []  # linked, not copied
+    case_page = site / "cases" / case.slug / "index.html"
+    assert "Краткое описание после правки" in case_page.read_text(encoding="utf-8")
+    assert case_page.stat().st_ino != before[case_page][0]
+    # Search: the case's text changed, so its bundle (the only one on a small site) was indexed again.
+    assert report.search_bundles == report.search_bundles_reindexed == 1 and report.search_pages_reindexed > 0
+
+
+def test_a_build_with_nothing_changed_leaves_the_search_index_alone(app, site):
+    report = build(app)
+    assert report.search_bundles == 1 and report.search_bundles_reindexed == 0 and report.search_pages_reindexed == 0
+    assert report.indexed_pages > 0
+
+
 def test_adding_news_renders_it_and_its_lists(app, world, site):
     db.session.add(NewsItem(title="Свежая новость", published_on=utcnow().date(), status=Status.PUBLISHED))
     db.session.commit()

@@ -1,14 +1,12 @@
 """The Pagefind index of the published site: built from a tiny hand-written site, then searched in Chromium."""
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from http_support import static_host
 
 from portal.publish.search_index import SearchIndexError, SearchIndexReport, build_search_index
 
@@ -114,24 +112,11 @@ def test_a_timeout_fails_the_build(site):
 
 # --- In a real browser -----------------------------------------------------------------------------------------
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keeps the test output readable
-        pass
-
-
 @pytest.fixture
 def served(indexed_site: Path) -> Iterator[str]:
     """The indexed site served over HTTP on loopback, as a static host would serve build/."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(indexed_site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with static_host(indexed_site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -25,23 +25,22 @@ def test_only_pages_with_a_body_are_handed_to_pagefind_and_the_links_are_removed
                                      "cases/page/2/index.html": page("Список", False),
                                      "news/b/index.html": page("Новость Б", True)})
     handed = []
-    original = search_index._indexed_pages
+    original = search_index._pagefind
 
-    def spy(site_dir):
-        source = original(site_dir)
+    def spy(source, output, timeout):
         handed.extend(sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html")))
-        return source
+        return original(source, output, timeout)
 
-    monkeypatch.setattr(search_index, "_indexed_pages", spy)
+    monkeypatch.setattr(search_index, "_pagefind", spy)
     report = build_search_index(site)
     assert handed == ["cases/a/index.html", "news/b/index.html"]
     assert report.pages == 2
     assert (site / "pagefind" / "pagefind.js").is_file()
-    assert not (site / search_index.SOURCE_DIR).exists()
+    assert not [p for p in site.iterdir() if p.name.startswith(search_index.SOURCE_DIR)]
     assert (site / "cases/page/2/index.html").is_file()  # the site itself is untouched
 
 
 def test_without_any_body_attribute_pagefind_reads_the_whole_site(tmp_path):
     site = write(tmp_path / "site", {"a/index.html": page("Первая", False), "b/index.html": page("Вторая", False)})
-    assert search_index._indexed_pages(site) is None
-    assert build_search_index(site).pages == 2
+    report = build_search_index(site)
+    assert report.pages == 2 and report.state is None  # nothing to compare with next time: indexed whole again

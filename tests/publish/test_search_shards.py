@@ -1,0 +1,194 @@
+"""A large site's search in several Pagefind bundles: which pages go where, what a build indexes again, and the
+search page finding pages of every bundle in Chromium."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from http_support import static_host
+
+from portal.config import PROJECT_ROOT
+from portal.publish import search_shards
+from portal.publish.search_index import build_search_index
+
+
+def html(title: str, text: str, related: str = "") -> str:
+    aside = f'<aside data-pagefind-ignore><h2>Похожие</h2><div><p>{related}</p><div></div></div></aside>' if related else ""
+    return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<main data-pagefind-body><h1>{title}</h1><p>{text}</p>'
+            f'<span data-pagefind-filter="Раздел" hidden>{title.split()[0]}</span></main>{aside}</body></html>')
+
+
+# --- What Pagefind reads of a page -------------------------------------------------------------------------------
+
+def test_the_digest_ignores_what_pagefind_ignores_and_nothing_else():
+    base = html("Кейс один", "Наставник и ученик.", related="Кейс два")
+    assert search_shards.digest(base.encode()) == search_shards.digest(
+        html("Кейс один", "Наставник и ученик.", related="Совсем другой список").encode())
+    assert search_shards.digest(base.encode()) != search_shards.digest(
+        html("Кейс один", "Наставник и ученица.", related="Кейс два").encode())
+    # Text after a nested ignored element still counts; a void element with the attribute cuts only itself.
+    nested = '<main data-pagefind-body><div data-pagefind-ignore><div>x</div></div><p>{}</p></main>'
+    assert search_shards.digest(nested.format("а").encode()) != search_shards.digest(nested.format("б").encode())
+    void = '<main data-pagefind-body><img data-pagefind-ignore src="a.png"><p>{}</p></main>'
+    assert search_shards.digest(void.format("а").encode()) != search_shards.digest(void.format("б").encode())
+    assert search_shards.digest(b"<main><p>no body attribute</p></main>") is None
+
+
+def test_a_small_site_is_one_bundle_and_large_sections_are_cut_by_address():
+    small = {f"cases/{n}/index.html": "d" for n in range(5)}
+    plan, _ = search_shards.plan(small, 10, None)
+    assert list(plan.shards) == [search_shards.PRIMARY] and plan.dirty == {search_shards.PRIMARY}
+
+    pages = {f"cases/{n}/index.html": "d" for n in range(25)} | {f"news/{n}/index.html": "d" for n in range(12)}
+    pages |= {"about/index.html": "d", "documents/index.html": "d"}  # small sections share the primary bundle
+    plan, state = search_shards.plan(pages, 10, None)
+    assert state["groups"] == {"cases": 3, "news": 2}
+    assert plan.shards[search_shards.PRIMARY] == ["about/index.html", "documents/index.html"]
+    assert sorted(plan.shards) == ["cases-0", "cases-1", "cases-2", "news-0", "news-1", search_shards.PRIMARY]
+    assert sum(len(p) for p in plan.shards.values()) == len(pages)
+    assert plan.dirty == set(plan.shards)  # nothing to compare with
+
+    # The same pages again: nothing to do. One page changed, one removed: their bundles only.
+    again, _ = search_shards.plan(dict(pages), 10, state)
+    assert again.dirty == set()
+    changed = dict(pages, **{"cases/7/index.html": "other"})
+    del changed["news/3/index.html"]
+    after, _ = search_shards.plan(changed, 10, state)
+    assert after.dirty == {search_shards.shard_of("cases/7/index.html", state["groups"]),
+                           search_shards.shard_of("news/3/index.html", state["groups"])}
+    # Another bundle size, or a section grown past a cut: every bundle of the new cut.
+    assert search_shards.plan(dict(pages), 20, state)[0].dirty == set(search_shards.plan(pages, 20, None)[0].shards)
+
+
+# --- Building the bundles -----------------------------------------------------------------------------------------
+
+def write(root: Path, pages: dict[str, str]) -> None:
+    for path, text in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+
+
+WORDS = ["шахматы", "робототехника", "театр", "волонтёры", "олимпиада", "хор"]
+
+
+def region_pages() -> dict[str, str]:
+    pages = {f"cases/case-{n}/index.html": html(f"Кейс {n}", f"Наставник ведёт кружок: {WORDS[n % 6]}.", "Кейс 0")
+             for n in range(9)}
+    pages |= {f"news/item-{n}/index.html": html(f"Новость {n}", f"Наставники провели встречу: {WORDS[n % 6]}.")
+              for n in range(6)}
+    pages["about/index.html"] = html("Программа", "О программе наставничества в городе.")
+    pages["index.html"] = "<html lang='ru'><body><main><p>Наставники</p></main></body></html>"  # not indexed
+    return pages
+
+
+@pytest.fixture
+def sharded(tmp_path: Path) -> tuple[Path, object]:
+    site = tmp_path / "site"
+    write(site, region_pages())
+    return site, build_search_index(site, timeout=60, shard_pages=4)
+
+
+def test_a_large_site_gets_merged_bundles_listed_for_the_search_page(sharded):
+    site, report = sharded
+    assert report.pages == 16 and report.reindexed_pages == 16
+    listed = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["merge"]
+    assert report.shards == len(listed) + 1 > 2
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    for path in listed:
+        entry = json.loads((site / "pagefind" / path / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["ru"]["page_count"] >= 1
+    assert not [p for p in site.iterdir() if p.name.startswith(".pagefind-source")]
+
+
+def test_an_incremental_build_indexes_only_the_bundles_whose_text_changed(sharded):
+    site, first = sharded
+    state = first.state
+    bundles = {p.name: sorted(f.name for f in p.rglob("*")) for p in (site / "pagefind" / "shards").iterdir()}
+
+    # A related list changed (ignored by Pagefind) and one case's text changed.
+    (site / "cases/case-1/index.html").write_text(html("Кейс 1", f"Наставник ведёт кружок: {WORDS[1]}.", "Новый список"),
+                                                 encoding="utf-8")
+    (site / "cases/case-2/index.html").write_text(html("Кейс 2", "Наставник ведёт кружок: керамика."),
+                                                 encoding="utf-8")
+    second = build_search_index(site, timeout=60, shard_pages=4, previous=state,
+                                rendered=["/cases/case-1/", "/cases/case-2/", "/events.ics"])
+    changed = search_shards.shard_of("cases/case-2/index.html", state["groups"])
+    assert second.reindexed_shards == 1 and second.reindexed_pages == len(
+        [p for p, (s, _) in state["pages"].items() if s == changed])
+    after = {p.name: sorted(f.name for f in p.rglob("*")) for p in (site / "pagefind" / "shards").iterdir()}
+    assert {name for name in bundles if after[name] != bundles[name]} <= {changed}
+    assert second.state["pages"]["cases/case-2/index.html"] != state["pages"]["cases/case-2/index.html"]
+
+    # A page gone from the site (Frozen-Flask removed its file): its bundle is indexed again without it.
+    news = "news/item-4/index.html"
+    (site / news).unlink()
+    third = build_search_index(site, timeout=60, shard_pages=4, previous=second.state, rendered=[])
+    assert third.reindexed_shards == 1 and third.pages == 15 and news not in third.state["pages"]
+
+
+def test_a_lost_bundle_is_made_again(sharded):
+    site, first = sharded
+    lost = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["merge"][0]
+    shutil.rmtree(site / "pagefind" / lost)
+    again = build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=[])
+    assert again.reindexed_shards == 1 and (site / "pagefind" / lost / "pagefind-entry.json").is_file()
+
+
+def test_a_bundle_other_than_the_one_the_state_describes_is_indexed_again(sharded):
+    """A site put back from a copy holds bundles of another build: the state's pages must not be trusted."""
+    site, first = sharded
+    state = json.loads(json.dumps(first.state))
+    some = next(name for name in state["bundles"] if name != search_shards.PRIMARY)
+    state["bundles"][some] = "0" * 24
+    again = build_search_index(site, timeout=60, shard_pages=4, previous=state, rendered=[])
+    assert again.reindexed_shards == 1 and again.state["bundles"][some] not in (None, "0" * 24)
+
+
+# --- The search page over merged bundles, in Chromium ------------------------------------------------------------
+
+@pytest.fixture
+def search_page(sharded) -> Path:
+    """The sharded site with a search page like the portal's: its search.js merges the listed bundles."""
+    site, _ = sharded
+    (site / "static").mkdir()
+    shutil.copy(PROJECT_ROOT / "static" / "site" / "search.js", site / "static" / "search.js")
+    (site / "search").mkdir()
+    (site / "search" / "index.html").write_text(
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title>'
+        '<link rel="stylesheet" href="../pagefind/pagefind-ui.css"></head><body><main>'
+        '<div id="search" data-bundle="../pagefind/"></div>'
+        '<script src="../pagefind/pagefind-ui.js"></script><script src="../static/search.js"></script>'
+        "</main></body></html>", encoding="utf-8")
+    return site
+
+
+def test_the_search_page_finds_pages_of_every_bundle(search_page, browser):
+    context = browser.new_context(locale="ru-RU")
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        with static_host(search_page) as url:
+            found_everywhere(page, url)
+    finally:
+        context.close()
+    assert errors == []
+
+
+def found_everywhere(page, url: str) -> None:
+    page.goto(f"{url}/search/?q=наставники")
+    message = page.locator("#search .pagefind-ui__message")
+    # Every case and news page (several bundles; «наставник», «наставники» by Russian stemming).
+    message.filter(has_text="Найдено: 15 —").wait_for()
+    for query, expected in (("робототехнику", ["/cases/case-1/", "/cases/case-7/", "/news/item-1/"]),
+                            ("городе", ["/about/"])):  # the primary bundle
+        page.locator("#search .pagefind-ui__search-input").fill(query)
+        message.filter(has_text=f"Найдено: {len(expected)} — по запросу «{query}»").wait_for()
+        links = page.locator("#search .pagefind-ui__result-link")
+        assert sorted(links.evaluate_all("(links) => links.map((a) => new URL(a.href).pathname)")) == expected
+    page.locator("#search .pagefind-ui__search-input").fill("керамика")
+    message.filter(has_text="Ничего не найдено").wait_for()
