@@ -71,7 +71,11 @@ def addresses(snap: Snapshot | None = None) -> list[Address]:
     key = (current_app.config.get("FREEZER_BASE_URL"), current_app.config["SITE_URL"])
     cached = snap.__dict__.get("_addresses")
     if cached is None or cached[0] != key:
-        cached = (key, list(_addresses(snap)))
+        listed = list(_addresses(snap))
+        # sitemap.xml lists the others' addresses and dates: it changes when that list does.
+        shown = [(a.endpoint, sorted(a.values.items()), a.modified) for a in listed if a.in_sitemap]
+        listed.append(Address("site.sitemap", {}, fingerprint((site_version(), key, shown)), in_sitemap=False))
+        cached = (key, listed)
         snap.__dict__["_addresses"] = cached
     return cached[1]
 
@@ -152,13 +156,29 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
     for endpoint in ("site.search", "site.open_data_page"):
         yield Address(endpoint, {}, fp(endpoint))
     yield Address("site.not_found_page", {}, fp("404"), in_sitemap=False)
-    for endpoint in ("site.sitemap", "site.robots", "site.news_feed", "site.events_calendar"):
-        yield Address(endpoint, {}, None, in_sitemap=False)
+    yield Address("site.robots", {}, fp("robots"), in_sitemap=False)
+    yield Address("site.news_feed", {}, fp("atom", _cards(snap.news)), in_sitemap=False)
+    zone = current_app.config["TIME_ZONE"]
+    yield Address("site.events_calendar", {}, fp("ics", zone, _rows(snap.events)), in_sitemap=False)
+    yield from _open_data(snap, fp, figures, today)
+
+
+def _open_data(snap: Snapshot, fp, figures, today: date) -> Iterator[Address]:
+    """Each dataset by the rows it lists (its `generated_at` is then the time of the last change)."""
     from portal.publish import open_data
 
+    roadmaps = [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps]
+    rows = {"organisations": _rows(snap.organisations), "roadmaps": (roadmaps, today), "activities": (roadmaps, today),
+            "cases": (_cards(snap.cases), [[t.name for t in c.tags] for c in snap.cases]),
+            "news": _cards(snap.news), "events": _cards(snap.events),
+            "figures": (figures, sorted(snap.programs_by_organisation.items()),
+                        sorted(snap.pairings_by_organisation.items()), [(o.id, o.slug) for o in snap.organisations])}
     for dataset in open_data.DATASETS:
         for fmt in dataset.formats:
-            yield Address(f"site.open_data_{fmt}", {"name": dataset.name}, None, in_sitemap=False)
+            # A dataset this code does not know is made every time rather than left stale.
+            shown = rows.get(dataset.name)
+            yield Address(f"site.open_data_{fmt}", {"name": dataset.name},
+                          None if shown is None else fp("open-data", dataset.name, fmt, shown), in_sitemap=False)
 
 
 def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
