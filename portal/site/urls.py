@@ -118,10 +118,12 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
     for kind, endpoint, item_endpoint, items in (("cases", "site.cases", "site.case", snap.cases),
                                                  ("news", "site.news", "site.news_item", snap.news)):
         pages = max(1, math.ceil(len(items) / per_page))
+        # Worked out once, not per page: a region has hundreds of list pages.
+        facets = fingerprint([(v.value, v.count) for vs in snap.catalogue.filters.values() for v in vs]) \
+            if kind == "cases" else ()
         for number in range(1, pages + 1):
             shown = items[(number - 1) * per_page: number * per_page]
             values = {"page": number} if number > 1 else {}
-            facets = [(v.value, v.count) for vs in snap.catalogue.filters.values() for v in vs] if kind == "cases" else ()
             yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown], facets))
         for item in items:
             # Tags change without touching the case's row (a many-to-many link): they count by name.
@@ -184,7 +186,9 @@ def _open_data(snap: Snapshot, fp, figures, today: date) -> Iterator[Address]:
 def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
     """A page (or several) per filter value; each shows the filters with their counts, so they count too."""
     catalogue = snap.catalogue
-    filters = [(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values() for v in values]
+    # Every filter page shows every filter's counts: one hash of them, not their repr on each of 1 500 pages.
+    filters = fingerprint([(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values()
+                           for v in values])
     for facet in catalogue.filters:
         yield Address("site.case_filters", {"facet": facet}, fp("filters", facet, filters))
     for values in catalogue.filters.values():
@@ -217,7 +221,7 @@ def _calendar(snap: Snapshot, fp, today: date) -> Iterator[Address]:
 def _monitoring(snap: Snapshot, fp) -> Iterator[Address]:
     """Indicators (all, per cluster, CSV), questionnaire results, best mentors: each page by what it shows."""
     monitoring = snap.monitoring
-    indicators = repr(monitoring.indicators)
+    indicators = fingerprint([repr(monitoring.indicators)])
     orgs = [(o.id, o.slug) for o in snap.organisations]
     yield Address("site.indicators", {}, fp("indicators", indicators, orgs))
     for cluster in sorted({r.cluster for r in monitoring.indicators.rows if r.cluster is not None}):

@@ -91,6 +91,23 @@ def render(template: str, **context) -> str:
                            canonical=canonical_url(), **context)
 
 
+PAGER_AROUND = 2  # page numbers shown on each side of the current one
+
+
+@bp.app_template_global()
+def pager_numbers(page: int, pages: int) -> list[int | None]:
+    """The page numbers a list's pager shows: the first and last two, and two on each side of the current page;
+    None where numbers are left out. A region's news run to 300 pages: all of them on every page was unusable
+    (and 90 000 links to write)."""
+    shown = {1, 2, pages - 1, pages, *range(page - PAGER_AROUND, page + PAGER_AROUND + 1)}
+    numbers: list[int | None] = []
+    for number in sorted(n for n in shown if 1 <= n <= pages):
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 def paginate(items: list, page: int) -> tuple[list, int]:
     per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
     pages = max(1, math.ceil(len(items) / per_page))

@@ -107,3 +107,31 @@ def test_the_build_writes_filter_and_calendar_pages_and_rebuilds_them_on_change(
     assert report.ok, report.details
     assert not (site / "cases/tag/shakhmaty").exists()
     assert "Кейс A" in (site / "cases/tag/sport/index.html").read_text(encoding="utf-8")
+
+
+def test_a_long_list_pager_shows_the_ends_and_the_neighbours_with_previous_and_next():
+    from portal.site.views import pager_numbers
+
+    assert pager_numbers(1, 1) == [1]
+    assert pager_numbers(2, 5) == [1, 2, 3, 4, 5]
+    assert pager_numbers(1, 300) == [1, 2, 3, None, 299, 300]
+    assert pager_numbers(150, 300) == [1, 2, None, 148, 149, 150, 151, 152, None, 299, 300]
+    assert pager_numbers(298, 300) == [1, 2, None, 296, 297, 298, 299, 300]
+
+
+def test_news_pages_link_to_their_neighbours(app, client):
+    from portal.models import NewsItem
+
+    app.config["SITE_ITEMS_PER_PAGE"] = 1
+    for number in range(12):
+        db.session.add(NewsItem(title=f"Новость {number}", published_on=local_now().date() - timedelta(days=number),
+                                status=Status.PUBLISHED))
+    db.session.commit()
+    middle = text(client, "/news/page/6/")
+    assert '<a href="/news/page/5/" rel="prev">← Назад</a>' in middle
+    assert '<a href="/news/page/7/" rel="next">Далее →</a>' in middle
+    assert 'href="/news/page/12/"' in middle and 'href="/news/page/10/"' not in middle and middle.count("…") == 2
+    first = text(client, "/news/")
+    assert 'rel="prev"' not in first and '<a href="/news/page/2/" rel="next">' in first
+    assert 'href="/news/" rel="prev"' in text(client, "/news/page/2/")  # page 1 has no number in its address
+    assert 'rel="next"' not in text(client, "/news/page/12/")
