@@ -5,6 +5,7 @@ import math
 import posixpath
 from datetime import date
 from functools import lru_cache
+from typing import Callable
 from flask import abort, current_app, render_template, request, url_for
 
 from portal.filters import WEEKDAYS, plural
@@ -29,34 +30,60 @@ ITEM_ENDPOINTS = {
 
 def relative(url: str) -> str:
     """A site address relative to the page being rendered, when freezing for any static host (and file://)."""
+    return _linker()(url)
+
+
+def _linker() -> Callable[[str], str]:
+    """`relative` for the page being rendered, with what it needs of the request read once: templates call it for
+    every link (a region's build makes 10^5 of them, and each werkzeug proxy lookup costs)."""
     if not current_app.config.get("SITE_RELATIVE_URLS") or request.endpoint == "site.not_found_page":
-        return url  # the 404 page is served at any depth: it links from the site's root path
-    return _relative_path(url, posixpath.dirname(request.script_root + request.path))
+        return lambda url: url  # the 404 page is served at any depth: it links from the site's root path
+    here = posixpath.dirname(request.script_root + request.path)
+    return lambda url: _relative_path(url, here)
 
 
 @lru_cache(maxsize=65536)
 def _relative_path(url: str, here: str) -> str:
-    # Pages of one folder link to the same addresses thousands of times in a build: relpath once each.
-    path = posixpath.relpath(url, here)
+    path = _relpath(url, here)
     return path + "/index.html" if url.endswith("/") else path
 
 
-def _cached_url_for(endpoint: str, **values) -> str:
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for the normalised absolute paths url_for makes, without its abspath/normpath calls
+    (most pages have a folder of their own, so the cache above rarely hits)."""
+    target, origin = [part for part in path.split("/") if part], [part for part in start.split("/") if part]
+    common = 0
+    for mine, theirs in zip(target, origin):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(origin) - common) + target[common:]
+    return "/".join(parts) if parts else "."
+
+
+def _url_for_cache() -> Callable[..., str]:
     """url_for, remembered for the build's snapshot: the same card links from hundreds of list pages."""
     snapshot = current_app.extensions.get(content.SNAPSHOT_KEY)
     if snapshot is None:
-        return url_for(endpoint, **values)
+        return url_for
     cache = snapshot.__dict__.setdefault("_urls", {})
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
-    if key not in cache:
-        cache[key] = url_for(endpoint, **values)
-    return cache[key]
+    root = request.script_root
+
+    def cached(endpoint: str, **values) -> str:
+        key = (root, endpoint, tuple(sorted(values.items())))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = url_for(endpoint, **values)
+        return found
+
+    return cached
 
 
 @bp.context_processor
 def relative_links() -> dict:
     """Site templates link relatively while freezing (Frozen-Flask's own relative mode forgets a sub-path)."""
-    return {"url_for": lambda endpoint, **values: relative(_cached_url_for(endpoint, **values))}
+    link, address = _linker(), _url_for_cache()
+    return {"url_for": lambda endpoint, **values: link(address(endpoint, **values))}
 
 
 # The menu item each page belongs to (marked aria-current in the header).
