@@ -6,36 +6,42 @@ changed rows (after_flush; before_flush for deleted rows, which can still be rea
 transaction is committed (after_commit) and forget them when it is rolled back. The index never breaks a save: a
 failure is logged and ``portal search reindex`` repairs it.
 
+The index is written after the response, not within the save: a committed transaction hands its keys to this
+process's writer thread (`_Writer`), which merges the keys queued meanwhile into one Whoosh commit. A search in
+this process first waits for that queue (`flush`), so an editor finds what they have just saved; `flush()` is
+also how tests and commands wait for the index, and the queue is flushed when the process exits.
+
 Single writer: one process-wide lock orders the writers of this process; Whoosh's own write lock, waited for with
 retries, orders processes. A writer takes both locks *before* it reads the rows from the database, so the last
 writer always writes what the database holds now, whatever order two saves commit in.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
-from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from whoosh import highlight, index, writing
+from whoosh import index, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import Or, Query, Term
 
-from portal import permissions
+from portal import permissions, search_reader
 from portal.extensions import db
 # What is indexed lives in search_documents.py (no whoosh there); these names stay part of this module's API.
 from portal.search_documents import KIND_OF, KINDS, Kind, document, plain  # noqa: F401
 from portal.search_documents import _load, _resolve, _touched
+from portal.search_reader import Group, Hit, Results, SearchError  # noqa: F401 — part of this module's API
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +84,6 @@ _PENDING = "portal.search.pending"  # session.info key: keys changed in the open
 REBUILD = ("*", 0)  # a pending key that asks for a full rebuild
 
 
-class SearchError(Exception):
-    """The index cannot be read; `portal search reindex` rebuilds it."""
-
-
 def index_path(app: Flask | None = None) -> Path:
     return Path((app or current_app).instance_path) / INDEX_DIR
 
@@ -110,7 +112,12 @@ def _open_index(app: Flask) -> tuple[index.Index, bool]:
 
 def _writer(ix: index.Index) -> writing.IndexWriter:
     # Waits, retrying, while another process writes: LockError only after WRITE_TIMEOUT.
-    return ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+    writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+    # The writer would analyse with the schema it unpickles from the index, whose stem cache starts empty each
+    # time. SCHEMA is the same schema (INDEX_NAME changes with it), and its analyzer's cache stays warm: only the
+    # holder of _LOCK uses it.
+    writer.schema = SCHEMA
+    return writer
 
 
 def _rebuild(ix: index.Index, app: Flask) -> int:
@@ -156,13 +163,13 @@ def update(keys: Iterable[tuple[str, int]]) -> None:
         try:
             adapter = app.url_map.bind("localhost")
             with Session(db.engine) as session:
+                documents = []
                 for kind, ids in _resolve(session, keys).items():
-                    found = set()
-                    for obj in _load(session, kind, ids):
-                        writer.update_document(**document(obj, adapter))
-                        found.add(obj.id)
-                    for id in ids - found:
+                    for id in ids:  # every key once, before the adds (update_document searches per document)
                         writer.delete_by_term("key", f"{kind}:{id}")
+                    documents += [document(obj, adapter) for obj in _load(session, kind, ids)]
+            for fields in documents:
+                writer.add_document(**fields)
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -182,11 +189,22 @@ class _locked:
 def init_app(app: Flask) -> None:
     """Keep this app's index in step with its database."""
     app.extensions[EXTENSION] = True
+    if app.testing:
+        # A test's writes reach the index before its app context closes: nothing is left to write into the next
+        # test (whose database the old keys would be read from). Servers never wait here.
+        app.teardown_appcontext(_flush_at_teardown)
     for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
                            ("after_commit", _after_commit),
                            ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def _flush_at_teardown(_error: BaseException | None) -> None:
+    # The context's session gives its connection back first: twenty test requests waiting here while holding
+    # connections would leave the writer thread none.
+    db.session.remove()
+    flush()
 
 
 def _enabled() -> bool:
@@ -221,10 +239,66 @@ def _after_commit(session: Session) -> None:
     keys = session.info.pop(_PENDING, None)
     if not keys or not _enabled():
         return
-    try:
-        update(keys)
-    except Exception:  # the commit stands; `portal search reindex` repairs the index
-        log.exception("Search index not updated for %d rows; run `portal search reindex`", len(keys))
+    _WRITER.put(current_app._get_current_object(), keys)
+
+
+class _Writer:
+    """This process's index writer thread: keys queued by commits, written in one Whoosh commit per batch."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._condition = threading.Condition()
+        self._queued: dict[Flask, set[tuple[str, int]]] = {}  # by app: tests make several apps in one process
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def put(self, app: Flask, keys: Iterable[tuple[str, int]]) -> None:
+        with self._condition:
+            self._queued.setdefault(app, set()).update(keys)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="search-index-writer", daemon=True)
+                self._thread.start()
+            self._condition.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._queued)
+                batch, self._queued, self._busy = self._queued, {}, True
+            try:
+                for app, keys in batch.items():
+                    try:
+                        with app.app_context():
+                            update(keys)
+                    except Exception:  # the commit stands; `portal search reindex` repairs the index
+                        log.exception("Search index not updated for %d rows; run `portal search reindex`",
+                                      len(keys))
+            finally:
+                with self._condition:
+                    self._busy = False
+                    self._condition.notify_all()
+
+    def flush(self, timeout: float | None) -> bool:
+        if threading.current_thread() is self._thread:
+            return not self._queued  # the writer itself (an app context it pushed is closing)
+        with self._condition:
+            return self._condition.wait_for(lambda: not self._queued and not self._busy, timeout)
+
+
+_WRITER = _Writer()
+# A forked child (a server worker) has no writer thread, and the lock may have been held when it forked.
+os.register_at_fork(after_in_child=_WRITER._reset)
+
+
+def flush(timeout: float | None = WRITE_TIMEOUT) -> bool:
+    """Wait until this process has written every committed change to the index: False if still busy after
+    `timeout` seconds (another process holds the index longer)."""
+    return _WRITER.flush(timeout)
+
+
+atexit.register(flush)
 
 
 def _after_rollback(session: Session) -> None:
@@ -233,45 +307,7 @@ def _after_rollback(session: Session) -> None:
         session.info.pop(_PENDING, None)
 
 
-# ---- searching ----------------------------------------------------------------------------------------------
-@dataclass
-class Hit:
-    kind: str
-    id: int
-    title: str
-    url: str
-    score: float
-    organisation_id: int | None
-    title_html: Markup = Markup("")
-    fragment_html: Markup = Markup("")
-
-    @property
-    def label(self) -> str:
-        return KINDS[self.kind].label
-
-
-@dataclass
-class Group:
-    kind: str
-    total: int
-    hits: list[Hit]
-
-    @property
-    def heading(self) -> str:
-        return KINDS[self.kind].heading
-
-
-@dataclass
-class Results:
-    query: str
-    terms: list[str]  # the stems searched for; empty when the query has no word to search (only stop words)
-    total: int = 0
-    hits: list[Hit] = field(default_factory=list)  # this page, best first
-    groups: list[Group] = field(default_factory=list)  # search_grouped: by kind, the best group first
-    page: int = 1
-    pages: int = 0
-
-
+# ---- searching (what is read, and how hits look: search_reader.py) ---------------------------------------
 def terms(text: str) -> list[str]:
     """The stems to search for: words only, so no character or word of Whoosh's query syntax gets through."""
     words = re.findall(r"\w+", text[:MAX_QUERY_CHARS].lower())
@@ -287,53 +323,14 @@ def _query(stems: list[str]) -> Query:
     return Or([Or([Term("title", stem), Term("body", stem)]) for stem in stems], scale=0.9)
 
 
-def _allowed(user: Any) -> Query | None | bool:
-    """The filter of rows the user may see: None for all, False for none."""
+def _allowed(user: Any) -> list[int] | None | bool:
+    """The organisations whose rows the user may see: None for all, False for none."""
     if user is None:
         return None
     organisations = permissions.organisation_ids(user)
     if organisations is None:
         return None
-    if not organisations:
-        return False
-    return Or([Term("organisation_id", str(id)) for id in sorted(organisations)])
-
-
-class _MatchFormatter(highlight.Formatter):
-    """Escaped text; matched words in <b class="match">."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f'<b class="match">{escape(highlight.get_text(text, token, replace))}</b>'
-
-
-_FORMATTER = _MatchFormatter()
-_TITLE_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=_FORMATTER)
-
-
-def _styled(results: Any) -> Any:
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-    results.formatter = _FORMATTER
-    return results
-
-
-def _hit(whoosh_hit: Any, with_html: bool) -> Hit:
-    stored = whoosh_hit.fields()
-    hit = Hit(kind=stored["kind"], id=stored["id"], title=stored["title"], url=stored.get("url", ""),
-              score=round(whoosh_hit.score, 3),
-              organisation_id=int(stored["organisation_id"]) if stored["organisation_id"] else None)
-    if with_html:
-        title = _TITLE_HIGHLIGHTER.highlight_hit(whoosh_hit, "title", top=1)
-        hit.title_html = Markup(title or escape(hit.title))
-        fragment = whoosh_hit.highlights("body", top=2)
-        body = stored.get("body", "")
-        fragment = fragment or str(escape(body[:200] + ("…" if len(body) > 200 else "")))
-        hit.fragment_html = Markup(fragment.replace("\n", " · "))  # the body's parts are lines
-    return hit
+    return sorted(organisations) or False
 
 
 def _run(text: str, user: Any, kind: str | None, collect) -> Results:
@@ -341,71 +338,47 @@ def _run(text: str, user: Any, kind: str | None, collect) -> Results:
     allowed = _allowed(user)
     if not stems or allowed is False:
         return Results(query=text, terms=stems)
-    restriction = [q for q in (allowed, Term("kind", kind) if kind else None) if q is not None]
-    query_filter = And(restriction) if len(restriction) > 1 else (restriction[0] if restriction else None)
     app = current_app._get_current_object()
+    flush(READ_WAIT)  # what this process committed is searchable: an editor finds what they have just saved
+    path = index_path(app)
     try:
-        path = index_path(app)
         for attempt in range(READ_ATTEMPTS):
             results = Results(query=text, terms=stems)
             try:
-                if not index.exists_in(str(path), indexname=INDEX_NAME):
+                if search_reader.generation(path, INDEX_NAME) is None:
                     with _locked():
                         _open_index(app)
-                with index.open_dir(str(path), indexname=INDEX_NAME).searcher() as searcher:
-                    collect(searcher, _query(stems), query_filter, results)
+                reader = search_reader.reader(path, INDEX_NAME)
+                collect(reader, _query(stems), search_reader.restriction(reader, allowed, kind), results)
                 return results
             except FileNotFoundError:
                 # Whoosh lists the newest table of contents and then opens it (and its segments); a writer
                 # committing in between removes them. The next try reads the new ones: readers take no lock.
+                search_reader.forget(path, INDEX_NAME)
                 if attempt == READ_ATTEMPTS - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
     except Exception as error:  # a broken or unbuildable index is a message on the page, not a 500
+        search_reader.forget(path, INDEX_NAME)
         log.exception("Search index unreadable")
         raise SearchError(str(error)) from error
     return Results(query=text, terms=stems)
 
 
 READ_ATTEMPTS = 5
-
-
-def _count(searcher: Any, query: Query, restriction: Query | None) -> int:
-    # Counted here: Whoosh's own count of a limited, filtered search is wrong (all documents when the filter
-    # matches none, fewer than all when it skips blocks).
-    docs = set(searcher.docs_for_query(query))
-    return len(docs & set(searcher.docs_for_query(restriction))) if restriction is not None else len(docs)
+READ_WAIT = 5.0  # seconds a search waits for this process's queued index writes before it reads what there is
 
 
 def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_page: int = 20,
            highlights: bool = True) -> Results:
     """One page of results, best first. `user` None searches everything (the command line without --as)."""
-
-    def collect(searcher, query, query_filter, results: Results) -> None:
-        results.total = _count(searcher, query, query_filter)
-        results.pages = -(-results.total // per_page)
-        results.page = min(max(page, 1), max(results.pages, 1))
-        found = _styled(searcher.search(query, limit=results.page * per_page, filter=query_filter))
-        results.hits = [_hit(h, highlights) for h in found[(results.page - 1) * per_page:]]
-
-    return _run(text, user, kind if kind in KINDS else None, collect)
+    return _run(text, user, kind if kind in KINDS else None,
+                lambda reader, query, restriction, results: search_reader.collect_page(
+                    reader, query, restriction, results, page=page, per_page=per_page, highlights=highlights))
 
 
 def search_grouped(text: str, user: Any, *, per_group: int = 5) -> Results:
     """Results grouped by kind: each group's count and its best hits; the group with the best hit first."""
-
-    def collect(searcher, query, query_filter, results: Results) -> None:
-        found = _styled(searcher.search(query, limit=None, filter=query_filter))  # scored once, best first
-        kinds = searcher.reader().column_reader("kind")  # the kind without loading stored fields
-        groups: dict[str, Group] = {}
-        for position, (_score, docnum) in enumerate(found.top_n):
-            kind = kinds[docnum]
-            group = groups.setdefault(kind, Group(kind, 0, []))
-            group.total += 1
-            if len(group.hits) < per_group:
-                group.hits.append(_hit(found[position], True))
-        results.groups = list(groups.values())  # in the order of their best hits
-        results.total = sum(group.total for group in results.groups)
-        results.pages = 1 if results.total else 0
-
-    return _run(text, user, None, collect)
+    return _run(text, user, None,
+                lambda reader, query, restriction, results: search_reader.collect_grouped(
+                    reader, query, restriction, results, per_group=per_group))

@@ -34,6 +34,7 @@ def key(row) -> tuple[str, int]:
 
 def stored_documents() -> list[dict]:
     """Every stored document of the index, sorted: what two indexes must agree on."""
+    assert search.flush()  # the writer thread has written every commit
     ix = search.index.open_dir(str(search.index_path()), indexname=search.INDEX_NAME)
     with ix.searcher() as searcher:
         return sorted(searcher.all_stored_fields(), key=lambda doc: doc["key"])
@@ -197,6 +198,7 @@ def test_a_reindex_gives_the_same_index_as_the_incremental_updates(world, errors
 
 
 def test_a_missing_index_is_rebuilt_from_the_database(world, errors):
+    assert search.flush()
     shutil.rmtree(search.index_path())
     assert key(world.rows[("cases", "b")]) in found("кейс")
     assert not errors()
@@ -206,9 +208,11 @@ def test_a_failing_index_never_fails_a_save_and_reindex_repairs_it(world, errors
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    assert search.flush()  # the world's rows are written before the index breaks
     monkeypatch.setattr(search, "document", broken)
     case = add_case(world, "Кейс о волонтёрстве")  # commits without an exception
     assert db.session.get(Case, case.id).title == "Кейс о волонтёрстве"
+    assert search.flush()  # the writer thread has tried, and failed
     assert [r.getMessage() for r in errors()] == ["Search index not updated for 1 rows; run `portal search reindex`"]
     monkeypatch.undo()
     assert found("волонтёрство") == []
@@ -250,17 +254,19 @@ def test_two_editors_saving_at_once_raise_nothing(app, world, errors):
 
 
 def test_a_writer_waits_for_another_process_holding_the_index(app, world, errors):
-    # Whoosh's file lock is what another process (a second server worker, the CLI) would hold.
+    # Whoosh's file lock is what another process (a second server worker, the CLI) would hold. The save itself
+    # does not wait: the writer thread does, and writes once the lock is released.
+    assert search.flush()
     ix, _ = search._open_index(app)
     other = search._writer(ix)
-    releaser = threading.Timer(0.5, other.cancel)
-    releaser.start()
-    started = time.perf_counter()
-    case = add_case(world, "Кейс про шахматный клуб")
-    assert time.perf_counter() - started >= 0.4
-    releaser.join()
+    try:
+        case = add_case(world, "Кейс про шахматный клуб")
+        assert db.session.get(Case, case.id) is not None
+        assert search.flush(timeout=0.3) is False  # still waiting for the other writer
+    finally:
+        other.cancel()
+    assert search.flush()
     assert found("клубы") == [key(case)] and not errors()
-
 
 
 # ---- permissions --------------------------------------------------------------------------------------------
@@ -339,6 +345,7 @@ def test_cli_exit_codes(app, world):
 
 
 def test_cli_reindex_rebuilds_everything(app, world):
+    assert search.flush()  # the world is indexed before the update that the index cannot see
     db.session.execute(sa.update(Case).values(summary="Массовая правка мимо сессии: олимпиада"))
     db.session.commit()  # a bulk UPDATE is not seen by the session events…
     assert found("олимпиада") == []

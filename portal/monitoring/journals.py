@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from portal import permissions
-from portal.models import Meeting, Pairing, PairingStatus, PlanGoal
+from portal.models import Meeting, Pairing, PairingStatus, Person, PlanGoal
 
 LIMIT = 50  # a dashboard list longer than this is a list to open elsewhere
 
@@ -33,6 +33,14 @@ def is_overdue(goal: PlanGoal, today: date) -> bool:
     return not goal.done and goal.deadline is not None and goal.deadline < today
 
 
+def _labelled():
+    """Loader options for pairings listed by their label (network.pairing_label: the names of the mentor and the
+    mentees): the people in the same queries, without the roles and consents a Person otherwise loads eagerly
+    (two more queries per list, read by nothing here; they still load if something reads them later)."""
+    people = (lazyload(Person.role_rows), lazyload(Person.consents))
+    return joinedload(Pairing.mentor).options(*people), selectinload(Pairing.mentees).options(*people)
+
+
 @dataclass(frozen=True)
 class QuietPairing:
     pairing: Pairing
@@ -50,7 +58,7 @@ def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[Quie
     since = sa.func.coalesce(last.c.held_on, Pairing.starts_on, Pairing.order_date, sa.func.date(Pairing.created_at))
     query = (sa.select(Pairing, last.c.held_on, since).outerjoin(last, last.c.pairing_id == Pairing.id)
              .where(Pairing.status == PairingStatus.ACTIVE, since < border)
-             .options(joinedload(Pairing.mentor), joinedload(Pairing.organisation))
+             .options(*_labelled())
              .order_by(since, Pairing.id).limit(LIMIT))
     rows = session.execute(permissions.scope(query, Pairing, user)).unique()
     return [QuietPairing(pairing, held_on, _as_date(started)) for pairing, held_on, started in rows]
@@ -65,6 +73,6 @@ def overdue_goals(session: Session, user, today: date) -> list[PlanGoal]:
     """Goals not done whose deadline has passed, in active pairings of the user's organisations."""
     query = (sa.select(PlanGoal).join(Pairing, Pairing.id == PlanGoal.pairing_id)
              .where(PlanGoal.done.is_(False), PlanGoal.deadline < today, Pairing.status == PairingStatus.ACTIVE)
-             .options(joinedload(PlanGoal.pairing).joinedload(Pairing.mentor))
+             .options(joinedload(PlanGoal.pairing).options(*_labelled()))
              .order_by(PlanGoal.deadline, PlanGoal.id).limit(LIMIT))
     return list(session.scalars(permissions.scope(query, Pairing, user)).unique())
