@@ -33,9 +33,12 @@ limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)
 
 @event.listens_for(Engine, "connect")
 def _sqlite_connection(dbapi_connection, _record) -> None:
-    """SQLite only: enforce foreign keys and make lower() fold Cyrillic as PostgreSQL does.
+    """SQLite only: enforce foreign keys, make lower() fold Cyrillic as PostgreSQL does, and write ahead.
 
     SQLite's own lower() and LIKE fold ASCII only, so a quick filter «школа» would miss «Школа».
+    WAL lets the admin's readers go on while an editor saves (with the default rollback journal every page view
+    waits for a save's lock); synchronous=NORMAL is the safe setting with WAL (a power cut may lose the last
+    commits, never the database).
     """
     if type(dbapi_connection).__module__ != "sqlite3":
         return
@@ -44,4 +47,6 @@ def _sqlite_connection(dbapi_connection, _record) -> None:
     )
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; an in-memory database stays "memory"
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
