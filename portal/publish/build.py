@@ -106,8 +106,19 @@ class _Freezer(Freezer):
     """Frozen-Flask that writes each page it renders as a new file instead of rewriting the old one in place,
     which in the work folder is the published site's own file (see _prepare_folder)."""
 
+    @property
+    def root(self) -> Path:
+        # Frozen-Flask works this path out four times per address; a region has 12 800 of them per build.
+        cached = self.__dict__.get("_root")
+        if cached is None or cached[0] != self.app.config["FREEZER_DESTINATION"]:
+            cached = self.__dict__["_root"] = (self.app.config["FREEZER_DESTINATION"],
+                                               Path(self.app.root_path) / self.app.config["FREEZER_DESTINATION"])
+        return cached[1]
+
     def _build_one(self, url, last_modified=None):
         path = self.root / unicodedata.normalize("NFC", self.urlpath_to_filepath(url))
+        if last_modified is NEVER and path.is_file():
+            return path  # what Frozen-Flask would decide, without its request set-up
         try:
             # Frozen-Flask keeps a file at least as new as `last_modified` (NEVER: a page left as it is).
             kept = last_modified is not None and datetime.fromtimestamp(path.stat().st_mtime) >= last_modified
