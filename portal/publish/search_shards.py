@@ -1,9 +1,9 @@
 """Which pages go into which Pagefind bundle, and which bundles a build must index again.
 
-Pagefind has no incremental mode and its cost grows faster than the page count (a region's 8 600 pages took 24 s
-and 1.4 GB in one run, 3 500 of them 5.5 s and 0.4 GB), so a large site is indexed as several bundles ("shards")
-of about `size` pages that the search page merges in the browser (Pagefind's `mergeIndex`). A build indexes only
-the shards whose pages changed, several at once.
+Pagefind has no incremental mode, works on one core and holds the whole index in memory (a region's 8 600 pages:
+24 s and 1.4 GB in one run), so a large site is indexed as several bundles ("shards") of about `size` pages that
+the search page merges in the browser (Pagefind's `mergeIndex`). A build indexes only the shards whose pages
+changed, one per core at a time (the same region: 7 bundles, peak 0.56 GB; an edited case re-indexes one).
 
 A shard is a section of the site (the first folder of the address: cases, news…) cut into equal parts by a hash
 of the address, so a page stays in its shard from build to build; small sections share the primary shard, which
