@@ -144,6 +144,59 @@ def test_an_incremental_build_never_rewrites_a_published_file_in_place(app, worl
     assert report.search_bundles == report.search_bundles_reindexed == 1 and report.search_pages_reindexed > 0
 
 
+def spare_of(app) -> Path | None:
+    state_file = Path(app.config["INSTANCE_PATH"]) / build_module.SPARE_STATE_FILE
+    if not state_file.exists():
+        return None
+    return Path(app.config["BUILD_DIR"]).parent / json.loads(state_file.read_text(encoding="utf-8"))["folder"]
+
+
+def test_builds_work_in_the_previous_site_and_publish_what_a_full_build_would(app, world, site, make_app, tmp_path):
+    """The spare folder is two builds behind the published site: everything that changed in both must reach it."""
+    build(app)  # the first site is kept as the spare now
+    spare = spare_of(app)
+    assert spare is not None and spare.is_dir() and sorted(site.parent.glob(f".{site.name}.spare-*")) == [spare]
+    case = world.rows[("cases", "a")]
+    case.summary = "Правка в первой сборке"
+    db.session.commit()
+    build(app)
+    news = world.rows[("news", "a")]
+    news.title = "Новость после второй правки"
+    db.session.commit()
+    before = {p: (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+    report = build(app)  # in the spare, which has neither change yet
+    assert not spare.exists() and spare_of(app) is not None and spare_of(app) != spare
+    assert "Правка в первой сборке" in read(site, f"cases/{case.slug}/index.html")
+    assert "Новость после второй правки" in read(site, f"news/{news.slug}/index.html")
+    assert f"/cases/{case.slug}/" in report.rendered_paths  # rendered again: the spare had the old summary
+    by_inode = {inode: data for inode, data in before.values()}
+    for path in (p for p in site.rglob("*") if p.is_file()):
+        if path.stat().st_ino in by_inode:  # never written in place, wherever the work folder came from
+            assert path.read_bytes() == by_inode[path.stat().st_ino], path
+
+    reference = make_app(create_tables=False, INSTANCE_PATH=str(tmp_path / "reference"),
+                         BUILD_DIR=str(tmp_path / "reference-build"))
+    build(reference, full=True)
+    expected = Path(reference.config["BUILD_DIR"])
+
+    def pages(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.relative_to(folder).parts[0] != "pagefind" and "open-data" not in p.parts}
+    assert pages(site) == pages(expected)
+
+
+def test_a_spare_folder_nothing_describes_is_removed_and_the_site_copied(app, world, site):
+    build(app)
+    spare = spare_of(app)
+    (Path(app.config["INSTANCE_PATH"]) / build_module.SPARE_STATE_FILE).unlink()
+    case = world.rows[("cases", "a")]
+    case.summary = "После потерянного состояния"
+    db.session.commit()
+    build(app)
+    assert not spare.exists() and "После потерянного состояния" in read(site, f"cases/{case.slug}/index.html")
+    assert len(list(site.parent.glob(f".{site.name}.spare-*"))) == 1
+
+
 def test_a_build_with_nothing_changed_leaves_the_search_index_alone(app, site):
     report = build(app)
     assert report.search_bundles == 1 and report.search_bundles_reindexed == 0 and report.search_pages_reindexed == 0

@@ -129,7 +129,14 @@ def same_site(found: dict[str, bytes], expected: dict[str, bytes]) -> bool:
 
 
 def leftovers(site: Path, instance: Path) -> list[str]:
-    return sorted(p.name for p in [*site.parent.glob(f".{site.name}.*"), *instance.glob(".*.tmp-*")])
+    """Folders and files a build should not have left: the previous site kept as the next build's work folder
+    (the spare named by its state file) is meant to be there, anything else is not."""
+    try:
+        spare = json.loads((instance / build_module.SPARE_STATE_FILE).read_text(encoding="utf-8"))["folder"]
+    except FileNotFoundError:
+        spare = None
+    return sorted(p.name for p in [*site.parent.glob(f".{site.name}.*"), *instance.glob(".*.tmp-*")]
+                  if p.name != spare)
 
 
 def start_child(app, point: str) -> subprocess.Popen:
