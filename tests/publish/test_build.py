@@ -224,8 +224,9 @@ def test_unpublishing_removes_the_page(app, world, site):
     case.status = Status.DRAFT
     db.session.commit()
     report = build(app)
-    assert not path.exists() and report.pages_removed >= 1
+    assert not path.exists() and not path.parent.exists() and report.pages_removed >= 1  # its folder too
     assert "Кейс B" not in read(site, "cases/index.html")
+    assert (site / "pagefind" / "pagefind-entry.json").exists() and (site / "cases").is_dir()
 
 
 def test_scheduled_item_appears_from_the_first_build_after_its_time(app, world, site):
