@@ -29,7 +29,7 @@ from portal.site.urls import addresses
 
 from . import atomic
 from .report import BuildReport
-from .search_index import OUTPUT_SUBDIR, build_search_index
+from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
 
 STATE_FILE = "build-state.json"  # in the instance folder: fingerprints of the pages of the published build
 SEARCH_STATE_FILE = "search-state.json"  # in the instance folder: the published search bundles' pages and digests
@@ -37,6 +37,7 @@ SEARCH_STATE_FILE = "search-state.json"  # in the instance folder: the published
 # that no build copies or deletes a whole site), and the states that describe it.
 SPARE_STATE_FILE = "spare-state.json"
 NEVER = datetime(1970, 1, 1)
+LINK = datetime(1970, 1, 2)  # not rendered: the published site's file, linked into the work folder
 ALWAYS = datetime(9999, 1, 1)
 
 
@@ -86,8 +87,11 @@ def _recover(target: Path) -> None:
 @dataclass
 class _Work:
     folder: Path
-    previous: dict  # fingerprints of the pages the folder holds ({}: every page is rendered)
+    previous: dict  # fingerprints of the pages the folder holds
     search: dict | None  # the search state of the folder's bundles (None: all indexed again)
+    live: dict  # fingerprints of the published pages ({}: every page is rendered)
+    live_search: dict | None  # the published search bundles' state
+    spare: bool = False  # the folder is the spare, not a copy of the published site
 
 
 def _prepare_folder(target: Path, full: bool, instance: Path) -> _Work:
@@ -102,16 +106,18 @@ def _prepare_folder(target: Path, full: bool, instance: Path) -> _Work:
     """
     _recover(target)
     work = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.time_ns()}"
+    live = {} if full else _previous_state(instance / STATE_FILE)
+    live_search = None if full else _previous_state(instance / SEARCH_STATE_FILE)
     spare = _take_spare(target, instance)
     if spare is not None:
         folder, state = spare
         os.replace(folder, work)
-        return _Work(work, {} if full else state["pages"], None if full else state.get("search"))
+        return _Work(work, state["pages"], state.get("search"), live, live_search, spare=True)
     if target.is_dir() and not full:
         shutil.copytree(target, work, symlinks=True, copy_function=_link_or_copy)
-        return _Work(work, _previous_state(instance / STATE_FILE), _previous_state(instance / SEARCH_STATE_FILE))
+        return _Work(work, live, live_search, live, live_search)
     work.mkdir(parents=True)
-    return _Work(work, {}, None)
+    return _Work(work, {}, None, {}, None)
 
 
 def _take_spare(target: Path, instance: Path) -> tuple[Path, dict] | None:
@@ -161,10 +167,22 @@ class _Freezer(Freezer):
                                                Path(self.app.root_path) / self.app.config["FREEZER_DESTINATION"])
         return cached[1]
 
+    published: Path | None = None  # the published site, whose files LINK addresses take
+
     def _build_one(self, url, last_modified=None):
-        path = self.root / unicodedata.normalize("NFC", self.urlpath_to_filepath(url))
+        relative = unicodedata.normalize("NFC", self.urlpath_to_filepath(url))
+        path = self.root / relative
         if last_modified is NEVER and path.is_file():
             return path  # what Frozen-Flask would decide, without its request set-up
+        if last_modified is LINK:
+            source = self.published / relative if self.published is not None else None
+            if source is not None and source.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                linked = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                _link_or_copy(str(source), str(linked))
+                os.replace(linked, path)
+                return path
+            last_modified = ALWAYS  # not there after all: rendered
         try:
             # Frozen-Flask keeps a file at least as new as `last_modified` (NEVER: a page left as it is).
             kept = last_modified is not None and datetime.fromtimestamp(path.stat().st_mtime) >= last_modified
@@ -206,9 +224,11 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 prepared = _prepare_folder(target, full, instance)
             work = prepared.folder
             try:
-                _freeze(site_app, work, prepared.previous, base_url, report, progress)
+                _freeze(site_app, prepared, target, base_url, report, progress)
                 with _phase(report, "search_index"):
-                    search = build_search_index(work, previous=prepared.search, rendered=report.rendered_paths)
+                    if prepared.spare:  # the spare's bundles that differ from the published ones: linked from them
+                        take_bundles(work / OUTPUT_SUBDIR, target / OUTPUT_SUBDIR, prepared.live_search)
+                    search = build_search_index(work, previous=prepared.live_search, rendered=report.rendered_paths)
                 report.indexed_pages = search.pages
                 report.search_bundles, report.search_bundles_reindexed = search.shards, search.reindexed_shards
                 report.search_pages_reindexed = search.reindexed_pages
@@ -257,8 +277,9 @@ def _previous_state(path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _freeze(app: Flask, work: Path, previous: dict, base_url: str | None, report: BuildReport,
+def _freeze(app: Flask, prepared: _Work, published: Path, base_url: str | None, report: BuildReport,
             progress: Callable[[int, int, str], None] | None) -> None:
+    work, previous, live = prepared.folder, prepared.previous, prepared.live
     app.config.update(
         FREEZER_DESTINATION=str(work),
         FREEZER_RELATIVE_URLS=False,  # portal/site/views.py makes links relative itself
@@ -276,12 +297,17 @@ def _freeze(app: Flask, work: Path, previous: dict, base_url: str | None, report
             rendered.add(request.path)
 
     freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=False)
+    freezer.published = published
     with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
         with _phase(report, "plan"):
             plan = list(addresses(snapshot))
         keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
         state = {key: address.fingerprint for key, address in keyed}
-        todo = [a for key, a in keyed if a.fingerprint is None or previous.get(key) != a.fingerprint]
+        # Rendered: what differs from the published site. Linked from the published site: what the work folder
+        # (the spare, two builds behind) lacks of it. Kept: the rest.
+        todo = [a for key, a in keyed if a.fingerprint is None or live.get(key) != a.fingerprint]
+        linked = {id(a) for key, a in keyed if a.fingerprint is not None and live.get(key) == a.fingerprint
+                  and previous.get(key) != a.fingerprint}
         workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
         mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
         helpers: list[_Helper] = []
@@ -295,7 +321,7 @@ def _freeze(app: Flask, work: Path, previous: dict, base_url: str | None, report
                 helper.wait(rendered, caught)
             for address in plan:
                 if id(address) not in mine:
-                    yield address.endpoint, address.values, NEVER
+                    yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
 
         total = len(plan)
         try:
@@ -319,7 +345,7 @@ def _freeze(app: Flask, work: Path, previous: dict, base_url: str | None, report
     report.pages_rendered = len(rendered)
     report.pages_skipped = report.pages_total - report.pages_rendered
     report.redirects = sum(1 for address in plan if address.redirect)
-    report.pages_removed = sum(1 for key in previous if key not in state)
+    report.pages_removed = sum(1 for key in live if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
 

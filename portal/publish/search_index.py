@@ -145,6 +145,41 @@ def _entry(output: Path, name: str) -> str | None:
     return hashlib.blake2b(entry, digest_size=12).hexdigest()
 
 
+def take_bundles(output: Path, published: Path, published_state: dict | None) -> None:
+    """Make the bundles in `output` the published ones (hard links) where they differ and the published bundle
+    is the one its state names: a build working in the previous site starts from the published index, so that
+    only what changes now is indexed again. A bundle left different is found dirty by build_search_index."""
+    bundles = published_state.get("bundles") if isinstance(published_state, dict) else None
+    if not isinstance(bundles, dict):
+        return
+    for name, entry in bundles.items():
+        if entry is None or _entry(output, name) == entry or _entry(published, name) != entry:
+            continue
+        mine, theirs = _bundle(output, name), _bundle(published, name)
+        for item in _bundle_items(mine):
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+        mine.mkdir(parents=True, exist_ok=True)
+        for item in _bundle_items(theirs):
+            if item.is_dir():
+                shutil.copytree(item, mine / item.name, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(str(item), str(mine / item.name))
+
+
+def _bundle_items(folder: Path) -> list[Path]:
+    """A bundle's files and folders (the primary bundle's folder also holds the others, in shards/)."""
+    if not folder.is_dir():
+        return []
+    return [item for item in folder.iterdir() if item.name not in (SHARDS_SUBDIR, SHARDS_FILE)]
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
 def _remove_stale_bundles(output: Path, plan: search_shards.Plan) -> None:
     """Pagefind never deletes the hashed files of an earlier run: a bundle to index again starts empty."""
     shards_dir = output / SHARDS_SUBDIR

@@ -168,7 +168,8 @@ def test_builds_work_in_the_previous_site_and_publish_what_a_full_build_would(ap
     assert not spare.exists() and spare_of(app) is not None and spare_of(app) != spare
     assert "Правка в первой сборке" in read(site, f"cases/{case.slug}/index.html")
     assert "Новость после второй правки" in read(site, f"news/{news.slug}/index.html")
-    assert f"/cases/{case.slug}/" in report.rendered_paths  # rendered again: the spare had the old summary
+    # The spare had the old summary: the case page is linked from the published site, not rendered again.
+    assert f"/cases/{case.slug}/" not in report.rendered_paths and f"/news/{news.slug}/" in report.rendered_paths
     by_inode = {inode: data for inode, data in before.values()}
     for path in (p for p in site.rglob("*") if p.is_file()):
         if path.stat().st_ino in by_inode:  # never written in place, wherever the work folder came from
@@ -183,6 +184,15 @@ def test_builds_work_in_the_previous_site_and_publish_what_a_full_build_would(ap
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
                 if p.is_file() and p.relative_to(folder).parts[0] != "pagefind" and "open-data" not in p.parts}
     assert pages(site) == pages(expected)
+    entries = [json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+               for folder in (site, expected)]
+    assert entries[0]["ru"]["page_count"] == entries[1]["ru"]["page_count"]
+    # The search state describes the published pages exactly, so the next build re-indexes what it must.
+    from portal.publish import search_shards
+
+    search_state = json.loads((Path(app.config["INSTANCE_PATH"]) / build_module.SEARCH_STATE_FILE).read_text())
+    assert search_state["pages"] and all(search_shards.digest((site / path).read_bytes()) == page_digest
+                                         for path, (_bundle, page_digest) in search_state["pages"].items())
 
 
 def test_a_spare_folder_nothing_describes_is_removed_and_the_site_copied(app, world, site):
