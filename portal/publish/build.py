@@ -2,7 +2,8 @@
 
 Freeze, then index, then report. One build at a time (a lock file in the instance folder). A build that fails
 or is killed leaves the published folder untouched: it is replaced only at the very end. A build with many pages
-to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot.
+to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot. The
+site that was published stays beside the new one (the spare) and the next build works in it (_prepare_folder).
 """
 from __future__ import annotations
 
@@ -97,8 +98,8 @@ class _Work:
 def _prepare_folder(target: Path, full: bool, instance: Path) -> _Work:
     """The folder to build in, beside the target, and what it holds.
 
-    The previous site kept by the last build (the spare) when there is one: the pages that changed since it was
-    published are rendered into it. Otherwise a copy of the published site whose files are hard links to the
+    The previous site kept by the last build (the spare) when there is one: the pages the published site has
+    and it lacks are linked into it, what changes now is rendered (_freeze). Otherwise a copy of the published site whose files are hard links to the
     published ones (copying a region's 300 MB took 6 s of every build, and deleting the old copy 2–6 s more).
     Either way files may be shared with the published site: nothing may write into a file of the work folder in
     place, only replace it (`_Freezer`, atomic writes, Pagefind's fresh folders), or the published site would
