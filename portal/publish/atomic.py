@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -73,3 +74,12 @@ def exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def link_or_copy(source: str, destination: str) -> None:
+    """A hard link where the file system has them (a build's work folder shares the published site's files),
+    else a copy that keeps the modification time (Frozen-Flask compares it)."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)

@@ -3,7 +3,7 @@
 Freeze, then index, then report. One build at a time (a lock file in the instance folder). A build that fails
 or is killed leaves the published folder untouched: it is replaced only at the very end. A build with many pages
 to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot. The
-site that was published stays beside the new one (the spare) and the next build works in it (_prepare_folder).
+site that was published stays beside the new one (the spare) and the next build works in it (work_folder.py).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import traceback
 import unicodedata
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,15 +27,11 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from portal.site import content
 from portal.site.urls import addresses
 
-from . import atomic
+from . import atomic, work_folder
 from .report import BuildReport
 from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
+from .work_folder import SEARCH_STATE_FILE, STATE_FILE
 
-STATE_FILE = "build-state.json"  # in the instance folder: fingerprints of the pages of the published build
-SEARCH_STATE_FILE = "search-state.json"  # in the instance folder: the published search bundles' pages and digests
-# In the instance folder: the previous site, kept beside the published one as the next build's work folder (so
-# that no build copies or deletes a whole site), and the states that describe it.
-SPARE_STATE_FILE = "spare-state.json"
 NEVER = datetime(1970, 1, 1)
 LINK = datetime(1970, 1, 2)  # not rendered: the published site's file, linked into the work folder
 ALWAYS = datetime(9999, 1, 1)
@@ -75,89 +70,9 @@ def is_running(instance_path: str) -> bool:
         return True
 
 
-def _recover(target: Path) -> None:
-    """Undo what a build killed at the wrong moment left: a swap cut in half, temporary folders."""
-    olds = sorted(target.parent.glob(f".{target.name}.old-*"))
-    if not target.exists() and olds:
-        os.replace(olds[-1], target)  # killed between the two renames: put the previous site back
-        olds = olds[:-1]
-    for stale in [*olds, *target.parent.glob(f".{target.name}.tmp-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-@dataclass
-class _Work:
-    folder: Path
-    previous: dict  # fingerprints of the pages the folder holds
-    search: dict | None  # the search state of the folder's bundles (None: all indexed again)
-    live: dict  # fingerprints of the published pages ({}: every page is rendered)
-    live_search: dict | None  # the published search bundles' state
-    spare: bool = False  # the folder is the spare, not a copy of the published site
-
-
-def _prepare_folder(target: Path, full: bool, instance: Path) -> _Work:
-    """The folder to build in, beside the target, and what it holds.
-
-    The previous site kept by the last build (the spare) when there is one: the pages the published site has
-    and it lacks are linked into it, what changes now is rendered (_freeze). Otherwise a copy of the published site whose files are hard links to the
-    published ones (copying a region's 300 MB took 6 s of every build, and deleting the old copy 2–6 s more).
-    Either way files may be shared with the published site: nothing may write into a file of the work folder in
-    place, only replace it (`_Freezer`, atomic writes, Pagefind's fresh folders), or the published site would
-    change before the swap.
-    """
-    _recover(target)
-    work = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.time_ns()}"
-    live = {} if full else _previous_state(instance / STATE_FILE)
-    live_search = None if full else _previous_state(instance / SEARCH_STATE_FILE)
-    spare = _take_spare(target, instance)
-    if spare is not None:
-        folder, state = spare
-        os.replace(folder, work)
-        return _Work(work, state["pages"], state.get("search"), live, live_search, spare=True)
-    if target.is_dir() and not full:
-        shutil.copytree(target, work, symlinks=True, copy_function=_link_or_copy)
-        return _Work(work, live, live_search, live, live_search)
-    work.mkdir(parents=True)
-    return _Work(work, {}, None, {}, None)
-
-
-def _take_spare(target: Path, instance: Path) -> tuple[Path, dict] | None:
-    """The spare folder with its states, if the spare state names it; any other spare is removed. The state file
-    is removed first: the folder is about to change, and a build killed now must not trust it again."""
-    state_path = instance / SPARE_STATE_FILE
-    state = _previous_state(state_path)
-    state_path.unlink(missing_ok=True)
-    chosen = None
-    for folder in sorted(target.parent.glob(f".{target.name}.spare-*")):
-        if chosen is None and folder.name == state.get("folder") and isinstance(state.get("pages"), dict):
-            chosen = folder
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-    return (chosen, state) if chosen is not None else None
-
-
-def _keep_spare(previous_site: Path | None, target: Path, instance: Path) -> None:
-    """After the swap: the site that was published stays beside the new one, for the next build to work in. Its
-    states are those the published site had until now (the files are rewritten right after this)."""
-    if previous_site is None:
-        return
-    spare = target.parent / f".{target.name}.spare-{time.time_ns()}"
-    os.replace(previous_site, spare)
-    state = {"folder": spare.name, "pages": _previous_state(instance / STATE_FILE),
-             "search": _previous_state(instance / SEARCH_STATE_FILE) or None}
-    atomic.write_text(instance / SPARE_STATE_FILE, json.dumps(state, ensure_ascii=False))
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:  # a file system without hard links: a copy (copy2 keeps mtimes, which Frozen-Flask compares)
-        shutil.copy2(source, destination)
-
-
 class _Freezer(Freezer):
     """Frozen-Flask that writes each page it renders as a new file instead of rewriting the old one in place,
-    which in the work folder is the published site's own file (see _prepare_folder)."""
+    which in the work folder is the published site's own file (see work_folder.py)."""
 
     @property
     def root(self) -> Path:
@@ -180,7 +95,7 @@ class _Freezer(Freezer):
             if source is not None and source.is_file():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 linked = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                _link_or_copy(str(source), str(linked))
+                atomic.link_or_copy(str(source), str(linked))
                 os.replace(linked, path)
                 return path
             last_modified = ALWAYS  # not there after all: rendered
@@ -198,21 +113,6 @@ class _Freezer(Freezer):
         return super()._build_one(url, last_modified)
 
 
-def _swap(work: Path, target: Path) -> Path | None:
-    """Put the new site in place; the folder now holding the previous site (None on the first build)."""
-    # One exchange where the system has it: the folder is the old site or the new one at every moment, and the
-    # old one is left in `work` (removed by the next build if this one is killed before keeping it).
-    if target.is_dir() and atomic.exchange(work, target):
-        return work
-    # Otherwise two renames on one file system: between them there is no site for microseconds, and a kill right
-    # there is repaired by the next build (_recover).
-    old = target.parent / f".{target.name}.old-{time.time_ns()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(work, target)
-    return old if old.exists() else None
-
-
 def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = None,
                progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
     """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report."""
@@ -222,7 +122,7 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
         with build_lock(site_app.config["INSTANCE_PATH"]):
             instance = Path(site_app.config["INSTANCE_PATH"])
             with _phase(report, "copy"):
-                prepared = _prepare_folder(target, full, instance)
+                prepared = work_folder.prepare(target, full, instance)
             work = prepared.folder
             try:
                 _freeze(site_app, prepared, target, base_url, report, progress)
@@ -234,7 +134,7 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 report.search_bundles, report.search_bundles_reindexed = search.shards, search.reindexed_shards
                 report.search_pages_reindexed = search.reindexed_pages
                 with _phase(report, "swap"):
-                    _keep_spare(_swap(work, target), target, instance)
+                    work_folder.keep_spare(work_folder.swap(work, target), target, instance)
                 # Written only once the site they describe is in place. A state older than the site costs the next
                 # build some work (what differs from it is done again).
                 atomic.write_text(instance / STATE_FILE, json.dumps(report.state, ensure_ascii=False, indent=0))
@@ -269,16 +169,7 @@ def _load(report: BuildReport) -> content.Snapshot:
         return content.load()
 
 
-def _previous_state(path: Path) -> dict:
-    """Fingerprints of the published pages; none (so every page is rendered) when missing or unreadable."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _freeze(app: Flask, prepared: _Work, published: Path, base_url: str | None, report: BuildReport,
+def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: str | None, report: BuildReport,
             progress: Callable[[int, int, str], None] | None) -> None:
     work, previous, live = prepared.folder, prepared.previous, prepared.live
     app.config.update(
@@ -286,7 +177,7 @@ def _freeze(app: Flask, prepared: _Work, published: Path, base_url: str | None, 
         FREEZER_RELATIVE_URLS=False,  # portal/site/views.py makes links relative itself
         SITE_RELATIVE_URLS=True,
         FREEZER_BASE_URL=base_url or app.config["SITE_URL"],
-        FREEZER_REMOVE_EXTRA_FILES=False,  # _remove_extra: Frozen-Flask's walk took 1.4 s of every region build
+        FREEZER_REMOVE_EXTRA_FILES=False,  # work_folder.remove_extra: Frozen-Flask's walk took 1.4 s of every region build
         FREEZER_DESTINATION_IGNORE=["pagefind/*"],
         FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
     )
@@ -334,7 +225,7 @@ def _freeze(app: Flask, prepared: _Work, published: Path, base_url: str | None, 
                     built.add(page.path.as_posix())
                     if progress:
                         progress(min(number, total), total, page.url)
-                _remove_extra(work, built)
+                work_folder.remove_extra(work, built)
         finally:
             app.before_request_funcs[None].remove(count_rendered)
             for helper in helpers:
@@ -349,25 +240,6 @@ def _freeze(app: Flask, prepared: _Work, published: Path, base_url: str | None, 
     report.pages_removed = sum(1 for key in live if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
-
-
-def _remove_extra(folder: Path, built: set[str]) -> None:
-    """Remove the files of the previous site that this build no longer has (and folders left empty), as
-    FREEZER_REMOVE_EXTRA_FILES does, in one os.walk: the search index (pagefind/) is not the freezer's."""
-    emptied: set[str] = set()
-    for root, folders, files in os.walk(folder, topdown=True):
-        relative = os.path.relpath(root, folder)
-        if relative == ".":
-            folders[:] = [name for name in folders if name != OUTPUT_SUBDIR and not name.startswith(".")]
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in files:
-            if prefix + name not in built:
-                os.unlink(os.path.join(root, name))
-                emptied.add(root)
-    for root in sorted(emptied, key=len, reverse=True):  # the deepest first, then up while empty
-        while root != str(folder) and not os.listdir(root):
-            os.rmdir(root)
-            root = os.path.dirname(root)
 
 
 def _workers() -> int:

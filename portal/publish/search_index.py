@@ -161,9 +161,9 @@ def take_bundles(output: Path, published: Path, published_state: dict | None) ->
         mine.mkdir(parents=True, exist_ok=True)
         for item in _bundle_items(theirs):
             if item.is_dir():
-                shutil.copytree(item, mine / item.name, copy_function=_link_or_copy)
+                shutil.copytree(item, mine / item.name, copy_function=atomic.link_or_copy)
             else:
-                _link_or_copy(str(item), str(mine / item.name))
+                atomic.link_or_copy(str(item), str(mine / item.name))
 
 
 def _bundle_items(folder: Path) -> list[Path]:
@@ -171,13 +171,6 @@ def _bundle_items(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return [item for item in folder.iterdir() if item.name not in (SHARDS_SUBDIR, SHARDS_FILE)]
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
 
 
 def _remove_stale_bundles(output: Path, plan: search_shards.Plan) -> None:
@@ -210,10 +203,7 @@ def _link_pages(site_dir: Path, source: Path, pages: list[str]) -> None:
     for path in pages:
         target = source / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site_dir / path, target)
-        except OSError:  # no hard links on this file system
-            shutil.copyfile(site_dir / path, target)
+        atomic.link_or_copy(str(site_dir / path), str(target))
 
 
 def _pagefind(source: Path, output: Path, timeout: float) -> tuple[int, int | None]:

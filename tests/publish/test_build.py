@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Case, NewsItem, Status
 from portal.models.base import utcnow
 from portal.publish import build as build_module
-from portal.publish import publishing
+from portal.publish import publishing, work_folder
 from portal.clock import local_now
 
 
@@ -145,7 +145,7 @@ def test_an_incremental_build_never_rewrites_a_published_file_in_place(app, worl
 
 
 def spare_of(app) -> Path | None:
-    state_file = Path(app.config["INSTANCE_PATH"]) / build_module.SPARE_STATE_FILE
+    state_file = Path(app.config["INSTANCE_PATH"]) / work_folder.SPARE_STATE_FILE
     if not state_file.exists():
         return None
     return Path(app.config["BUILD_DIR"]).parent / json.loads(state_file.read_text(encoding="utf-8"))["folder"]
@@ -198,7 +198,7 @@ def test_builds_work_in_the_previous_site_and_publish_what_a_full_build_would(ap
 def test_a_spare_folder_nothing_describes_is_removed_and_the_site_copied(app, world, site):
     build(app)
     spare = spare_of(app)
-    (Path(app.config["INSTANCE_PATH"]) / build_module.SPARE_STATE_FILE).unlink()
+    (Path(app.config["INSTANCE_PATH"]) / work_folder.SPARE_STATE_FILE).unlink()
     case = world.rows[("cases", "a")]
     case.summary = "После потерянного состояния"
     db.session.commit()

@@ -24,7 +24,7 @@ from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.models import Status
 from portal.publish import build as build_module
-from portal.publish import publishing
+from portal.publish import publishing, work_folder
 
 # Runs `portal build` (incremental, as «Опубликовать» does) and kills itself at the moment named by argv[1].
 CHILD = r'''
@@ -132,7 +132,7 @@ def leftovers(site: Path, instance: Path) -> list[str]:
     """Folders and files a build should not have left: the previous site kept as the next build's work folder
     (the spare named by its state file) is meant to be there, anything else is not."""
     try:
-        spare = json.loads((instance / build_module.SPARE_STATE_FILE).read_text(encoding="utf-8"))["folder"]
+        spare = json.loads((instance / work_folder.SPARE_STATE_FILE).read_text(encoding="utf-8"))["folder"]
     except FileNotFoundError:
         spare = None
     return sorted(p.name for p in [*site.parent.glob(f".{site.name}.*"), *instance.glob(".*.tmp-*")]
