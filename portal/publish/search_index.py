@@ -85,7 +85,8 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
     known = previous.get("bundles") if isinstance(previous, dict) else None
     for name in plan.shards:
         # A bundle lost, never made, or not the one the state describes (a site put back from elsewhere).
-        if _entry(output, name) is None or not isinstance(known, dict) or known.get(name) != _entry(output, name):
+        entry = _entry(output, name)
+        if entry is None or not isinstance(known, dict) or known.get(name) != entry:
             plan.dirty.add(name)
     _remove_stale_bundles(output, plan)
     jobs = sorted(plan.dirty, key=lambda name: -len(plan.shards[name]))  # the largest first, for an even finish
