@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from portal import create_app
 from portal.config import normalise_database_url
+from portal import search
 from portal.extensions import db
 from tests_support import PASSWORD
 from portal.models import (
@@ -189,6 +190,10 @@ def world(app) -> World:
     rows[("pages", "a")] = rows[("pages", "b")] = page
     rows[("users", "a")] = rows[("users", "b")] = editor
     db.session.commit()
+    # The index writer thread starts on this commit. Wait for it, so that no Whoosh commit runs while a test
+    # runs. Whoosh names segments with the global `random`, and Hypothesis fails a test when the global random
+    # state changes while it draws an example.
+    search.flush()
     return World(org_a, org_b, admin, editor, curator_a, curator_b, rows)
 
 
