@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
 from functools import lru_cache
@@ -70,21 +71,25 @@ def _sub(parent: ET.Element, tag: str, text: object = None, **attributes: str) -
 # --- sitemap and robots.txt ------------------------------------------------------------------------
 
 
+_ABSOLUTE = re.compile(r"[hH][tT][tT][pP][sS]?://[^/?#]")  # a scheme of http(s) and a host
+
+
 def sitemap_xml(entries: Iterable[tuple[str, datetime | date | None]]) -> bytes:
     """A sitemap of (absolute URL, last modification or None) pairs, in the order given."""
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    count = 0
+    # Written as text, laid out as ElementTree's indent() lays it out: a region's sitemap has 10 000 addresses,
+    # and building and indenting a tree of them took 0.4 s of every build that changed one lastmod.
+    lines = []
     for url, lastmod in entries:
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        if not _ABSOLUTE.match(url):
             raise ValueError(f"A sitemap needs absolute URLs, got {url!r}")
-        count += 1
-        if count > SITEMAP_MAX_URLS:
+        if len(lines) >= SITEMAP_MAX_URLS:
             raise ValueError(f"A sitemap holds at most {SITEMAP_MAX_URLS} URLs: split it with a sitemap index")
-        element = _sub(root, "url")
-        _sub(element, "loc", url)
-        if lastmod is not None:
-            _sub(element, "lastmod", _w3c(lastmod))
-    return _xml_bytes(root)
+        lines.append(f"  <url>\n    <loc>{xml_escape(_xml_text(url))}</loc>\n"
+                     + (f"    <lastmod>{_w3c(lastmod)}</lastmod>\n" if lastmod is not None else "") + "  </url>\n")
+    head = '<?xml version="1.0" encoding="utf-8"?>\n'
+    if not lines:
+        return (head + f'<urlset xmlns="{SITEMAP_NS}" />\n').encode()
+    return (head + f'<urlset xmlns="{SITEMAP_NS}">\n' + "".join(lines) + "</urlset>\n").encode()
 
 
 def robots_txt(sitemap_url: str) -> str:

@@ -64,6 +64,21 @@ def test_sitemap_escapes_urls_and_refuses_relative_ones():
         sitemap_xml([("/cases/", None)])
 
 
+@pytest.mark.parametrize("url", ["/cases/", "cases/", "http:///cases/", "ftp://example.org/", "mailto:a@b.ru",
+                                 "//example.org/cases/"])
+def test_sitemap_refuses_what_is_not_an_absolute_web_address(url):
+    with pytest.raises(ValueError, match="absolute URLs"):
+        sitemap_xml([(SITE, None), (url, None)])
+
+
+def test_sitemap_takes_a_scheme_in_capitals_and_lays_out_one_url_per_block():
+    data = sitemap_xml([("HTTPS://Example.org/a?b=1&c=<2>", date(2025, 1, 2))]).decode()
+    assert data.splitlines() == [
+        '<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP.strip("{}")}">', "  <url>",
+        "    <loc>HTTPS://Example.org/a?b=1&amp;c=&lt;2&gt;</loc>", "    <lastmod>2025-01-02</lastmod>", "  </url>",
+        "</urlset>"]
+
+
 def test_empty_sitemap_is_valid_xml():
     root = ET.fromstring(sitemap_xml([]))
     assert root.tag == f"{SITEMAP}urlset" and list(root) == []
