@@ -51,5 +51,12 @@ def month_weeks(year: int, month: int, events: list[Event], today: date) -> list
     return weeks
 
 
-def events_in_month(year: int, month: int, events: list[Event]) -> list[Event]:
-    return [e for e in events if any(d.year == year and d.month == month for d in event_days(e))]
+def by_month(events: list[Event]) -> dict[tuple[int, int], list[Event]]:
+    """Each month's events (those on one of its days), in the order given. Worked out for every month at once:
+    a region's calendar has dozens of month pages over a thousand events, and filtering the whole list for each
+    page was quadratic."""
+    months: dict[tuple[int, int], list[Event]] = {}
+    for event in events:
+        for key in dict.fromkeys((day.year, day.month) for day in event_days(event)):
+            months.setdefault(key, []).append(event)
+    return months

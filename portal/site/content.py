@@ -93,6 +93,19 @@ class Snapshot:
         return Catalogue(self.cases)
 
     @cached_property
+    def events_by_month(self) -> dict[tuple[int, int], list[Event]]:
+        from .calendar import by_month
+
+        return by_month(self.events)
+
+    @cached_property
+    def calendar_months(self) -> list[tuple[int, int]]:
+        """The months the calendar has a page for, as of the snapshot's day."""
+        from .calendar import months
+
+        return months(self.events, self.now.date())
+
+    @cached_property
     def monitoring(self) -> "Monitoring":
         return load_monitoring(self.now)
 

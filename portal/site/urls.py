@@ -204,17 +204,15 @@ def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
 
 def _calendar(snap: Snapshot, fp, today: date) -> Iterator[Address]:
     """A page per month from the first event to the last; /events/calendar/ is this month's."""
-    from . import calendar
-
-    months = calendar.months(snap.events, today)
+    months = snap.calendar_months
     for index, (year, month) in enumerate(months):
-        shown = _cards(calendar.events_in_month(year, month, snap.events))
+        shown = _cards(snap.events_by_month.get((year, month), []))
         # Only this month's page marks today; the others change only when their neighbours do.
         marked = today if (year, month) == (today.year, today.month) else None
         neighbours = (months[index - 1] if index else None, months[index + 1] if index + 1 < len(months) else None)
         yield Address("site.calendar_month", {"year": year, "month": month},
                       fp("month", year, month, shown, marked, neighbours, (today.year, today.month)))
-    this_month = calendar.events_in_month(today.year, today.month, snap.events)
+    this_month = snap.events_by_month.get((today.year, today.month), [])
     yield Address("site.calendar_month", {}, fp("calendar", _cards(this_month), today), in_sitemap=False)
 
 

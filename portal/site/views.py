@@ -276,14 +276,15 @@ def calendar_month(year: int | None, month: int | None) -> str:
     """A month of events as a calendar grid; /events/calendar/ is the month of the build."""
     snap = content.current()
     today = snap.now.date()
-    months = calendar.months(snap.events, today)
+    months = snap.calendar_months
     current = (today.year, today.month) if year is None else (year, month)
     if current not in months:
         abort(404)
     index = months.index(current)
     return render("site/calendar.html", year=current[0], month=current[1], first_day=month_start(current),
-                  weeks=calendar.month_weeks(*current, snap.events, today),
-                  events=calendar.events_in_month(*current, snap.events),
+                  # The month's events only: month_weeks places no other on the grid.
+                  weeks=calendar.month_weeks(*current, snap.events_by_month.get(current, []), today),
+                  events=snap.events_by_month.get(current, []),
                   previous=month_start(months[index - 1]) if index > 0 else None,
                   next=month_start(months[index + 1]) if index + 1 < len(months) else None,
                   this_month=(today.year, today.month), weekdays=WEEKDAYS)

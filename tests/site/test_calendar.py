@@ -28,7 +28,14 @@ def test_a_month_grid_starts_on_monday_and_places_events_on_their_days():
     days = {d.date: d for week in weeks for d in week}
     assert days[date(2026, 12, 1)].events == [spanning] and days[date(2026, 12, 2)].events == [spanning]
     assert days[date(2026, 12, 15)].events == [single]
-    assert calendar.events_in_month(2026, 11, [spanning, single]) == [spanning]
+    assert calendar.by_month([spanning, single]) == {(2026, 11): [spanning], (2026, 12): [spanning, single]}
+
+
+def test_by_month_keeps_the_given_order_and_lists_an_event_once_per_month():
+    late = event(datetime(2026, 12, 20, 10), datetime(2026, 12, 22, 18))  # three days of one month
+    early = event(datetime(2026, 12, 1, 10))
+    long = event(datetime(2026, 11, 1, 10), datetime(2027, 1, 31, 18))  # too long to spread: its first day only
+    assert calendar.by_month([late, early, long]) == {(2026, 12): [late, early], (2026, 11): [long]}
 
 
 def test_a_long_exhibition_is_shown_on_its_first_day_only():
