@@ -1,5 +1,5 @@
-"""The public search as a visitor meets it: build/ served over HTTP on loopback, Debian's Chromium driven by
-Playwright, every response's bytes counted.
+"""The public search as a visitor meets it: build/ served over HTTP on loopback (compressed as the README's nginx
+configuration compresses it), Debian's Chromium driven by Playwright, every response's bytes counted.
 
 For each repetition, a fresh browser context (empty cache) opens /search/ and types a first query, then a
 second one. Measured: the bytes fetched for each query (Pagefind's script, WebAssembly, index chunks and result
@@ -10,6 +10,7 @@ fresh context, the query time itself (first query: loading included).
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import threading
 import time
@@ -23,9 +24,36 @@ QUERIES = [("наставник", "фестиваль тандемов"), ("мо
 CHROMIUM = os.environ.get("BENCH_CHROMIUM") or os.environ.get("TEST_CHROMIUM") or "/usr/bin/chromium"
 
 
+# What the README's nginx configuration compresses (gzip_types, and text/html, which nginx always includes), at
+# its gzip_comp_level: the bytes counted are those a visitor of a site served that way fetches. Pagefind's own
+# files (.pagefind, .pf_*) are gzip already and go as they are.
+GZIP_TYPES = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+              "image/svg+xml", "application/xml", "text/xml", "application/atom+xml", "text/calendar", "text/csv",
+              "text/plain"}
+GZIP_LEVEL = 5
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if (not path.is_file() or kind not in GZIP_TYPES
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL)
+        self.send_response(200)
+        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def _serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
