@@ -134,7 +134,7 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 report.search_bundles, report.search_bundles_reindexed = search.shards, search.reindexed_shards
                 report.search_pages_reindexed = search.reindexed_pages
                 with _phase(report, "swap"):
-                    work_folder.keep_spare(work_folder.swap(work, target), target, instance)
+                    work_folder.keep_spare(work_folder.swap(work, target), prepared.published, target, instance)
                 # Written only once the site they describe is in place. A state older than the site costs the next
                 # build some work (what differs from it is done again).
                 atomic.write_text(instance / STATE_FILE, json.dumps(report.state, ensure_ascii=False, indent=0))

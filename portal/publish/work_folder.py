@@ -40,9 +40,9 @@ def recover(target: Path) -> None:
 class Work:
     folder: Path
     previous: dict  # fingerprints of the pages the folder holds
-    search: dict | None  # the search state of the folder's bundles (None: all indexed again)
     live: dict  # fingerprints of the published pages ({}: every page is rendered)
-    live_search: dict | None  # the published search bundles' state
+    live_search: dict | None  # the published search bundles' state (None: every bundle is indexed again)
+    published: dict  # fingerprints of the published pages as read, full build or not: the spare's after the swap
     spare: bool = False  # the folder is the spare, not a copy of the published site
 
 
@@ -57,23 +57,25 @@ def prepare(target: Path, full: bool, instance: Path) -> Work:
     """
     recover(target)
     work = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.time_ns()}"
-    live = {} if full else read_state(instance / STATE_FILE)
+    published = read_state(instance / STATE_FILE)
+    live = {} if full else published
     live_search = None if full else read_state(instance / SEARCH_STATE_FILE)
     spare = _take_spare(target, instance)
     if spare is not None:
-        folder, state = spare
+        folder, pages = spare
         os.replace(folder, work)
-        return Work(work, state["pages"], state.get("search"), live, live_search, spare=True)
+        return Work(work, pages, live, live_search, published, spare=True)
     if target.is_dir() and not full:
         shutil.copytree(target, work, symlinks=True, copy_function=link_or_copy)
-        return Work(work, live, live_search, live, live_search)
+        return Work(work, live, live, live_search, published)
     work.mkdir(parents=True)
-    return Work(work, {}, None, {}, None)
+    return Work(work, {}, {}, None, published)
 
 
 def _take_spare(target: Path, instance: Path) -> tuple[Path, dict] | None:
-    """The spare folder with its states, if the spare state names it; any other spare is removed. The state file
-    is removed first: the folder is about to change, and a build killed now must not trust it again."""
+    """The spare folder with the fingerprints of its pages, if the spare state names it; any other spare is
+    removed. The state file is removed first: the folder is about to change, and a build killed now must not
+    trust it again."""
     state_path = instance / SPARE_STATE_FILE
     state = read_state(state_path)
     state_path.unlink(missing_ok=True)
@@ -83,19 +85,19 @@ def _take_spare(target: Path, instance: Path) -> tuple[Path, dict] | None:
             chosen = folder
         else:
             shutil.rmtree(folder, ignore_errors=True)
-    return (chosen, state) if chosen is not None else None
+    return (chosen, state["pages"]) if chosen is not None else None
 
 
-def keep_spare(previous_site: Path | None, target: Path, instance: Path) -> None:
-    """After the swap: the site that was published stays beside the new one, for the next build to work in. Its
-    states are those the published site had until now (the files are rewritten right after this)."""
+def keep_spare(previous_site: Path | None, pages: dict, target: Path, instance: Path) -> None:
+    """After the swap: the site that was published stays beside the new one, for the next build to work in, with
+    the fingerprints of its pages (`pages`: those the published state held when the build began). Its search
+    bundles need no state: a build in the spare takes the published ones (search_index.take_bundles)."""
     if previous_site is None:
         return
     spare = target.parent / f".{target.name}.spare-{time.time_ns()}"
     os.replace(previous_site, spare)
-    state = {"folder": spare.name, "pages": read_state(instance / STATE_FILE),
-             "search": read_state(instance / SEARCH_STATE_FILE) or None}
-    atomic.write_text(instance / SPARE_STATE_FILE, json.dumps(state, ensure_ascii=False))
+    atomic.write_text(instance / SPARE_STATE_FILE,
+                      json.dumps({"folder": spare.name, "pages": pages}, ensure_ascii=False))
 
 
 def swap(work: Path, target: Path) -> Path | None:
