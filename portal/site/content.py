@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal.clock import local_now
 from portal.extensions import db
 from portal.registries import consent
+from portal.site import calendar
 from portal.site.catalogue import Catalogue
 from portal.registries.consent import PublicPerson
 from portal.models import (
@@ -94,16 +95,12 @@ class Snapshot:
 
     @cached_property
     def events_by_month(self) -> dict[tuple[int, int], list[Event]]:
-        from .calendar import by_month
-
-        return by_month(self.events)
+        return calendar.by_month(self.events)
 
     @cached_property
     def calendar_months(self) -> list[tuple[int, int]]:
         """The months the calendar has a page for, as of the snapshot's day."""
-        from .calendar import months
-
-        return months(self.events, self.now.date())
+        return calendar.months(self.events, self.now.date())
 
     @cached_property
     def monitoring(self) -> "Monitoring":

@@ -281,10 +281,9 @@ def calendar_month(year: int | None, month: int | None) -> str:
     if current not in months:
         abort(404)
     index = months.index(current)
+    events = snap.events_by_month.get(current, [])  # the month's only: month_weeks places no other on the grid
     return render("site/calendar.html", year=current[0], month=current[1], first_day=month_start(current),
-                  # The month's events only: month_weeks places no other on the grid.
-                  weeks=calendar.month_weeks(*current, snap.events_by_month.get(current, []), today),
-                  events=snap.events_by_month.get(current, []),
+                  weeks=calendar.month_weeks(*current, events, today), events=events,
                   previous=month_start(months[index - 1]) if index > 0 else None,
                   next=month_start(months[index + 1]) if index + 1 < len(months) else None,
                   this_month=(today.year, today.month), weekdays=WEEKDAYS)
