@@ -189,6 +189,8 @@ def found_everywhere(page, url: str) -> None:
         page.locator("#search .pagefind-ui__search-input").fill(query)
         message.filter(has_text=f"Найдено: {len(expected)} — по запросу «{query}»").wait_for()
         links = page.locator("#search .pagefind-ui__result-link")
+        # The UI shows the count before it has each result's fragment: wait for the links themselves.
+        links.nth(len(expected) - 1).wait_for()
         assert sorted(links.evaluate_all("(links) => links.map((a) => new URL(a.href).pathname)")) == expected
     page.locator("#search .pagefind-ui__search-input").fill("керамика")
     message.filter(has_text="Ничего не найдено").wait_for()
