@@ -5,13 +5,15 @@ from pathlib import Path
 
 PASSWORD = "correct-horse-battery"
 
-# The real roadmaps users bring, in the team's shared folder beside this checkout (CI puts it there too).
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "roadmaps"
+# Every file a test reads lives in tests/data/: a clone needs nothing beside it. The real roadmaps users bring
+# were copied from the team's samples folder (shared/samples/roadmaps/ of the team repo, the source of new ones).
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLES = DATA / "roadmaps"
 
 
 def sample_path(prefix: str) -> Path:
     found = sorted(SAMPLES.glob(f"{prefix}_*.txt"))
-    assert found, f"no sample {prefix}_*.txt in {SAMPLES}: the shared folder must sit beside the checkout"
+    assert found, f"no sample {prefix}_*.txt in {SAMPLES}: copy it from the shared samples into tests/data/roadmaps/"
     return found[0]
 
 # The endpoint's URL argument → the kind of row it names.
