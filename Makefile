@@ -42,9 +42,12 @@ run: install
 	$(BIN)/portal build
 	$(BIN)/portal serve
 
-## Run the whole test suite (and on PostgreSQL too when TEST_DATABASE_URL is set).
+## Run the whole test suite, one process per core, and name the slowest tests at the end (the next slow fixture
+## is seen there). With TEST_DATABASE_URL set, the modules where the database matters run on PostgreSQL too
+## (tests/conftest.py says how to run the whole matrix). PYTEST_ARGS adds options: make test PYTEST_ARGS="-k cases".
+PYTEST_ARGS ?=
 test: install $(CHROMIUM) $(AXE)
-	TEST_CHROMIUM=$(CHROMIUM) TEST_AXE=$(AXE) $(BIN)/pytest
+	TEST_CHROMIUM=$(CHROMIUM) TEST_AXE=$(AXE) $(BIN)/pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 ## Benchmarks at regional scale (about 10 000 pages; `make bench SCALE=0.25` for a quarter): bench/README.md.
 SCALE ?= 1

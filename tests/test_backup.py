@@ -22,6 +22,9 @@ from portal.config import normalise_database_url
 from portal.extensions import db
 from portal.models import AuditEntry, Case, Organisation, OrganisationKind, Revision
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 UPLOADS = {"logo.png": bytes(range(256)) * 4, "кейсы/отчёт 2025.pdf": "Отчёт о наставничестве".encode(),
            "empty.txt": b""}
 

@@ -12,6 +12,9 @@ from portal.cli import main
 from portal.extensions import db
 from portal.models import Consent, Person, Role
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 HEADER = "ФИО;Роль;Категория;Организация;Согласие на обработку;Согласие на распространение\n"
 GOOD = HEADER + ("Иванова Мария;наставник;педагог;Школа A;01.09.2025;ФИО, должность\n"
                  "Петров Пётр;наставляемый;обучающийся;Школа B;;\n")

@@ -1,11 +1,16 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from portal.extensions import db
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 
 def test_upgrade_from_empty_equals_the_models(make_app):

@@ -16,6 +16,9 @@ from portal.cli import main
 from portal.extensions import db
 from portal.models import Activity, Case, MentoringForm, NewsItem, Page, Stage, Status
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def errors(caplog):

@@ -1,6 +1,8 @@
 """The kept searchers of portal/search_reader.py and the index writer thread of portal/search.py."""
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 import textwrap
@@ -13,6 +15,9 @@ from whoosh.fields import ID, TEXT, Schema
 from portal import search, search_reader
 from portal.extensions import db
 from portal.models import Case, MentoringForm
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 SCHEMA = Schema(key=ID(unique=True, stored=True), text=TEXT(stored=True))
 NAME = "reader_test"

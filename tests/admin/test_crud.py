@@ -11,6 +11,9 @@ from portal.admin.crud import CRUDS
 from portal.extensions import db
 import sample_files
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 def valid_form(area: str, world) -> dict:
     org = world.org_a.id

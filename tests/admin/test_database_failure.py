@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from portal.extensions import db
 from portal.models import Case
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 def _locked(*_args, **_kwargs):
     raise sa.exc.OperationalError("COMMIT", {}, Exception("database is locked"))

@@ -7,6 +7,8 @@ and the case must be the last of them. Runs on SQLite and on PostgreSQL (TEST_DA
 """
 from __future__ import annotations
 
+import pytest
+
 import logging
 import re
 import threading
@@ -20,6 +22,9 @@ from http_support import TOKEN, HttpClient, live_server
 from portal.extensions import db
 from portal.models import Case, Revision, User, UserRole
 from tests_support import PASSWORD
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 CLIENTS = 20
 ROUNDS = 6

@@ -7,6 +7,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from tests_support import admin_rules, area_of, url_for_rule
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 ROLES = ["anonymous", "curator_a", "curator_b", "editor", "admin"]
 
 STAFF_AREAS = {"pages", "publish"}

@@ -9,6 +9,9 @@ import pytest
 from portal.extensions import db
 from portal.models import Case, MentoringForm, NewsItem
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 def page(client, query: str, **params) -> tuple[int, str]:
     response = client.get("/admin/search", query_string={"q": query, **params})

@@ -7,6 +7,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Case, Event, Organisation, Program
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 def test_empty_required_fields_are_named_in_russian_and_typed_text_is_kept(world, admin_client):
     response = admin_client.post("/admin/cases/new", data={

@@ -1,10 +1,15 @@
 """Workflow per role, revisions, the concurrent-edit conflict and the audit log."""
 from __future__ import annotations
 
+import pytest
+
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEntry, Case, Revision, Status
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 
 def case_form(world, case, **changes):

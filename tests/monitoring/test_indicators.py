@@ -25,6 +25,9 @@ from portal.monitoring import reports
 from portal.monitoring.indicators import Period, compute
 from portal.monitoring.questionnaires import from_template, make_response
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 PERIOD = Period(date(2025, 9, 1), date(2026, 8, 31))
 TODAY, NOW = date(2026, 6, 1), datetime(2026, 6, 1, 12, 0)
 

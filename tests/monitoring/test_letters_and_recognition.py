@@ -1,6 +1,8 @@
 """The year's best mentors (only with a consent to publish the name) and letters of thanks as .docx."""
 from __future__ import annotations
 
+import pytest
+
 import io
 import zipfile
 from datetime import date, datetime
@@ -12,6 +14,9 @@ from portal.extensions import db
 from portal.models import Consent, ConsentKind, MentorAward
 from portal.monitoring import letters
 from portal.monitoring.public import best_mentors
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 NOW = datetime(2026, 6, 1, 12, 0)
 

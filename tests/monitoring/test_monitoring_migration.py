@@ -1,12 +1,17 @@
 """Migration 0007_monitoring: up adds the monitoring tables and columns, down removes them and keeps the rest."""
 from __future__ import annotations
 
+import pytest
+
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from portal import MIGRATIONS_DIR
 from portal.extensions import db
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 TABLES = {"questionnaire", "question", "questionnaire_response", "answer", "meeting", "plan_goal", "mentor_award",
           "program_organisation"}

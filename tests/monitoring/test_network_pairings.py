@@ -9,6 +9,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Meeting, Pairing, Person, PersonCategory, Program
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def network(world, editor_client):

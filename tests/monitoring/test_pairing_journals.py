@@ -1,6 +1,8 @@
 """A pairing's journal (meetings, development plan) on its page, and what the dashboard warns about."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -8,6 +10,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Meeting, PlanGoal
 from portal.monitoring import journals
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 
 def test_meetings_and_goals_are_kept_from_the_pairings_page(world, curator_client):

@@ -1,6 +1,8 @@
 """Results of a questionnaire: counts, means and distributions, the SVG charts, and what the site may get."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime
 
 from portal.extensions import db
@@ -9,6 +11,9 @@ from portal.monitoring.public import public_questionnaire_results
 from portal.monitoring.questionnaires import make_response
 from portal.monitoring.results import questionnaire_results, satisfaction_mean
 from monitoring_support import make_questionnaire
+
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
 
 
 def answer(questionnaire, scale=None, single=None, multiple=None, text=None):

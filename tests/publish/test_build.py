@@ -16,6 +16,9 @@ from portal.publish import build as build_module
 from portal.publish import publishing, work_folder
 from portal.clock import local_now
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 
 def publish_world(world) -> None:
     for key in (("cases", "a"), ("cases", "b"), ("news", "a"), ("events", "a"), ("roadmaps", "a")):

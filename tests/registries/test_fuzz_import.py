@@ -14,6 +14,9 @@ from portal.registries.io import RegistryFileError, read_registry
 from portal.registries.io_table import COLUMNS
 from portal.registries.io_values import PARSERS
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))  # FUZZ_EXAMPLES=5000 for a longer hunt
 # The database only answers lookups here (read_registry saves nothing), so one world serves every example.
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

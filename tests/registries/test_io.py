@@ -32,6 +32,9 @@ from portal.registries.io import (
     save_registry,
 )
 
+# The database matters here: run on PostgreSQL too (conftest's docstring).
+pytestmark = pytest.mark.both_databases
+
 HEADER = ["ФИО", "Роль", "Категория", "Организация", "Должность", "Форма наставничества", "Ключевые компетенции",
           "Дата вхождения в программу", "Телефон", "Email", "Несовершеннолетний", "Согласие на обработку",
           "Согласие на распространение"]
