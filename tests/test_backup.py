@@ -104,7 +104,8 @@ def contents(app) -> dict:
 
 
 @pytest.fixture
-def source(make_app):
+def fresh_source(make_app):
+    """A filled portal of this test's own, for a test that changes its source."""
     app = make_app(create_tables=False)
     with app.app_context():
         upgrade()
@@ -112,13 +113,48 @@ def source(make_app):
     return app
 
 
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, databases):
+    """backend → (a filled portal, its archive): the demo loads in 2–3 s, so once per module and database.
+
+    The tests only read these: a backup changes nothing in the portal it copies.
+    """
+    made = {}
+
+    def get(database_url: str):
+        backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+        if backend not in made:
+            folder = tmp_path_factory.mktemp(f"filled-{backend}")
+            url = databases.url(backend, folder)
+            databases.make(url, tables=False)
+            app = create_app({"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance"),
+                              "BUILD_DIR": str(folder / "build"), "SECRET_KEY": "test-secret"})
+            with app.app_context():
+                upgrade()
+            fill(app)
+            path = folder / "portal-backup.zip"
+            result = run(app, "backup", str(path))
+            assert result.exit_code == 0, result.output
+            assert "Копия записана" in result.output
+            made[backend] = (app, path, url)
+        return made[backend][:2]
+
+    yield get
+    for app, _path, url in made.values():
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        databases.drop(url)
+
+
 @pytest.fixture
-def archive(source, tmp_path) -> Path:
-    path = tmp_path / "portal-backup.zip"
-    result = run(source, "backup", str(path))
-    assert result.exit_code == 0, result.output
-    assert "Копия записана" in result.output
-    return path
+def source(filled, database_url):
+    return filled(database_url)[0]
+
+
+@pytest.fixture
+def archive(filled, database_url) -> Path:
+    return filled(database_url)[1]
 
 
 @pytest.fixture(scope="module")
@@ -405,7 +441,8 @@ PROBE_ROWS = [
 ]
 
 
-def test_every_kind_of_value_and_a_new_table_survive(source, target, tmp_path, monkeypatch):
+def test_every_kind_of_value_and_a_new_table_survive(fresh_source, target, tmp_path, monkeypatch):
+    source = fresh_source
     metadata, probe = _probe_metadata()
     monkeypatch.setattr(backup, "_metadata", lambda: metadata)
     for app in (source, target):
