@@ -65,7 +65,7 @@ PREVIEWS = {
     "news": lambda item: site.render("site/news_item.html", item=item, preview=True),
     "events": lambda item: site.render("site/event.html", event=item, preview=True),
     "pages": lambda item: site.render("site/page.html", page=item, preview=True),
-    "organisations": lambda item: site.render("site/organisation.html", organisation=item, preview=True),
+    "organisations": lambda item: site.organisation_page(item, preview=True),
 }
 
 

@@ -178,9 +178,13 @@ def organisation(slug: str):
     item, redirect = find("organisation", slug)
     if redirect:
         return redirect
+    return organisation_page(item)
+
+
+def organisation_page(item, preview: bool = False) -> str:
     snap = content.current()
     today = snap.now.date()
-    return render("site/organisation.html", organisation=item,
+    return render("site/organisation.html", organisation=item, preview=preview,
                   progress={r.id: progress(r, today) for r in snap.of(item, "roadmaps")})
 
 
