@@ -39,9 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", str(PROJECT_ROOT / "content"),
             "Folder with content pages (pages/*.md) and the demo data set (demo/)."),
     Setting("SITE_NAME", "Наставничество", "Name of the portal shown in the admin and on the site."),
-    Setting("SITE_URL", "http://127.0.0.1:5000/",
-            "Address the published site lives at (may be a sub-path); used for absolute links in sitemap.xml and "
-            "feeds. `portal build --base-url` overrides it."),
+    Setting("SITE_URL", None,
+            "Address the published site lives at (may be a sub-path); used for absolute links in sitemap.xml, "
+            "feeds and calendar files. Empty means the address `portal serve` serves it at, "
+            "http://<HOST>:<PORT>/. `portal build --base-url` overrides it."),
     Setting("TIME_ZONE", "Europe/Moscow",
             "Time zone of the dates people type (events, scheduled publication); IANA name such as Asia/Yekaterinburg."),
     Setting("SITE_ITEMS_PER_PAGE", 12, "Items on one page of a list on the public site.", int),
@@ -102,6 +103,10 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     values["DATABASE_URL"] = normalise_database_url(values["DATABASE_URL"])
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _stored_secret_key(instance)
+    if not values["SITE_URL"]:
+        # `portal serve` serves the site itself: links in feeds and calendars point where it listens.
+        host = "127.0.0.1" if values["HOST"] in ("0.0.0.0", "::", "") else values["HOST"]
+        values["SITE_URL"] = f"http://{host}:{values['PORT']}/"
     values["UPLOAD_DIR"] = str(Path(values["UPLOAD_DIR"] or instance / "uploads").resolve())
     # Anything else (Flask or extension keys such as TESTING) passes through as given.
     values.update(overrides)

@@ -54,3 +54,15 @@ def test_two_portals_side_by_side_keep_their_own_state(tmp_path):
     assert one.config["DATABASE_URL"] != two.config["DATABASE_URL"]
     assert one.config["SECRET_KEY"] != two.config["SECRET_KEY"]
     assert one.instance_path != two.instance_path
+
+
+def test_the_site_address_follows_the_port_unless_set(monkeypatch, tmp_path):
+    # Feeds, the sitemap and .ics links pointed at :5000 whatever port `portal serve` listened on.
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("PORTAL_SITE_URL", raising=False)
+    monkeypatch.setenv("PORTAL_PORT", "8081")
+    assert config.load()["SITE_URL"] == "http://127.0.0.1:8081/"
+    monkeypatch.setenv("PORTAL_HOST", "0.0.0.0")
+    assert config.load()["SITE_URL"] == "http://127.0.0.1:8081/"
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://nastavnik.example.ru/")
+    assert config.load()["SITE_URL"] == "https://nastavnik.example.ru/"
