@@ -136,3 +136,9 @@ def test_logout_ends_the_users_sessions_on_every_device(app, world):
     # Logging in again works, and another user's session was never touched.
     assert phone.post("/admin/login", data={"email": world.editor.email, "password": PASSWORD}).status_code == 302
     assert phone.get("/admin/").status_code == 200
+
+
+def test_the_header_names_the_user_and_the_role_once(world, editor_client):
+    html = editor_client.get("/admin/").get_data(as_text=True)
+    assert f"{world.editor} · Редактор (координатор)" in html
+    assert html.count("Редактор (координатор)") == 1
