@@ -81,6 +81,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal import search
 
     search.init_app(app)
+    from portal import jobs
+
+    jobs.init_app(app)  # the job queue: publishing and the schedule run in a worker (portal/jobs.py)
     return app
 
 

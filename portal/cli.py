@@ -2,6 +2,7 @@
 (plus Flask's own routes and shell)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -94,10 +95,48 @@ def serve_command(host: str | None, port: int | None) -> None:
     click.echo("Остановить: Ctrl+C")
     # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
     # machine; a production deployment puts a WSGI server in front of create_app().
+    from portal import jobs
     from portal.serve import PublishedSite
 
-    run_simple(host, port, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True, use_reloader=False,
-               use_debugger=False)
+    _refuse_unshared_settings(app)
+    in_process = app.config["WORKER_IN_PROCESS"]
+    if in_process:
+        click.echo("Задания (публикация, расписание) выполняются в этом же процессе.")
+    with jobs.worker(app) if in_process else contextlib.nullcontext():
+        run_simple(host, port, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True, use_reloader=False,
+                   use_debugger=False)
+
+
+def _refuse_unshared_settings(app) -> None:
+    from portal import jobs
+
+    problems = jobs.unshared_settings(app)
+    if problems:
+        for problem in problems:
+            click.echo(f"Ошибка: {problem}", err=True)
+        sys.exit(2)
+
+
+@main.command("worker")
+@click.option("--threads", default=1, show_default=True, help="Сколько заданий выполнять одновременно.")
+@click.option("--burst", is_flag=True, help="Выполнить задания, которые ждут сейчас, и выйти.")
+@with_appcontext
+def worker_command(threads: int, burst: bool) -> None:
+    """Обработчик заданий: публикация сайта, публикация по расписанию, ежедневное обновление.
+
+    Работает, пока его не остановят (Ctrl+C, SIGTERM); с --burst выполняет ждущие задания и выходит.
+    Код выхода 2 — настройки не годятся для нескольких процессов (см. сообщение).
+    """
+    from portal import jobs
+
+    app = current_app._get_current_object()
+    _refuse_unshared_settings(app)
+    if burst:
+        count = jobs.run_queued(app)
+        click.echo(f"Выполнено заданий: {count}.")
+        return
+    click.echo(f"Обработчик заданий запущен (потоков: {threads}). Остановить: Ctrl+C")
+    jobs.run_worker(app, threads)
 
 
 @main.command("build")

@@ -61,6 +61,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUESTIONNAIRE_RATE_LIMIT", "60 per minute",
             "Questionnaire answers accepted from one address at the public link /q/…; generous, as a class "
             "answering in a school shares one address.", str),
+    Setting("QUEUE_URL", None,
+            "Where the job queue (Huey) keeps its jobs: empty means a SQLite file in the instance folder, served by "
+            "the worker that `portal serve` runs in-process; redis://host:6379/0 when several processes or hosts "
+            "run `portal worker`."),
+    Setting("WORKER_IN_PROCESS", True,
+            "`portal serve` runs the job worker in its own process (the embedded default); turn off when "
+            "`portal worker` runs beside it.", _bool),
+    Setting("BUILD_STALE_SECONDS", 120,
+            "Seconds without a sign of life after which a build is taken for dead (its worker was killed): it is "
+            "marked failed and publishing is asked for again.", int),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
     Setting("PORT", 5000, "Port `portal serve` listens on.", int),
     Setting("SESSION_COOKIE_SECURE", False,
@@ -103,6 +113,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     values["DATABASE_URL"] = normalise_database_url(values["DATABASE_URL"])
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _stored_secret_key(instance)
+        values["SECRET_KEY_GENERATED"] = True  # this instance's own: not shared with other hosts
     if not values["SITE_URL"]:
         # `portal serve` serves the site itself: links in feeds and calendars point where it listens.
         host = "127.0.0.1" if values["HOST"] in ("0.0.0.0", "::", "") else values["HOST"]

@@ -1,7 +1,7 @@
 """Jinja filters shared by the admin and the site: Russian dates, plural forms and labels."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask import Flask
 
@@ -65,6 +65,18 @@ def label(value: object) -> str:
     return getattr(value, "label", "" if value is None else str(value))
 
 
+def local_time(value: datetime | None) -> str:
+    """A moment stored in UTC (audit, builds) as the municipality's clock shows it: «05.12.2026 16:40»."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
 def register(app: Flask) -> None:
-    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label):
+    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, local_time):
         app.add_template_filter(function)

@@ -1,21 +1,18 @@
-"""«Опубликовать»: a build in the background with its progress and report; previews of unpublished items."""
+"""«Публикация»: what is being published, what was, and failures; «Опубликовать» asks the worker for a build
+(portal/jobs.py), from any host. Previews of unpublished items."""
 from __future__ import annotations
 
-import threading
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import permissions
-from portal.publish import build, publishing
+from portal import jobs, permissions
+from portal.publish import runs
 from portal.site import content
 from portal.site import views as site
 
 from . import PREVIEW_KINDS, bp
 from .crud import CRUDS
 from .forms import BaseForm
-
-_running = threading.Lock()  # one build from this process at a time; the build's file lock covers the rest
 
 
 def _check_staff() -> None:
@@ -26,10 +23,12 @@ def _check_staff() -> None:
 @bp.get("/publish")
 def publish_status():
     _check_staff()
-    instance = current_app.config["INSTANCE_PATH"]
-    running = _running.locked() or build.is_running(instance)
-    return render_template("admin/publish.html", report=publishing.last_report(instance),
-                           progress=publishing.read_progress(instance), running=running, form=BaseForm())
+    running = runs.current()
+    history = runs.recent()
+    last = next((run for run in history if run.status != "running"), None)
+    return render_template("admin/publish.html", running=running, requested=runs.requested(), last=last,
+                           history=history, reasons=runs.REASONS, next_scheduled=runs.next_scheduled(),
+                           form=BaseForm())
 
 
 @bp.post("/publish")
@@ -37,24 +36,11 @@ def publish_start():
     _check_staff()
     if not BaseForm().validate_on_submit():
         abort(400)
-    if not _running.acquire(blocking=False):
-        flash("Публикация уже идёт: дождитесь её окончания.", "error")
-        return redirect(url_for("admin.publish_status"))
-    if build.is_running(current_app.config["INSTANCE_PATH"]):  # started from the CLI or another worker
-        _running.release()
-        flash("Публикация уже идёт: дождитесь её окончания.", "error")
-        return redirect(url_for("admin.publish_status"))
-    app = current_app._get_current_object()
-    user = current_user._get_current_object()
-
-    def work() -> None:
-        try:
-            publishing.run_build(app, track_progress=True, user=user)
-        finally:
-            _running.release()
-
-    threading.Thread(target=work, name="portal-build", daemon=True).start()
-    flash("Публикация началась. Страница обновится сама.", "info")
+    full = permissions.is_admin(current_user) and request.form.get("full") == "1"
+    if jobs.request_publish("manual", full=full, user=current_user):
+        flash("Публикация поставлена в очередь: сайт обновится через несколько секунд.", "info")
+    else:
+        flash("Публикация уже запрошена: она начнётся, как только закончится текущая.", "info")
     return redirect(url_for("admin.publish_status"))
 
 

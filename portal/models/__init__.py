@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; import models from here."""
 from .audit import AuditEntry, Revision
+from .build import BuildRun, BuildState
 from .case import Case, Tag
 from .history import OldSlug
 from .journal import Meeting, MentorAward, PlanGoal
@@ -44,4 +45,6 @@ __all__ = [
     "QuestionKind", "Questionnaire", "QuestionnaireAudience", "QuestionnaireResponse", "QuestionnaireStage",
     # media
     "DocumentKind", "MediaFile", "MediaKind", "MediaRole", "MediaUse",
+    # publishing
+    "BuildRun", "BuildState",
 ]

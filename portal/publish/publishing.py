@@ -49,7 +49,10 @@ def read_progress(instance_path: str) -> dict | None:
 
 
 def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = None,
-              show_progress: bool = False, track_progress: bool = False, user=None) -> BuildReport:
+              show_progress: bool = False, track_progress: bool = False, user=None,
+              progress=None, reason: str | None = None, email: str | None = None) -> BuildReport:
+    """Build and report. `progress(done, total, url)` follows the pages; `reason` and `email` say in the audit
+    log why and for whom the worker built (a scheduled build is the system's: no e-mail)."""
     site_app = site_app_for(admin_app)
     instance = admin_app.config["INSTANCE_PATH"]
     progress_path = Path(instance) / PROGRESS_FILE
@@ -71,14 +74,17 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
 
             report = build_site(site_app, full=full, base_url=base_url, progress=progress)
     else:
-        report = build_site(site_app, full=full, base_url=base_url)
+        report = build_site(site_app, full=full, base_url=base_url, progress=progress)
     _dispose(site_app)
     if not report.busy:  # a refused second build must not hide the report of the one that runs
         _save(instance, report)
     with admin_app.app_context():
         from portal import audit
 
-        audit.record("build", details=report.summary(), user=user, commit=True)
+        from .runs import REASONS
+
+        why = f"Причина: {REASONS.get(reason, reason)}.\n" if reason else ""
+        audit.record("build", details=why + report.summary(), user=user, email=email, commit=True)
     return report
 
 

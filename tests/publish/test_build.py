@@ -9,6 +9,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+from portal import jobs
 from portal.extensions import db
 from portal.models import Case, NewsItem, Status
 from portal.models.base import utcnow
@@ -326,25 +327,23 @@ def test_event_page_offers_add_to_calendar(site, world):
     assert 'href="event.ics"' in html and (site / f"events/{event.slug}/event.ics").exists()
 
 
-def test_publish_page_runs_a_build_in_the_background(app, world, editor_client):
+def test_publish_page_asks_the_worker_and_shows_the_report(app, world, editor_client):
     publish_world(world)
     response = editor_client.post("/admin/publish")
     assert response.status_code == 302
-    import portal.admin.publishing as admin_publishing
-
-    with admin_publishing._running:  # waits for the background build to finish
-        pass
+    assert not (Path(app.config["BUILD_DIR"]) / "index.html").exists()  # the request only asked
+    assert "Публикация запрошена" in editor_client.get("/admin/publish").get_data(as_text=True)
+    assert jobs.run_queued(app) == 1  # the worker's turn
     html = editor_client.get("/admin/publish").get_data(as_text=True)
-    assert "Сайт опубликован" in html
+    assert "Сайт опубликован" in html and "по кнопке «Опубликовать»" in html and "editor@example.org" in html
     assert (Path(app.config["BUILD_DIR"]) / "index.html").exists()
 
 
-def test_publish_button_refuses_a_second_click(app, world, editor_client):
-    import portal.admin.publishing as admin_publishing
-
-    with admin_publishing._running:
-        html = editor_client.post("/admin/publish", follow_redirects=True).get_data(as_text=True)
-    assert "Публикация уже идёт" in html
+def test_a_second_click_joins_the_waiting_publication(app, world, editor_client):
+    editor_client.post("/admin/publish")
+    html = editor_client.post("/admin/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Публикация уже запрошена" in html
+    assert jobs.queue(app).pending_count() == 1
 
 
 def test_preview_shows_a_draft_as_it_will_look(app, world, curator_client):
