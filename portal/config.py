@@ -50,6 +50,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPLOAD_DIR", None,
             "Folder for uploaded images and documents; empty means <INSTANCE_PATH>/uploads. A shared path lets "
             "several admin processes see the same files."),
+    Setting("UPLOAD_BUCKET", "",
+            "S3-compatible bucket for uploads instead of UPLOAD_DIR, as bucket or bucket/prefix, so that every host "
+            "sees every upload (endpoint and keys: the S3_* settings)."),
+    Setting("PUBLISH_BUCKET", "",
+            "S3-compatible bucket the published site is synced to after each build, as bucket or bucket/prefix "
+            "(changed files only, removed ones deleted), for a CDN; BUILD_DIR stays the build's own copy."),
+    Setting("S3_ENDPOINT_URL", "",
+            "Address of the S3-compatible storage, e.g. https://storage.yandexcloud.net; empty means AWS."),
+    Setting("S3_REGION", "", "Region of the storage, e.g. ru-central1."),
+    Setting("S3_ACCESS_KEY", "", "Access key of the storage; empty means boto3's own (AWS_ACCESS_KEY_ID, …)."),
+    Setting("S3_SECRET_KEY", "", "Secret key of the storage; empty means boto3's own (AWS_SECRET_ACCESS_KEY)."),
     Setting("UPLOAD_MAX_MB", 10, "Largest file the media library accepts, in megabytes.", int),
     Setting("UNPAIRED_MENTEE_DAYS", 30,
             "After how many days in the registry a mentee without a mentor is listed on the dashboard.", int),

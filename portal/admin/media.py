@@ -2,6 +2,8 @@
 the «Файлы и изображения» panel of every content row's edit page (attach from the library or upload, detach)."""
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, send_file, url_for
 from flask_login import current_user
@@ -137,11 +139,12 @@ media = Crud(
 def media_file(id: int):
     """The stored file, for the admin's own look (drafts included)."""
     item = _visible_media(id)
-    path = storage.path_of(item.stored_name)
-    if not path.is_file():
+    try:
+        data = storage.read(item.stored_name)
+    except (FileNotFoundError, IsADirectoryError):
         abort(404)
     name = f"{item.title}.{item.stored_name.rsplit('.', 1)[1]}"
-    return send_file(path, mimetype=item.content_type, download_name=name,
+    return send_file(io.BytesIO(data), mimetype=item.content_type, download_name=name,
                      as_attachment=item.kind is MediaKind.DOCUMENT)
 
 

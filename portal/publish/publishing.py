@@ -24,7 +24,9 @@ def site_app_for(admin_app: Flask) -> Flask:
 
     settings = {key: admin_app.config[key] for key in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "BUILD_DIR",
                                                        "CONTENT_DIR", "SITE_NAME", "SITE_URL", "SITE_ITEMS_PER_PAGE",
-                                                       "TIME_ZONE")}
+                                                       "TIME_ZONE", "UPLOAD_DIR", "UPLOAD_BUCKET",
+                                                       "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY",
+                                                       "S3_SECRET_KEY")}
     return create_site_app(settings)
 
 
@@ -76,6 +78,8 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
     else:
         report = build_site(site_app, full=full, base_url=base_url, progress=progress)
     _dispose(site_app)
+    if report.ok and admin_app.config.get("PUBLISH_BUCKET"):
+        _upload(admin_app, report)
     if not report.busy:  # a refused second build must not hide the report of the one that runs
         _save(instance, report)
     with admin_app.app_context():
@@ -86,6 +90,23 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
         why = f"Причина: {REASONS.get(reason, reason)}.\n" if reason else ""
         audit.record("build", details=why + report.summary(), user=user, email=email, commit=True)
     return report
+
+
+def _upload(admin_app: Flask, report: BuildReport) -> None:
+    """Sync the published folder to PUBLISH_BUCKET; a refusal fails the report (the folder is published)."""
+    import time
+
+    from portal.bucket import Bucket, BucketError
+
+    started = time.monotonic()
+    try:
+        synced = Bucket.from_config(admin_app.config, "PUBLISH_BUCKET").sync_folder(
+            Path(admin_app.config["BUILD_DIR"]))
+    except (BucketError, OSError) as error:
+        report.fail(f"сайт собран в папке, но не выгружен в хранилище: {error}")
+        return
+    report.phases["upload"] = round(time.monotonic() - started, 3)
+    report.uploaded = synced.summary()
 
 
 def _dispose(site_app: Flask) -> None:

@@ -27,6 +27,7 @@ class BuildReport:
     state: dict | None = None  # the pages' fingerprints, kept until the build is in place
     # Seconds of each step (copy, load, plan, render, search_index, swap): where a slow build spends its time.
     phases: dict[str, float] = field(default_factory=dict)
+    uploaded: str = ""  # what the sync to PUBLISH_BUCKET did, in Russian
 
     def fail(self, message: str, details: str | None = None) -> None:
         self.ok = False
@@ -48,6 +49,8 @@ class BuildReport:
             f"{self.pages_skipped}; удалено: {self.pages_removed}; переадресаций: {self.redirects}.",
             f"В поиске страниц: {self.indexed_pages}; проиндексировано заново: {self.search_pages_reindexed}.",
         ]
+        if self.uploaded:
+            lines.append(self.uploaded)
         lines += [f"Предупреждение: {w}" for w in self.warnings]
         return "\n".join(lines)
 

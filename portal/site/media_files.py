@@ -2,6 +2,9 @@
 documents). Frozen like any page, so the build copies exactly those files and drops the rest."""
 from __future__ import annotations
 
+import io
+import mimetypes
+
 from flask import abort, current_app, send_file
 
 from portal.media import storage
@@ -17,10 +20,16 @@ def media_file(name: str):
         media = name  # the admin's preview of a draft shows its new cover before it is published
     if media is None or not storage.NAME.match(name):
         abort(404)
-    path = storage.path_of(name)
-    if not path.is_file():
+    try:
+        data = storage.read(name)
+    except (FileNotFoundError, IsADirectoryError):
         abort(404)
-    return send_file(path, mimetype=getattr(media, "content_type", None), max_age=365 * 24 * 3600)
+    return send_file(io.BytesIO(data), mimetype=getattr(media, "content_type", None) or _type(name),
+                     download_name=name, max_age=365 * 24 * 3600)
+
+
+def _type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _owner_file(snap, name: str):
