@@ -36,7 +36,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
 from whoosh.query import Or, Query, Term
 
-from portal import permissions, search_reader
+from portal import permissions, search_postgres, search_reader
 from portal.extensions import db
 # What is indexed lives in search_documents.py (no whoosh there); these names stay part of this module's API.
 from portal.search_documents import KIND_OF, KINDS, Kind, document, plain  # noqa: F401
@@ -140,6 +140,11 @@ def _rebuild(ix: index.Index, app: Flask) -> int:
 
 def reindex() -> int:
     """Rebuild the index from the database (clear + add all); returns the number of documents."""
+    if _on_postgresql():
+        with Session(db.engine) as session:
+            count = search_postgres.rebuild(session)
+            session.commit()
+        return count
     app = current_app._get_current_object()
     with _locked():
         ix, built = _open_index(app)
@@ -194,7 +199,7 @@ def init_app(app: Flask) -> None:
         # test (whose database the old keys would be read from). Servers never wait here.
         app.teardown_appcontext(_flush_at_teardown)
     for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                           ("after_commit", _after_commit),
+                           ("before_commit", _before_commit), ("after_commit", _after_commit),
                            ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
@@ -231,6 +236,22 @@ def _collect(session: Session, keys) -> None:
     except Exception:  # never fail a save: rebuild the whole index after the commit instead
         log.exception("Search index: changed rows not collected; the index will be rebuilt")
         pending.add(REBUILD)
+
+
+def _before_commit(session: Session) -> None:
+    # On PostgreSQL the documents are written by the save's own transaction (portal/search_postgres.py): every
+    # host finds them at once. The flush first: its changed rows are collected by _after_flush.
+    if not _enabled() or not search_postgres.is_postgresql(session.get_bind()) or session.in_nested_transaction():
+        return  # a released savepoint is not a commit: its keys wait for the outer one
+    session.flush()
+    keys = session.info.pop(_PENDING, None)
+    if not keys:
+        return
+    try:  # in a savepoint of its own: a failing document never fails the save (reindex repairs the index)
+        with session.begin_nested(), session.no_autoflush:
+            search_postgres.write(session, keys, lambda obj: document(obj))
+    except Exception:
+        log.exception("Search index not updated for %d rows; run `portal search reindex`", len(keys))
 
 
 def _after_commit(session: Session) -> None:
@@ -319,9 +340,10 @@ def terms(text: str) -> list[str]:
 
 
 def _query(stems: list[str]) -> Query:
-    # Any word may match (more matched words score higher); the title's boost lifts title matches.
+    # Any word may match (more matched words score higher); the title's boost lifts title matches. A word typed in
+    # part is no match here (on PostgreSQL the last word is a prefix): a Prefix branch would score a full word
+    # twice and reorder the results.
     return Or([Or([Term("title", stem), Term("body", stem)]) for stem in stems], scale=0.9)
-
 
 def _allowed(user: Any) -> list[int] | None | bool:
     """The organisations whose rows the user may see: None for all, False for none."""
@@ -369,9 +391,43 @@ READ_ATTEMPTS = 5
 READ_WAIT = 5.0  # seconds a search waits for this process's queued index writes before it reads what there is
 
 
+def _on_postgresql() -> bool:
+    return search_postgres.is_postgresql(db.engine)
+
+
+_STOP_WORDS = frozenset(stopwords_for_language("ru"))
+
+
+def _postgresql_query(text: str, user: Any) -> tuple[list[str], list[str], list[int] | None | bool]:
+    """The query's words without stop words (PostgreSQL stems them itself), their stems for the results page as
+    the Whoosh engine gives them, and the organisations the user may see."""
+    return ([word for word in search_postgres.words(text) if word not in _STOP_WORDS], terms(text),
+            _allowed(user))
+
+
+def _postgresql(run) -> Results:
+    """Run a search on the request's session, after a first fill of an empty table (a database migrated with
+    rows in it); a database error is a message on the page, not a 500."""
+    try:
+        if search_postgres.is_empty(db.session) and any(
+                db.session.execute(sa.select(kind.model.id).limit(1)).first() for kind in KINDS.values()):
+            reindex()
+        return run(db.session)
+    except sa.exc.SQLAlchemyError as error:
+        log.exception("Search failed")
+        raise SearchError(str(error)) from error
+
+
 def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_page: int = 20,
            highlights: bool = True) -> Results:
     """One page of results, best first. `user` None searches everything (the command line without --as)."""
+    if _on_postgresql():
+        found, stems, allowed = _postgresql_query(text, user)
+        if not found or allowed is False:
+            return Results(query=text, terms=stems)
+        return _postgresql(lambda session: search_postgres.search(
+            session, text, found, stems, allowed, kind=kind if kind in KINDS else None, page=page,
+            per_page=per_page, highlights=highlights))
     return _run(text, user, kind if kind in KINDS else None,
                 lambda reader, query, restriction, results: search_reader.collect_page(
                     reader, query, restriction, results, page=page, per_page=per_page, highlights=highlights))
@@ -379,6 +435,12 @@ def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_
 
 def search_grouped(text: str, user: Any, *, per_group: int = 5) -> Results:
     """Results grouped by kind: each group's count and its best hits; the group with the best hit first."""
+    if _on_postgresql():
+        found, stems, allowed = _postgresql_query(text, user)
+        if not found or allowed is False:
+            return Results(query=text, terms=stems)
+        return _postgresql(lambda session: search_postgres.search_grouped(session, text, found, stems, allowed,
+                                                                          per_group=per_group))
     return _run(text, user, None,
                 lambda reader, query, restriction, results: search_reader.collect_grouped(
                     reader, query, restriction, results, per_group=per_group))

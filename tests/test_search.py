@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from portal import search
 from portal.cli import main
 from portal.extensions import db
-from portal.models import Activity, Case, MentoringForm, NewsItem, Page, Stage, Status
+from portal.models import Activity, Case, MentoringForm, NewsItem, Page, SearchEntry, Stage, Status
 
 # The database matters here: run on PostgreSQL too (conftest's docstring).
 pytestmark = pytest.mark.both_databases
@@ -37,10 +37,26 @@ def key(row) -> tuple[str, int]:
 
 def stored_documents() -> list[dict]:
     """Every stored document of the index, sorted: what two indexes must agree on."""
+    if on_postgresql():  # the documents are rows of search_entry, written by each save's transaction
+        rows = db.session.execute(sa.select(SearchEntry.key, SearchEntry.kind, SearchEntry.object_id,
+                                            SearchEntry.organisation_id, SearchEntry.title, SearchEntry.body,
+                                            SearchEntry.url).order_by(SearchEntry.key)).all()
+        return [row._asdict() for row in rows]
     assert search.flush()  # the writer thread has written every commit
     ix = search.index.open_dir(str(search.index_path()), indexname=search.INDEX_NAME)
     with ix.searcher() as searcher:
         return sorted(searcher.all_stored_fields(), key=lambda doc: doc["key"])
+
+
+def on_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def whoosh(world):
+    """For tests of the Whoosh engine's own machinery (files, writer thread, locks): SQLite's engine."""
+    if on_postgresql():
+        pytest.skip("the Whoosh engine's machinery: on PostgreSQL the search is in the database")
 
 
 def add_case(world, title: str, body: str = "", org: str = "a", **fields) -> Case:
@@ -128,7 +144,7 @@ def test_create_edit_and_delete_keep_the_index_in_step(world, errors):
     db.session.delete(news)
     db.session.commit()
     assert found("форум") == [] and found("ярмарка") == []
-    assert news_key[1] not in {doc["id"] for doc in stored_documents() if doc["kind"] == "news"}
+    assert f"news:{news_key[1]}" not in {doc["key"] for doc in stored_documents()}
     assert not errors()
 
 
@@ -200,7 +216,7 @@ def test_a_reindex_gives_the_same_index_as_the_incremental_updates(world, errors
     assert not errors()
 
 
-def test_a_missing_index_is_rebuilt_from_the_database(world, errors):
+def test_a_missing_index_is_rebuilt_from_the_database(whoosh, world, errors):
     assert search.flush()
     shutil.rmtree(search.index_path())
     assert key(world.rows[("cases", "b")]) in found("кейс")
@@ -256,7 +272,7 @@ def test_two_editors_saving_at_once_raise_nothing(app, world, errors):
     assert stored_documents() == incremental
 
 
-def test_a_writer_waits_for_another_process_holding_the_index(app, world, errors):
+def test_a_writer_waits_for_another_process_holding_the_index(whoosh, app, world, errors):
     # Whoosh's file lock is what another process (a second server worker, the CLI) would hold. The save itself
     # does not wait: the writer thread does, and writes once the lock is released.
     assert search.flush()
@@ -383,3 +399,30 @@ def test_rows_that_cannot_be_told_apart_make_a_full_rebuild_not_a_failed_save(wo
     assert errors() and all("will be rebuilt" in record.getMessage() for record in errors())
     monkeypatch.undo()
     assert found("поход") == [key(case)]  # the commit rebuilt the whole index
+
+
+# ---- the engines: one set of functions, Whoosh on SQLite, full-text search on PostgreSQL -------------------
+def test_the_last_word_typed_in_part_finds_the_whole_word(world):
+    if not on_postgresql():
+        pytest.skip("a PostgreSQL engine's feature: Whoosh matches whole words")
+    case = add_case(world, "Наставники и их наставляемые", "Встречи клуба")
+    assert key(case) in found("наставн")
+    assert key(case) in found("обсерватория встр")
+    assert key(case) not in found("встр обсерватория")  # only the last word is a prefix
+
+
+def test_a_save_on_one_host_is_found_on_another_at_once(make_app, world, tmp_path):
+    if not on_postgresql():
+        pytest.skip("Whoosh keeps its index in each host's instance folder; several hosts use PostgreSQL")
+    host_a = make_app(INSTANCE_PATH=str(tmp_path / "host-a"))
+    host_b = make_app(INSTANCE_PATH=str(tmp_path / "host-b"))
+    with host_a.app_context():
+        case = Case(organisation_id=world.org_a.id, title="Кейс о школьной обсерватории",
+                    mentoring_form=MentoringForm.PUPIL_PUPIL)
+        db.session.add(case)
+        db.session.commit()
+        case_id = case.id
+    with host_b.app_context():
+        assert found("обсерватория") == [("cases", case_id)]
+        assert found("обсерватория", world.curator_b) == []  # permissions in SQL
+    assert not (tmp_path / "host-b" / "search-index").exists()  # nothing per host

@@ -97,6 +97,8 @@ def add_case(world, title: str) -> Case:
 
 
 def test_saves_queued_while_the_writer_waits_are_written_together(app, world, monkeypatch):
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("the Whoosh engine's writer thread: on PostgreSQL a save writes its own documents")
     assert search.flush()
     calls: list[set] = []
     update = search.update

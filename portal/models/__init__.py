@@ -11,6 +11,7 @@ from .organisation import Organisation
 from .page import Page
 from .registry import Consent, Pairing, Person, PersonRole, Program
 from .roadmap import Activity, Roadmap, Stage
+from .search import SearchEntry
 from .user import User
 from .vocabulary import (
     ActivityStatus,
@@ -47,4 +48,6 @@ __all__ = [
     "DocumentKind", "MediaFile", "MediaKind", "MediaRole", "MediaUse",
     # publishing
     "BuildRun", "BuildState",
+    # the admin search on PostgreSQL
+    "SearchEntry",
 ]

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Case, MentoringForm, NewsItem
@@ -107,12 +108,16 @@ def test_a_query_of_stop_words_says_so(world, login_as):
 
 
 def test_an_unreadable_index_is_a_message_not_a_500(app, world, login_as, monkeypatch):
-    from portal import search
+    from portal import search, search_postgres
 
     def broken(*args, **kwargs):
         raise OSError("Permission denied")
 
-    monkeypatch.setattr(search.index, "open_dir", broken)
+    def down(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(search.index, "open_dir", broken)  # the Whoosh engine (SQLite)
+    monkeypatch.setattr(search_postgres, "search_grouped", down)  # the database's (PostgreSQL)
     status, html = page(login_as("editor"), "кейс")
     assert status == 503 and "portal search reindex" in html
 

@@ -1,0 +1,182 @@
+"""The admin search on PostgreSQL: full-text search in the database, the engine portal/search.py uses when the
+database is PostgreSQL (Whoosh stays the engine on SQLite). The only module that issues full-text SQL.
+
+- Documents (portal/search_documents.py: title, plain text, organisation, admin address) are rows of
+  `search_entry`, written by the save's own transaction before it commits: every host finds a save at once, and
+  a rolled-back save leaves no trace. No writer thread, no files in the instance folder.
+- `document` is `setweight(to_tsvector('russian', title), 'A') || setweight(…body…, 'B')` under a GIN index:
+  Russian stemming, titles above bodies (ts_rank_cd's weights 1.0 and 0.4).
+- A query's words are OR-ed as in the Whoosh engine (more matched words rank higher), and the last word typed
+  matches as a prefix: «наставн» finds «наставники».
+- What a curator may see is a WHERE on `organisation_id`; highlights come from ts_headline with control
+  characters as markers, so that the text is escaped before the markers become <b>.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from portal.models import SearchEntry
+from portal.search_documents import KINDS, _load, _resolve, document
+from portal.search_reader import Group, Hit, Results
+
+CONFIG = "russian"
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 16
+START, STOP = "\x02", "\x03"  # ts_headline's markers: never in stored text, escaped around
+
+
+def is_postgresql(bind: Any) -> bool:
+    return bind is not None and bind.dialect.name == "postgresql"
+
+
+def _vector(title: Any, body: Any) -> Any:
+    config = sa.literal_column(f"'{CONFIG}'::regconfig")
+    return (sa.func.setweight(sa.func.to_tsvector(config, title), sa.literal_column("'A'::\"char\""))
+            .op("||")(sa.func.setweight(sa.func.to_tsvector(config, body), sa.literal_column("'B'::\"char\""))))
+
+
+def _upsert(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    statement = insert(SearchEntry).values([
+        {"key": r["key"], "kind": r["kind"], "object_id": r["id"],
+         "organisation_id": int(r["organisation_id"]) if r["organisation_id"] else None,
+         "title": r["title"], "body": r["body"], "url": r["url"],
+         "document": _vector(sa.literal(r["title"]), sa.literal(r["body"]))} for r in rows])
+    excluded = statement.excluded
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[SearchEntry.key],
+        set_={"kind": excluded.kind, "object_id": excluded.object_id, "organisation_id": excluded.organisation_id,
+              "title": excluded.title, "body": excluded.body, "url": excluded.url, "document": excluded.document}))
+
+
+def write(session: Session, keys: Iterable[tuple[str, int]], document_of: Callable[[Any], dict] = document) -> None:
+    """Bring the documents of these keys in step with the rows, inside the caller's transaction."""
+    keys = set(keys)
+    if ("*", 0) in keys:
+        rebuild(session, document_of)
+        return
+    for kind, ids in _resolve(session, keys).items():
+        session.execute(sa.delete(SearchEntry).where(SearchEntry.key.in_([f"{kind}:{id}" for id in ids])))
+        _upsert(session, [document_of(obj) for obj in _load(session, kind, ids)])
+
+
+def rebuild(session: Session, document_of: Callable[[Any], dict] = document) -> int:
+    """Every document anew, in the caller's transaction: readers see the old set until it commits."""
+    session.execute(sa.delete(SearchEntry))
+    count = 0
+    for kind in KINDS:
+        model = KINDS[kind].model
+        rows = [document_of(obj) for obj in _load(session, kind, session.scalars(sa.select(model.id)))]
+        for start in range(0, len(rows), 500):
+            _upsert(session, rows[start:start + 500])
+        count += len(rows)
+    return count
+
+
+def words(text: str) -> list[str]:
+    """The words of a query: letters and digits only, so nothing of tsquery's syntax gets through."""
+    found: list[str] = []
+    for word in re.findall(r"\w+", text[:MAX_QUERY_CHARS].lower().replace("ё", "е")):
+        if word not in found:
+            found.append(word)
+    return found[:MAX_WORDS]
+
+
+def _tsquery(found: list[str]) -> Any:
+    # to_tsquery stems each word with the Russian dictionary and drops stop words; `:*` makes the last a prefix.
+    text = " | ".join(found[:-1] + [f"{found[-1]}:*"])
+    return sa.func.to_tsquery(sa.literal_column(f"'{CONFIG}'::regconfig"), text)
+
+
+def _where(query: Any, allowed: list[int] | None, kind: str | None) -> list[Any]:
+    conditions = [SearchEntry.document.op("@@")(query)]
+    if allowed is not None:
+        conditions.append(SearchEntry.organisation_id.in_(allowed))
+    if kind:
+        conditions.append(SearchEntry.kind == kind)
+    return conditions
+
+
+def _headline(column: Any, query: Any, options: str) -> Any:
+    return sa.func.ts_headline(sa.literal_column(f"'{CONFIG}'::regconfig"), column, query,
+                               f"StartSel={START}, StopSel={STOP}, {options}")
+
+
+def _marked(text: str | None) -> Markup:
+    return Markup(str(escape(text or "")).replace(START, '<b class="match">').replace(STOP, "</b>"))
+
+
+def _select(query: Any) -> Any:
+    score = sa.func.ts_rank_cd(SearchEntry.document, query).label("score")
+    return sa.select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.title, SearchEntry.url,
+                     SearchEntry.organisation_id, SearchEntry.body, score), score
+
+
+def _hits(session: Session, rows: Iterable[Any], query: Any, highlights: bool) -> list[Hit]:
+    hits = []
+    for row in rows:
+        hit = Hit(kind=row.kind, id=row.object_id, title=row.title, url=row.url, score=round(float(row.score), 3),
+                  organisation_id=row.organisation_id)
+        if highlights:
+            title, fragment = session.execute(sa.select(
+                _headline(sa.literal(row.title), query, "HighlightAll=true"),
+                _headline(sa.literal(row.body), query,
+                          'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "'))).one()
+            hit.title_html = _marked(title)
+            hit.fragment_html = Markup(_marked(fragment).replace("\n", " · "))
+        hits.append(hit)
+    return hits
+
+
+def search(session: Session, text: str, found: list[str], terms: list[str], allowed: list[int] | None, *,
+           kind: str | None, page: int, per_page: int, highlights: bool) -> Results:
+    """`found`: the query's words without stop words; `terms`: their stems, as the results page shows them."""
+    results = Results(query=text, terms=terms)
+    if not found:
+        return results
+    query = _tsquery(found)
+    conditions = _where(query, allowed, kind)
+    results.total = session.scalar(sa.select(sa.func.count()).select_from(SearchEntry).where(*conditions)) or 0
+    results.pages = -(-results.total // per_page)
+    results.page = min(max(page, 1), max(results.pages, 1))
+    if not results.total:
+        return results
+    statement, score = _select(query)
+    rows = session.execute(statement.where(*conditions).order_by(score.desc(), SearchEntry.key)
+                           .limit(per_page).offset((results.page - 1) * per_page)).all()
+    results.hits = _hits(session, rows, query, highlights)
+    return results
+
+
+def search_grouped(session: Session, text: str, found: list[str], terms: list[str], allowed: list[int] | None, *,
+                   per_group: int) -> Results:
+    results = Results(query=text, terms=terms)
+    if not found:
+        return results
+    query = _tsquery(found)
+    conditions = _where(query, allowed, None)
+    statement, score = _select(query)
+    ranked = statement.add_columns(
+        sa.func.row_number().over(partition_by=SearchEntry.kind, order_by=(score.desc(), SearchEntry.key))
+        .label("place"),
+        sa.func.count().over(partition_by=SearchEntry.kind).label("total")).where(*conditions).subquery()
+    rows = session.execute(sa.select(ranked).where(ranked.c.place <= per_group)
+                           .order_by(ranked.c.score.desc(), ranked.c.kind, ranked.c.place)).all()
+    groups: dict[str, Group] = {}
+    for row, hit in zip(rows, _hits(session, rows, query, True)):
+        groups.setdefault(row.kind, Group(row.kind, row.total, [])).hits.append(hit)
+    results.groups = list(groups.values())  # in the order of their best hits
+    results.total = sum(group.total for group in results.groups)
+    results.pages = 1 if results.total else 0
+    return results
+
+
+def is_empty(session: Session) -> bool:
+    return session.execute(sa.select(SearchEntry.key).limit(1)).first() is None
