@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from http_support import live_server as serving
+from portal import jobs
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.models import Status
@@ -30,8 +31,8 @@ def portal_server(app, world):
     case_b.mentoring_form = "teacher_teacher"
     world.rows[("roadmaps", "a")].status = Status.PUBLISHED
     db.session.commit()
-    with serving(PublishedSite(app, app.config["BUILD_DIR"])) as (host, port):
-        yield f"http://{host}:{port}"
+    with jobs.worker(app), serving(PublishedSite(app, app.config["BUILD_DIR"])) as (host, port):
+        yield f"http://{host}:{port}"  # the job worker in the process, as `portal serve` runs it
 
 
 @pytest.fixture
