@@ -216,3 +216,68 @@ def test_two_hosts_asking_at_once_get_one_build_and_a_coalesced_follow_up(make_a
     finally:
         for host in (host_a, host_b):
             jobs.queue(host).storage.flush_all()
+
+
+# ---- a worker killed mid-build --------------------------------------------------------------------------------
+WORKER = r'''
+import sys, time
+from portal import create_app, jobs
+from portal.publish import search_index
+
+real = search_index.build_search_index
+def slow(*args, **kwargs):  # the build stays in Pagefind long enough to be killed there
+    time.sleep(60)
+    return real(*args, **kwargs)
+search_index.build_search_index = slow
+from portal.publish import build
+build.build_search_index = slow
+
+app = create_app({"DATABASE_URL": sys.argv[1], "INSTANCE_PATH": sys.argv[2], "BUILD_DIR": sys.argv[3],
+                  "SECRET_KEY": "test"})
+jobs.run_queued(app)
+'''
+
+
+def test_a_worker_killed_during_a_build_leaves_the_site_whole_and_the_build_is_retried(app, world, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    case = published_case(world)
+    jobs.request_publish("manual")
+    jobs.run_queued(app)
+    site = Path(app.config["BUILD_DIR"])
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    case.title = "Кейс A после правки"
+    db.session.commit()
+    jobs.request_publish("manual")
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen([sys.executable, "-c", WORKER, app.config["DATABASE_URL"],
+                                   app.config["INSTANCE_PATH"], str(site)], stdout=output, stderr=output,
+                                  cwd=Path(__file__).resolve().parent.parent)
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 60:  # until the worker's build is running
+            db.session.expire_all()
+            running = runs.current()
+            if running is not None and running.pages_total:
+                break
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.1)
+        else:
+            pytest.fail("the worker never started building")
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    after = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before  # the published site is the old one, whole
+    app.config["BUILD_STALE_SECONDS"] = 0  # its heartbeat stopped: as if BUILD_STALE_SECONDS had passed
+    db.session.expire_all()
+    assert jobs.look_at_the_schedule() == "retry"
+    assert jobs.run_queued(app) == 1
+    killed, retried = runs.recent()[1], runs.recent()[0]
+    assert killed.status == "failed" and "прервана" in killed.summary
+    assert retried.status == "done" and retried.reason == "retry"
+    assert "Кейс A после правки" in page_of(app, case).read_text(encoding="utf-8")
