@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, history, permissions, text, workflow
+from portal import audit, history, jobs, permissions, text, workflow
 from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
@@ -129,6 +129,7 @@ class Crud:
         reasons = self.blockers(obj) if self.blockers else []
         if request.method == "POST" and not reasons:
             label = self.title_of(obj)  # a deleted row can no longer load what its name is made of
+            was_public = self._on_site(obj)
             audit.record("delete", obj)
             db.session.delete(obj)
             try:
@@ -137,6 +138,7 @@ class Crud:
                 db.session.rollback()
                 reasons = ["на запись ссылаются другие данные"]
             else:
+                self._republish(was_public)
                 flash(f"Удалено: «{label}».", "success")
                 return redirect(url_for(f"admin.{self.name}_list"))
         return render_template("admin/confirm_delete.html", crud=self, obj=obj, reasons=reasons)
@@ -202,6 +204,7 @@ class Crud:
             flash("Эту запись уже изменил другой пользователь, пока вы её редактировали. Ваш текст не потерян: он "
                   "в форме ниже, а сохранённая версия — рядом. Перенесите нужное и сохраните ещё раз.", "error")
         elif form.validate_on_submit() and self._validate_more(form, obj):
+            was_public = self._on_site(obj)
             self._populate(form, obj)
             if self.owned and not permissions.may_change(current_user, obj):
                 abort(403)  # the form offers only allowed organisations; this guards the rest
@@ -226,7 +229,9 @@ class Crud:
                 flash("Не удалось сохранить: база данных сейчас не отвечает. Ваш текст не потерян: он в форме ниже. "
                       "Подождите минуту и нажмите «Сохранить» ещё раз.", "error")
             else:
-                flash(f"Сохранено: «{self.title_of(obj)}».", "success")
+                republished = self._republish(was_public or self._on_site(obj))
+                flash(f"Сохранено: «{self.title_of(obj)}»."
+                      + (" Сайт обновится через несколько секунд." if republished else ""), "success")
                 return redirect(url_for(f"admin.{self.name}_edit", id=obj.id))
         elif request.method == "POST":
             flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
@@ -237,6 +242,18 @@ class Crud:
                                previews=previews, conflict=conflict, saved=history.snapshot(obj) if conflict else None,
                                revisions=history.revisions_of(obj) if obj.id else [],
                                **extra), 503 if unavailable else 200
+
+    def _on_site(self, obj: Any) -> bool:
+        """Is the row on the public site (a published item, an organisation)? Then its save changes the site."""
+        if self.publishable:
+            return getattr(obj, "status", None) == Status.PUBLISHED
+        return self.name == "organisations" and obj.id is not None
+
+    def _republish(self, wanted: bool) -> bool:
+        """Ask the worker to publish after a save that changed the site: no second button to press."""
+        if wanted:
+            jobs.request_publish("edit", user=current_user)
+        return wanted
 
     def _conflict(self, obj) -> bool:
         """The form was made from an older version than the row has now (someone saved in between)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, history, workflow
+from portal import audit, history, jobs, workflow
 from portal.extensions import db
 from portal.models import Revision
 
@@ -31,7 +31,7 @@ def review(kind: str, id: int):
     elif action in ("publish", "return") and workflow.may_review(current_user):
         if action == "publish":
             workflow.publish(item)
-            message = "Опубликовано: запись появится на сайте при следующей публикации."
+            message = "Одобрено и опубликовано: сайт обновится через несколько секунд."
         else:
             comment = request.form.get("comment", "").strip()
             if not comment:
@@ -43,6 +43,8 @@ def review(kind: str, id: int):
         abort(403)
     audit.record(action, item, details=item.review_comment)
     db.session.commit()
+    if action == "publish":
+        jobs.request_publish("approval", user=current_user)  # the site follows the approval by itself
     flash(message, "success")
     return redirect(url_for(f"admin.{kind}_edit", id=id))
 

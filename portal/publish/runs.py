@@ -30,7 +30,8 @@ from .report import BuildReport
 STATE_ID = 1
 # Rows that may wait for their `publish_at`: the content types with a publication time (PublishableMixin).
 SCHEDULED = (Case, NewsItem, Event, Roadmap, Page)
-REASONS = {"manual": "по кнопке «Опубликовать»", "approval": "после одобрения", "scheduled": "по расписанию",
+REASONS = {"manual": "по кнопке «Опубликовать»", "approval": "после одобрения", "edit": "после правки на сайте",
+           "scheduled": "по расписанию",
            "daily": "ежедневное обновление", "retry": "повтор после сбоя", "command": "из командной строки"}
 INTERRUPTED = ("Публикация прервана: обработчик заданий остановился во время сборки (процесс завершён или сервер "
                "перезагружен). Опубликованный сайт не изменился; публикация запрошена снова.")

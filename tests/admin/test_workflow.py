@@ -164,3 +164,36 @@ def test_scheduled_item_follows_a_frozen_clock(app, world, monkeypatch):
     assert publishing.run_build(app).ok and not page.exists()
     monkeypatch.setattr(content, "local_now", lambda: datetime(2030, 1, 15, 9, 0))
     assert publishing.run_build(app).ok and page.exists()
+
+
+def test_an_approval_asks_for_a_publication_and_the_site_follows(app, world, editor_client):
+    from pathlib import Path
+
+    from portal import jobs
+    from portal.publish import runs
+
+    case = world.rows[("cases", "a")]
+    case.status = Status.REVIEW
+    db.session.commit()
+    response = editor_client.post(f"/admin/review/cases/{case.id}", data={"action": "publish"},
+                                  follow_redirects=True)
+    assert "Одобрено и опубликовано" in response.get_data(as_text=True)
+    assert runs.requested() and jobs.queue(app).pending_count() == 1
+    jobs.run_queued(app)  # the worker's turn: no second button
+    assert (Path(app.config["BUILD_DIR"]) / "cases" / case.slug / "index.html").exists()
+    assert runs.recent()[0].reason == "approval"
+
+
+def test_saving_a_published_item_republishes_and_a_draft_does_not(app, world, editor_client):
+    from portal.publish import runs
+
+    draft = world.rows[("cases", "b")]
+    draft_form = case_form(world, draft, organisation_id=world.org_b.id, title="Черновик правится")
+    assert editor_client.post(f"/admin/cases/{draft.id}/edit", data=draft_form).status_code == 302
+    assert not runs.requested()
+    case = world.rows[("cases", "a")]
+    case.status = Status.PUBLISHED
+    db.session.commit()
+    html = editor_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, case, title="Кейс A исправлен"),
+                              follow_redirects=True).get_data(as_text=True)
+    assert "Сайт обновится через несколько секунд" in html and runs.requested()
