@@ -281,3 +281,12 @@ def test_a_worker_killed_during_a_build_leaves_the_site_whole_and_the_build_is_r
     assert killed.status == "failed" and "прервана" in killed.summary
     assert retried.status == "done" and retried.reason == "retry"
     assert "Кейс A после правки" in page_of(app, case).read_text(encoding="utf-8")
+
+
+def test_the_dashboard_says_when_the_schedule_publishes_next(app, world, editor_client, monkeypatch):
+    monkeypatch.setattr("portal.admin.dashboard.local_now", lambda: datetime(2026, 12, 5, 10, 0))
+    case = published_case(world)
+    case.publish_at = datetime(2026, 12, 5, 15, 30)
+    db.session.commit()
+    html = editor_client.get("/admin/").get_data(as_text=True)
+    assert "Следующая публикация по расписанию: 05.12.2026 15:30" in html

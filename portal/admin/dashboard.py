@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal import permissions
 from portal.extensions import db
+from portal.publish import runs
 from portal.clock import local_now
 from portal.models import Organisation, Pairing, PairingStatus, Person, PersonRole, Role, Status
 from portal.models.registry import pairing_mentee
@@ -51,7 +52,8 @@ def dashboard():
                            unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)),
                            weeks=weeks, quiet=journals.quiet_pairings(db.session, current_user, weeks, today),
                            overdue_goals=journals.overdue_goals(db.session, current_user, today),
-                           pairing_label=lambda pairing: network.pairing_label(current_user, pairing))
+                           pairing_label=lambda pairing: network.pairing_label(current_user, pairing),
+                           next_build=runs.next_scheduled(now))
 
 
 def unpaired_mentees(user, joined_before: date) -> list[Person]:
