@@ -48,11 +48,19 @@ def upload_dir(app=None) -> Path:
     return Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads")
 
 
+# Derived from the other tables, and rebuilt by every restore: the admin search's documents on PostgreSQL.
+DERIVED_TABLES = frozenset({"search_entry"})
+
+
 def _metadata() -> sa.MetaData:
     import portal.models  # noqa: F401  (every model registers its tables in db.metadata)
     from portal.extensions import db
 
-    return db.metadata
+    metadata = sa.MetaData()
+    for table in db.metadata.sorted_tables:
+        if table.name not in DERIVED_TABLES:
+            table.to_metadata(metadata)
+    return metadata
 
 
 def _engine() -> sa.Engine:

@@ -97,7 +97,8 @@ def contents(app) -> dict:
     with app.app_context():
         with db.engine.connect() as connection:
             tables = {table.name: [tuple(row) for row in connection.execute(
-                sa.select(table).order_by(*table.primary_key.columns))] for table in db.metadata.sorted_tables}
+                sa.select(table).order_by(*table.primary_key.columns))] for table in db.metadata.sorted_tables
+                if table.name not in backup.DERIVED_TABLES}
         folder = backup.upload_dir()
         files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     return {"tables": tables, "files": files}
