@@ -31,3 +31,12 @@ document.addEventListener("DOMContentLoaded", () => {
     input.addEventListener("focus", () => input.select());
   }
 });
+
+// On a phone the menu is a strip that scrolls sideways: bring the current section into view.
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector(".menu [aria-current]");
+  const strip = current?.closest("ul");
+  if (strip && strip.scrollWidth > strip.clientWidth) {
+    strip.scrollLeft = current.offsetLeft - strip.offsetLeft - 16;
+  }
+});
