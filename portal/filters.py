@@ -77,6 +77,25 @@ def local_time(value: datetime | None) -> str:
     return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 
+def person_name(email: str | None) -> str:
+    """A user by name: the audit log and the history keep the e-mail (it outlives a deleted account), people read
+    names. «система» for what nobody did by hand (a scheduled build, an import from the command line)."""
+    if not email:
+        return "система"
+    from flask import g
+
+    names = g.setdefault("user_names", {})
+    if email not in names:
+        import sqlalchemy as sa
+
+        from portal.extensions import db
+        from portal.models import User
+
+        name = db.session.scalar(sa.select(User.name).where(User.email == email))
+        names[email] = f"{name} ({email})" if name else email
+    return names[email]
+
+
 def register(app: Flask) -> None:
-    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, local_time):
+    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, local_time, person_name):
         app.add_template_filter(function)

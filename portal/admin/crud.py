@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
 
-from . import MAX_ID, choices
+from . import MAX_ID, choices, field_changes
 from .forms import BaseForm, options
 
 
@@ -239,9 +239,18 @@ class Crud:
         if conflict:
             db.session.refresh(obj)
         return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
-                               previews=previews, conflict=conflict, saved=history.snapshot(obj) if conflict else None,
+                               previews=previews, conflict=conflict,
+                               changes=self._conflict_changes(form, obj) if conflict else None,
                                revisions=history.revisions_of(obj) if obj.id else [],
                                **extra), 503 if unavailable else 200
+
+    def _conflict_changes(self, form: BaseForm, obj: Any) -> list:
+        """The saved version (old) against what this editor typed (new), field by field."""
+        saved = history.snapshot(obj)
+        typed = {key: form[key].data for key in saved if key in form and key != "version"}
+        typed = {key: getattr(value, "value", value) for key, value in typed.items()}
+        typed = {key: ("" if value is None and saved[key] == "" else value) for key, value in typed.items()}
+        return field_changes.compare(type(obj), field_changes.labels_of(form), {k: saved[k] for k in typed}, typed)
 
     def _on_site(self, obj: Any) -> bool:
         """Is the row on the public site (a published item, an organisation)? Then its save changes the site."""

@@ -9,7 +9,7 @@ from portal import audit, history, jobs, workflow
 from portal.extensions import db
 from portal.models import Revision
 
-from . import bp
+from . import bp, field_changes
 from .crud import CRUDS
 from .forms import BaseForm
 
@@ -55,8 +55,10 @@ def revision_compare(kind: str, id: int, revision_id: int):
     revision = db.session.get(Revision, revision_id)
     if revision is None or revision.object_kind != item.__tablename__ or revision.object_id != item.id:
         abort(404)
-    return render_template("admin/revision.html", crud=crud, obj=item, revision=revision,
-                           changes=history.changes(revision, item), form=BaseForm())
+    changes = field_changes.compare(type(item), field_changes.labels_of(crud.form(obj=item)), revision.data,
+                                    history.snapshot(item))
+    return render_template("admin/revision.html", crud=crud, obj=item, revision=revision, changes=changes,
+                           form=BaseForm())
 
 
 @bp.post("/history/<kind>/<id:id>/<id:revision_id>/restore")

@@ -40,3 +40,17 @@ document.addEventListener("DOMContentLoaded", () => {
     strip.scrollLeft = current.offsetLeft - strip.offsetLeft - 16;
   }
 });
+
+// The conflict screen: «Взять сохранённое» puts the other editor's saved value into this form's field.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-take-into]")) {
+    button.addEventListener("click", () => {
+      const field = document.getElementById(button.dataset.takeInto);
+      if (!field) return;
+      field.value = button.dataset.takeValue;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      button.textContent = "Взято";
+      field.focus();
+    });
+  }
+});

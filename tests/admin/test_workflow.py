@@ -197,3 +197,37 @@ def test_saving_a_published_item_republishes_and_a_draft_does_not(app, world, ed
     html = editor_client.post(f"/admin/cases/{case.id}/edit", data=case_form(world, case, title="Кейс A исправлен"),
                               follow_redirects=True).get_data(as_text=True)
     assert "Сайт обновится через несколько секунд" in html and runs.requested()
+
+
+def test_history_speaks_the_forms_language_and_marks_changed_words(world, editor_client):
+    case = world.rows[("cases", "a")]
+    first = reload(case)
+    editor_client.post(f"/admin/cases/{case.id}/edit", data=case_form(
+        world, first, organisation_id=world.org_b.id, mentoring_form="teacher_teacher",
+        body_md="Наставники школы проводят **еженедельные** встречи с молодыми педагогами и разбирают уроки вместе"))
+    revision = db.session.scalars(sa.select(Revision).where(Revision.object_kind == "case",
+                                                            Revision.object_id == case.id).order_by(Revision.id)).first()
+    html = editor_client.get(f"/admin/history/cases/{case.id}/{revision.id}").get_data(as_text=True)
+    for code in ("organisation_id", "mentoring_form", "body_md", "teacher_teacher", "pupil_pupil"):
+        assert code not in html, code
+    assert "Организация" in html and "Школа A" in html and "Школа B" in html
+    assert "Форма наставничества" in html and "Ученик – ученик" in html and "Учитель – учитель" in html
+    assert "Описание практики" in html and "<ins>Наставники" in html and "<del>**важно**</del>" in html
+    assert "Автор версии: система" in html  # the world's rows were made without a login
+    history = editor_client.get(f"/admin/cases/{case.id}/edit").get_data(as_text=True)
+    assert "<td>editor (editor@example.org)</td>" in history  # the author by name
+
+
+def test_a_conflict_shows_both_versions_in_russian_and_offers_the_saved_text(world, editor_client, admin_client):
+    case = world.rows[("cases", "a")]
+    stale = case_form(world, reload(case), title="Мой заголовок",
+                      body_md="Текст, который набирал я долго и старательно, с подробностями о встречах пар")
+    admin_client.post(f"/admin/cases/{case.id}/edit", data=case_form(
+        world, reload(case), body_md="Текст, который сохранил другой редактор, с подробностями о встречах пар"))
+    response = editor_client.post(f"/admin/cases/{case.id}/edit", data=stale)
+    html = response.get_data(as_text=True)
+    assert "Запись изменил другой пользователь" in html and "body_md</" not in html
+    assert "Описание практики" in html and "Название" in html
+    assert "<del>сохранил</del>" in html and "<ins>набирал</ins>" in html
+    assert 'data-take-into="body_md"' in html and "Взять сохранённое" in html
+    assert reload(case).body_md.startswith("Текст, который сохранил другой редактор")  # nothing overwritten
