@@ -20,9 +20,36 @@ from portal.models import UserRole
 DEMO_HINT_FILE = "demo_login.txt"
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+class PortalGroup(FlaskGroup):
+    """Our commands, with Russian help. Flask's own (run, shell, routes) are left out: `portal serve` starts the
+    portal; Flask-Limiter's maintenance group is hidden, Flask-Migrate's `db` is explained in Russian."""
+
+    HIDDEN = {"limiter"}
+
+    def __init__(self, **kwargs):
+        super().__init__(add_default_commands=False, add_version_option=False, load_dotenv=False,
+                         set_debug_flag=False, **kwargs)
+        for param in self.params:  # Flask's --app: the portal knows its app
+            param.hidden = True
+
+    def list_commands(self, ctx):
+        return [name for name in super().list_commands(ctx) if name not in self.HIDDEN]
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if name == "db" and command is not None:
+            command.short_help = "Миграции базы данных: upgrade, migrate (Flask-Migrate)."
+            command.help = ("Миграции базы данных (Flask-Migrate): `portal db upgrade` — обновить схему, "
+                            "`portal db migrate -m …` — записать миграцию после изменения моделей.")
+        return command
+
+
+@click.group(cls=PortalGroup, create_app=create_app)
 def main() -> None:
-    """Портал наставничества: админка и публикуемый сайт."""
+    """Портал наставничества: админка и публикуемый сайт.
+
+    Начало работы: `portal init`, `portal demo`, `portal build`, `portal serve`.
+    """
 
 
 @main.command("init")

@@ -239,3 +239,17 @@ def test_build_failure_exits_1_and_says_why(fresh_app, monkeypatch):
     result = fresh_app.test_cli_runner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert "Публикация не удалась: индекс не построен" in result.output
+
+
+def test_help_lists_our_commands_in_russian_and_hides_flasks(fresh_app):
+    import re
+
+    result = run(fresh_app, "--help")
+    assert result.exit_code == 0
+    commands = result.output.split("Commands:", 1)[1]
+    names = re.findall(r"^  (\w+)\s", commands, flags=re.MULTILINE)
+    assert {"init", "demo", "build", "serve", "worker", "db"} <= set(names)
+    assert not {"run", "shell", "routes", "limiter"} & set(names)
+    assert "--app" not in result.output and "--debug" not in result.output
+    for line in re.findall(r"^  \w+\s+(.+)$", commands, flags=re.MULTILINE):
+        assert re.search("[а-яА-Я]", line), line  # every command says in Russian what it does
