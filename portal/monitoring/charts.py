@@ -14,8 +14,8 @@ VALUE_WIDTH = 90  # «12 (40 %)» right of the longest bar
 ROW, BAR, TOP = 26, 16, 8
 LABEL_CHARS = 36
 BAR_COLOUR = "#1f5fbf"  # 6.1:1 against white (WCAG 1.4.11 asks 3:1)
-MEAN_COLOUR = "#b3261e"
 TEXT = "#1d2330"
+MEAN_COLOUR = TEXT  # the mean is a figure, not an alarm (it was red whatever its value): text colour, bold
 
 
 def _e(value: object) -> str:
