@@ -1,4 +1,5 @@
-"""Markdown to sanitized HTML: the only module that imports markdown and nh3.
+"""Markdown to sanitized HTML, and pasted HTML back to Markdown: the only module that imports markdown, nh3 and
+markdownify.
 
 Rendering happens when a row is saved (see portal/models/base.py), and the HTML is stored beside the
 Markdown, so that publishing never renders Markdown again.
@@ -9,6 +10,7 @@ import re
 
 import markdown
 import nh3
+from markdownify import markdownify
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
 _EXTENSION_CONFIGS = {
@@ -53,3 +55,20 @@ def render_markdown(text: str | None) -> str:
     html = markdown.markdown(text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
                              output_format="html")
     return sanitize(html)
+
+
+# What survives of a paste from Word or a web page: structure, not looks (Word's styles, classes and comments go).
+_PASTE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li",
+               "a", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre", "code"}
+MAX_PASTE_CHARS = 2_000_000  # Word puts megabytes of styles around a page of text; beyond this, refuse
+
+
+def markdown_from_html(html: str) -> str:
+    """Pasted HTML (Word, a browser) as Markdown: headings, lists, bold, links and tables kept. Saved, it is
+    rendered and sanitized like anything typed."""
+    cleaned = nh3.clean(html[:MAX_PASTE_CHARS], tags=_PASTE_TAGS, attributes={"a": {"href"}},
+                        url_schemes=_URL_SCHEMES, strip_comments=True)
+    text = markdownify(cleaned, heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
+                       table_infer_header=True)
+    text = strip_control_characters(text).replace("\xa0", " ")
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -64,3 +64,27 @@ def test_control_characters_are_stripped_but_line_breaks_kept():
 
     assert strip_control_characters("Этап\x00 1\x0b\tначало\r\nконец\x7f") == "Этап 1\tначало\r\nконец"
     assert strip_control_characters(None) is None and strip_control_characters([1]) == [1]
+
+
+WORD_PASTE = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head>
+<body><!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->
+<h1 class=MsoTitle>Итоги года</h1><p class=MsoNormal><b>24 пары</b> провели <span style="color:red">встречи</span>
+<o:p></o:p></p><ul><li class=MsoListParagraph>Первое</li><li>Второе</li></ul><ol><li>Раз</li><li>Два</li></ol>
+<table class=MsoTableGrid><tr><td>Этап</td><td>Сроки</td></tr><tr><td>1</td><td>сентябрь</td></tr></table>
+<p><a href="https://example.org/plan">План</a> <a href="javascript:alert(1)">опасно</a></p>
+<script>alert(1)</script><img src=x onerror=alert(1)></body></html>"""
+
+
+def test_a_paste_from_word_keeps_headings_lists_bold_links_and_tables():
+    from portal.text import markdown_from_html
+
+    markdown = markdown_from_html(WORD_PASTE)
+    assert markdown.startswith("# Итоги года")
+    assert "**24 пары** провели встречи" in markdown
+    assert "- Первое\n- Второе" in markdown and "1. Раз\n2. Два" in markdown
+    assert "| Этап | Сроки |\n| --- | --- |\n| 1 | сентябрь |" in markdown
+    assert "[План](https://example.org/plan)" in markdown
+    for junk in ("Mso", "style", "color", "alert", "javascript", "<", "w:WordDocument"):
+        assert junk not in markdown, junk
+    html = render_markdown(markdown)
+    assert "<h1>Итоги года</h1>" in html and "<table>" in html and "<strong>24 пары</strong>" in html

@@ -131,7 +131,7 @@ class OrganisationForm(BaseForm):
     website = StringField("Сайт", [Optional(), max_len(300), URL(message="Укажите адрес сайта полностью: https://…")])
     email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
     phone = StringField("Телефон", [Optional(), max_len(60)])
-    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
+    description_md = TextAreaField("Описание", [Optional(), max_len(20000)])
     pupils_count = IntegerField("Число обучающихся", [Optional(), NumberRange(0, 100_000)],
                                 description="Для показателей мониторинга: доля обучающихся, вовлечённых в наставничество.")
     teachers_count = IntegerField("Число педагогов", [Optional(), NumberRange(0, 10_000)],
@@ -152,8 +152,8 @@ class CaseForm(OrganisationChoiceMixin, BaseForm):
     mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     tags_text = StringField("Теги", [Optional(), max_len(500)], description="Через запятую.")
     summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
-    body_md = TextAreaField("Описание практики (Markdown)", [Optional(), max_len(100000)])
-    results_md = TextAreaField("Результаты (Markdown)", [Optional(), max_len(50000)])
+    body_md = TextAreaField("Описание практики", [Optional(), max_len(100000)])
+    results_md = TextAreaField("Результаты", [Optional(), max_len(50000)])
     status = SelectField("Статус", choices=options(Status.choices()))
     publish_at = _publish_at_field()
 
@@ -233,7 +233,7 @@ class ProgramForm(OrganisationChoiceMixin, BaseForm):
     mentoring_form = SelectField("Форма наставничества", choices=options(MentoringForm.choices()))
     starts_on = DateField("Начало", [Optional()])
     ends_on = DateField("Окончание", [Optional(), _not_before("starts_on", "Окончание раньше начала.")])
-    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(50000)])
+    description_md = TextAreaField("Описание", [Optional(), max_len(50000)])
     network_organisation_ids = RussianSelectMultipleField(
         "Сетевая программа: организации-участники", coerce=int,
         description="Для сетевого наставничества: наставники и наставляемые пар программы могут быть из этих "
@@ -319,7 +319,7 @@ class NewsItemForm(OrganisationChoiceMixin, BaseForm):
     slug = _slug_field()
     published_on = DateField("Дата", [required()])
     summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
-    body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(100000)])
+    body_md = TextAreaField("Текст", [Optional(), max_len(100000)])
     status = SelectField("Статус", choices=options(Status.choices()))
     publish_at = _publish_at_field()
 
@@ -338,7 +338,7 @@ class EventForm(OrganisationChoiceMixin, BaseForm):
                                  format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     place = StringField("Место", [Optional(), max_len(300)])
     summary = TextAreaField("Анонс", [Optional(), max_len(1000)])
-    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(100000)])
+    description_md = TextAreaField("Описание", [Optional(), max_len(100000)])
     status = SelectField("Статус", choices=options(Status.choices()))
     publish_at = _publish_at_field()
 
@@ -353,7 +353,7 @@ class PageForm(BaseForm):
     position = IntegerField("Порядок в меню", [Optional(), NumberRange(0, 1000)], default=0,
                             filters=[_zero_if_empty])
     summary = TextAreaField("Кратко", [Optional(), max_len(1000)])
-    body_md = TextAreaField("Текст (Markdown)", [Optional(), max_len(200000)])
+    body_md = TextAreaField("Текст", [Optional(), max_len(200000)])
     status = SelectField("Статус", choices=options(Status.choices()))
     publish_at = _publish_at_field()
 

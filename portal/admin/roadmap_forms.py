@@ -31,7 +31,7 @@ class RoadmapForm(OrganisationChoiceMixin, BaseForm):
     year = IntegerField("Год начала", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")])
     status = SelectField("Статус", choices=options(Status.choices()))
     publish_at = _publish_at_field()
-    description_md = TextAreaField("Описание (Markdown)", [Optional(), max_len(20000)])
+    description_md = TextAreaField("Описание", [Optional(), max_len(20000)])
 
     validate_slug = validate_slug_format
 

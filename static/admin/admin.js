@@ -54,3 +54,101 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Markdown fields for people who never heard of Markdown: a toolbar (headings, bold, lists, links), a preview
+// beside the text that follows the typing, and a paste from Word that keeps headings, lists, bold and tables
+// (the server turns the clipboard's HTML into Markdown; what is saved is sanitized as anything typed).
+document.addEventListener("DOMContentLoaded", () => {
+  const brand = document.querySelector("a.brand");
+  if (!brand) return;
+  const base = brand.getAttribute("href").replace(/\/?$/, "/");
+  const token = () => document.querySelector("input[name=csrf_token]")?.value ?? "";
+
+  const wrap = (area, before, after, placeholder) => {
+    const [start, end] = [area.selectionStart, area.selectionEnd];
+    const chosen = area.value.slice(start, end) || placeholder;
+    area.setRangeText(before + chosen + after, start, end, "end");
+    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const lines = (area, prefix) => {
+    const start = area.value.lastIndexOf("\n", area.selectionStart - 1) + 1;
+    const end = area.selectionEnd;
+    const chosen = area.value.slice(start, end) || "текст";
+    const marked = chosen.split("\n").map((line, i) => prefix(i) + line.replace(/^(#+ |- |\d+\. )/, "")).join("\n");
+    area.setRangeText(marked, start, Math.max(end, start), "end");
+    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const TOOLS = [
+    ["Заголовок", "З", (a) => lines(a, () => "## ")],
+    ["Подзаголовок", "з", (a) => lines(a, () => "### ")],
+    ["Жирный", "Ж", (a) => wrap(a, "**", "**", "важное")],
+    ["Курсив", "К", (a) => wrap(a, "*", "*", "текст")],
+    ["Список", "•", (a) => lines(a, () => "- ")],
+    ["Нумерованный список", "1.", (a) => lines(a, (i) => `${i + 1}. `)],
+    ["Ссылка", "🔗", (a) => {
+      const url = window.prompt("Адрес ссылки (https://…):", "https://");
+      if (url && /^(https?:\/\/|mailto:)/.test(url)) wrap(a, "[", `](${url})`, "текст ссылки");
+    }],
+  ];
+
+  for (const area of document.querySelectorAll("textarea[name$='_md']")) {
+    const bar = document.createElement("div");
+    bar.className = "md-toolbar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Оформление текста");
+    bar.setAttribute("aria-controls", area.id);
+    for (const [label, text, act] of TOOLS) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = text;
+      button.title = label;
+      button.setAttribute("aria-label", label);
+      button.addEventListener("click", () => act(area));
+      bar.append(button);
+    }
+    area.before(bar);
+
+    // The preview beside the text, following the typing (a pause of 0.6 s between requests).
+    const box = document.querySelector(`[data-preview-for="${area.id}"]`);
+    if (box) {
+      let timer;
+      area.closest(".field")?.classList.add("with-live-preview");
+      const refresh = async () => {
+        const body = new FormData();
+        body.append("csrf_token", token());
+        body.append("text", area.value);
+        const response = await fetch(base + "preview", { method: "POST", body, credentials: "same-origin" });
+        if (response.ok) {
+          box.querySelector(".preview-body").innerHTML = (await response.json()).html; // sanitized (nh3)
+          box.hidden = false;
+        }
+      };
+      area.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 600); });
+    }
+
+    area.addEventListener("paste", async (event) => {
+      const html = event.clipboardData?.getData("text/html");
+      if (!html) return; // plain text pastes as it is
+      event.preventDefault();
+      const body = new FormData();
+      body.append("csrf_token", token());
+      body.append("html", new Blob([html], { type: "text/html" }), "paste.html");
+      const response = await fetch(base + "markdown/from-html", { method: "POST", body, credentials: "same-origin" });
+      const answer = await response.json().catch(() => ({}));
+      if (response.ok) {
+        // Headings, lists and tables start a block of their own, even when pasted in the middle of a line.
+        const block = /\n|^(#|- |\d+\. |\|)/.test(answer.markdown);
+        const before = area.value.slice(0, area.selectionStart);
+        const lead = !block || !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+        area.setRangeText(lead + answer.markdown + (block ? "\n" : ""), area.selectionStart, area.selectionEnd, "end");
+      } else {
+        area.setRangeText(event.clipboardData.getData("text/plain"), area.selectionStart, area.selectionEnd, "end");
+        if (answer.error) window.alert(answer.error);
+      }
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+});

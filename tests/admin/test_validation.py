@@ -281,3 +281,12 @@ def test_stale_multiselect_choice_is_explained_in_russian(world, admin_client):
     response = admin_client.post("/admin/persons/new", data={
         "organisation_id": world.org_a.id, "full_name": "Кто-то", "roles": ["admin"], "category": "teacher"})
     assert "Выбран недоступный вариант" in response.get_data(as_text=True)
+
+
+def test_a_paste_is_turned_into_markdown_and_a_huge_one_refused(world, editor_client):
+    from portal import text
+
+    answer = editor_client.post("/admin/markdown/from-html", data={"html": "<h2>План</h2><p><b>Важно</b></p>"})
+    assert answer.status_code == 200 and answer.get_json() == {"markdown": "## План\n\n**Важно**"}
+    huge = editor_client.post("/admin/markdown/from-html", data={"html": "<p>а</p>" * (text.MAX_PASTE_CHARS // 8 + 1)})
+    assert huge.status_code == 413 and "слишком велик" in huge.get_json()["error"]
