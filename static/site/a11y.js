@@ -66,3 +66,10 @@
     refresh();
   });
 }());
+
+// Case filters are folded in the page (a phone shows the practices first); on a wide screen they open at once.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(min-width: 60rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+  }
+});

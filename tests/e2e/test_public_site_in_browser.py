@@ -210,3 +210,34 @@ def test_text_at_200_percent_does_not_break_the_layout(portal_server, page, visi
         overflow = visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px with text at 200%"
     screenshot(visitor, "roadmap-text-200")
+
+
+def test_on_a_phone_charts_keep_readable_labels_tables_every_column_and_filters_fold(portal_server, page, browser,
+                                                                                     world):
+    from datetime import date
+
+    activity = world.rows[("activities", "a")]  # dated, so that the roadmap has a timeline
+    activity.deadline_start, activity.deadline_end = date(2025, 11, 1), date(2025, 11, 30)
+    db.session.commit()
+    publish_case_through_the_admin(page, portal_server, world)
+    roadmap = f"{portal_server}/roadmaps/{world.rows[('roadmaps', 'a')].slug}/"
+    context = browser.new_context(locale="ru-RU", viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    try:
+        phone.goto(roadmap)
+        # The timeline's labels are drawn at least 11 px high (they shrank to about 4 px with the chart).
+        label = phone.locator("figure.timeline svg text").first.bounding_box()
+        assert label["height"] >= 11, label
+        # Every column of an activity, the last («Выполнение») included, is on the screen.
+        status = phone.locator("table.data td[data-label='Выполнение']").first.bounding_box()
+        assert status["x"] >= 0 and status["x"] + status["width"] <= 360, status
+        phone.goto(f"{portal_server}/cases/")
+        assert phone.evaluate("document.querySelector('details.filters-panel').open") is False  # practices first
+        phone.get_by_text("Отбор практик:").click()
+        assert phone.get_by_role("navigation", name="Отбор практик").is_visible()
+        screenshot(phone, "roadmap-phone")
+    finally:
+        context.close()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{portal_server}/cases/")
+    assert page.evaluate("document.querySelector('details.filters-panel').open") is True  # a wide screen: open
