@@ -96,6 +96,21 @@ def person_name(email: str | None) -> str:
     return names[email]
 
 
+# What cannot make markup: Pagefind decodes entities in a filter value however often they are escaped.
+_PAGEFIND_INERT = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", ",": "‚"})
+
+
+def pagefind_value(value: object) -> str:
+    """A value for `data-pagefind-filter="name:value"` that cannot turn into markup.
+
+    Pagefind's search interface draws filter values with innerHTML, and Pagefind decodes character references in
+    the value it indexes: an organisation named «<img onerror=…>», escaped or not, would run in every visitor's
+    browser. The characters that make markup (and the comma, which separates filters in the attribute) are
+    swapped for look-alikes that make none; the name is shown as typed everywhere else on the page."""
+    return str(value).translate(_PAGEFIND_INERT)
+
+
 def register(app: Flask) -> None:
-    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, local_time, person_name):
+    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, local_time, person_name,
+                     pagefind_value):
         app.add_template_filter(function)
