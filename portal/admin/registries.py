@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, joinedload
 from portal.clock import local_now
 from portal.extensions import db
 from portal import permissions
-from portal.models import Consent, ConsentKind, Organisation, Pairing, Person, Program, Role, Signatory
+from portal.models import Consent, ConsentKind, Organisation, Pairing, Person, Program, PublicField, Role, Signatory
 from portal.monitoring import network
 from portal.registries import consent
 from portal.models.registry import pairing_mentee
@@ -49,6 +49,12 @@ def _person_context(person: Person) -> dict:
             "award_year": now.year}
 
 
+def _publishable(person: Person) -> str:
+    """What the person's publication consent allows on the site (minors: never by name), for the people list."""
+    fields = consent.published_fields(person, local_now())
+    return ", ".join(field.label for field in PublicField if field in fields) or "—"
+
+
 persons = Crud(
     name="persons",
     model=Person,
@@ -63,6 +69,7 @@ persons = Crud(
         Column("is_minor", "Несовершеннолетний"),
         Column("consent", "Согласие на обработку", sortable=False,
                value=lambda p: "есть" if consent.has_processing_consent(p, local_now()) else "⚠ нет"),
+        Column("publication", "Можно публиковать", sortable=False, value=_publishable),
     ],
     search=["full_name", "position", "email"],
     default_sort="full_name",

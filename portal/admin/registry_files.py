@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from io import BytesIO
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portal import audit, permissions
@@ -60,6 +61,16 @@ def registry_import():
             flash(f"Загружено: новых участников — {saved.created}, обновлено — {saved.updated}.", "success")
             return redirect(url_for("admin.persons_list"))
     return render_template("admin/registry_import.html", form=form, plan=plan, token=token, filename=filename)
+
+
+@bp.get("/registry/template")
+def registry_template():
+    """The import template: the methodology's columns, an example row, the allowed values."""
+    persons.check_area()
+    from portal.registries.io_template import FILENAME, template_xlsx
+
+    return send_file(BytesIO(template_xlsx()), mimetype=io.FORMATS["xlsx"], as_attachment=True,
+                     download_name=FILENAME)
 
 
 @bp.get("/registry/export")

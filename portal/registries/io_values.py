@@ -157,8 +157,13 @@ def parse_date(value) -> date:
 
 
 def parse_consent_date(value) -> date | None:
-    if text_of(value).casefold() in _NONE:
+    """The date the consent to processing was signed; «нет» (or a dash) for none, «да» for one signed on a day
+    nobody wrote down: today's date is recorded (the day the registry says it exists)."""
+    text = text_of(value).casefold()
+    if text in _NONE:
         return None
+    if text in _TRUE:
+        return local_now().date()
     day = parse_date(value)
     if day > local_now().date():
         raise ValueError(f"дата {day:%d.%m.%Y} ещё не наступила: укажите дату подписания согласия.")
