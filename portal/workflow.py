@@ -36,3 +36,8 @@ def publish(item) -> None:
 def send_back(item, comment: str) -> None:
     item.status = Status.DRAFT
     item.review_comment = comment.strip()
+
+
+def unpublish(item) -> None:
+    """Off the site, back to a draft (an editor's decision: no comment owed)."""
+    item.status = Status.DRAFT

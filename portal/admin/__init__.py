@@ -67,12 +67,15 @@ def menu():
         items.append(("Публикация", "admin.publish_status"))
     if permissions.is_admin(current_user):
         items.append(("Журнал действий", "admin.audit_log"))
-    return {"admin_menu": items, "preview_kinds": PREVIEW_KINDS}
+    from .bulk import actions_for
+
+    return {"admin_menu": items, "preview_kinds": PREVIEW_KINDS, "bulk_actions": actions_for}
 
 
 from portal.admin import (  # noqa: E402,F401  (each module registers its routes on bp)
     audit_log,
     auth,
+    bulk,
     cases,
     dashboard,
     errors,

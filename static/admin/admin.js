@@ -152,3 +152,12 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Lists: «отметить все на странице» (without JavaScript each row is ticked on its own).
+document.addEventListener("DOMContentLoaded", () => {
+  const all = document.querySelector("[data-check-all]");
+  if (!all) return;
+  const boxes = [...document.querySelectorAll("input[name=ids]")];
+  all.hidden = false;
+  all.addEventListener("change", () => { for (const box of boxes) box.checked = all.checked; });
+});

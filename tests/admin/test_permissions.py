@@ -66,7 +66,8 @@ def test_every_admin_page_answers_each_role_as_the_matrix_says(app, world, login
 
 def test_every_post_only_admin_endpoint_is_known(app):
     post_only = {rule.endpoint for rule in admin_rules(app) if "GET" not in rule.methods}
-    assert post_only == {"admin.logout", "admin.markdown_preview", "admin.markdown_from_html", "admin.stage_move", "admin.activity_move",
+    assert post_only == {"admin.logout", "admin.markdown_preview", "admin.markdown_from_html", "admin.bulk",
+                         "admin.stage_move", "admin.activity_move",
                          "admin.publish_start", "admin.consent_withdraw", "admin.review", "admin.revision_restore",
                          # monitoring (issue #10)
                          "admin.questionnaire_close", "admin.question_move", "admin.goal_done", "admin.award_new",
