@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; import models from here."""
 from .audit import AuditEntry, Revision
 from .case import Case, Tag
+from .document import DocumentTemplate
 from .history import OldSlug
 from .journal import Meeting, MentorAward, PlanGoal
 from .media import MediaFile, MediaUse
@@ -44,4 +45,6 @@ __all__ = [
     "QuestionKind", "Questionnaire", "QuestionnaireAudience", "QuestionnaireResponse", "QuestionnaireStage",
     # media
     "DocumentKind", "MediaFile", "MediaKind", "MediaRole", "MediaUse",
+    # documents
+    "DocumentTemplate",
 ]
