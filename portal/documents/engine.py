@@ -1,0 +1,143 @@
+"""Rendering Word templates: the only module that imports docxtpl (Jinja in Word).
+
+docxtpl joins a tag that Word split over several runs, and `{%tr for … %}` repeats a table row. Uploaded
+templates are Jinja run on the server, so they run in Jinja's sandbox (no attribute of Python internals, ranges
+capped), with every value escaped for XML and every unknown name an error rather than a blank.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError as JinjaError, TemplateSyntaxError, UndefinedError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+MAX_UNPACKED = 20 * 1024 * 1024  # a template's members together, unpacked
+MAX_RATIO = 100  # unpacked to packed, for a member larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 1000
+# The letters of thanks' old placeholders ({ФИО}), converted to Jinja ({{ ФИО }}) before rendering.
+LEGACY_PLACEHOLDERS = ("ФИО", "Организация", "Программа", "Год", "Подписант")
+_LEGACY = re.compile(r"(?<!\{)\{(" + "|".join(LEGACY_PLACEHOLDERS) + r")\}(?!\})")
+
+
+class TemplateProblem(ValueError):
+    """A template that cannot be used, with the reason in Russian."""
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def check_package(data: bytes) -> None:
+    """Refuse what is not a .docx, or a .docx that would inflate beyond a sane size, before parsing it.
+
+    The declared sizes bound what is unpacked: Python's zipfile stops at a member's declared size."""
+    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateProblem("Шаблон должен быть документом Word (.docx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise TemplateProblem("Шаблон должен быть документом Word (.docx).") from None
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise TemplateProblem("Шаблон слишком велик в распакованном виде (больше 20 МБ): уменьшите картинки.")
+    for member in members:
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise TemplateProblem("Файл шаблона подозрительно сильно сжат: такой файл не принимается.")
+    if "word/document.xml" not in {m.filename for m in members}:
+        raise TemplateProblem("Шаблон должен быть документом Word (.docx).")
+
+
+def convert_legacy(data: bytes) -> bytes:
+    """A letter template with {ФИО}-style placeholders as a Jinja template ({{ ФИО }}). A placeholder split over
+    runs is found too: such a paragraph's text goes into its first run, which keeps that run's format."""
+    document = Document(io.BytesIO(data))
+    changed = False
+    for paragraph in _paragraphs(document):
+        if "{" not in paragraph.text or not _LEGACY.search(paragraph.text):
+            continue
+        runs = paragraph.runs
+        if sum(len(_LEGACY.findall(run.text)) for run in runs) == len(_LEGACY.findall(paragraph.text)):
+            for run in runs:  # each placeholder within one run: every run keeps its format
+                run.text = _LEGACY.sub(r"{{ \1 }}", run.text)
+        else:
+            runs[0].text = _LEGACY.sub(r"{{ \1 }}", paragraph.text)
+            for run in runs[1:]:
+                run.text = ""
+        changed = True
+    if not changed:
+        return data
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _paragraphs(document):
+    def walk(container):
+        yield from container.paragraphs
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(document)
+    for section in document.sections:
+        yield from walk(section.header)
+        yield from walk(section.footer)
+
+
+def _template(data: bytes) -> DocxTemplate:
+    try:
+        return DocxTemplate(io.BytesIO(data))
+    except Exception:  # python-docx raises several kinds for a file that is not .docx
+        raise TemplateProblem("Шаблон должен быть документом Word (.docx).") from None
+
+
+def names_used(data: bytes) -> set[str]:
+    """The top-level names a template uses; TemplateProblem for broken Jinja syntax."""
+    template = _template(data)
+    try:
+        return set(template.get_undeclared_template_variables(_environment()))
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(f"Ошибка в разметке шаблона: {_syntax(error)}.") from None
+
+
+def _syntax(error: TemplateSyntaxError) -> str:
+    message = error.message or "неверный тег"
+    if "unexpected end of template" in message or "Unexpected end of template" in message:
+        return "не закрыт блок {% for %} или {% if %} (нет {% endfor %} или {% endif %})"
+    if "unexpected '}'" in message or "unexpected '%'" in message:
+        return f"неверная скобка в теге ({message})"
+    return f"неверный тег ({message})"
+
+
+def render(data: bytes, context: dict) -> bytes:
+    """The filled-in document; TemplateProblem (in Russian) when the template asks for what the context lacks."""
+    template = _template(data)
+    try:
+        template.render(context, _environment(), autoescape=True)
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(f"Ошибка в разметке шаблона: {_syntax(error)}.") from None
+    except UndefinedError as error:
+        raise TemplateProblem(f"В шаблоне неизвестная подстановка: {unknown_name(error)}.") from None
+    except SecurityError:
+        raise TemplateProblem("Шаблон обращается к недопустимым данным.") from None
+    except (JinjaError, TypeError, ValueError) as error:
+        raise TemplateProblem(f"Шаблон не удалось заполнить: {error}.") from None
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def unknown_name(error: UndefinedError) -> str:
+    found = re.search(r"has no attribute '([^']+)'", str(error)) or re.search(r"'([^']+)' is undefined", str(error))
+    return f"«{found.group(1)}»" if found else str(error)
+
+
+def parse_names(text: str) -> set[str]:
+    """Top-level names of a Jinja text (for tests and the placeholders' help)."""
+    return set(meta.find_undeclared_variables(_environment().parse(text)))
