@@ -32,10 +32,9 @@ TARGET_OF_CRUD = {crud: target for target, crud in CRUD_OF.items()}
 @bp.context_processor
 def documents_links():
     def documents_link(crud_name: str, obj) -> str | None:
-        target = TARGET_OF_CRUD.get(crud_name)
-        if target is None or obj is None or getattr(obj, "id", None) is None:
+        if crud_name not in TARGET_OF_CRUD or obj is None or getattr(obj, "id", None) is None:
             return None
-        return url_for("admin.documents_for", target=target, id=obj.id)
+        return url_for(f"admin.{crud_name}_documents", id=obj.id)
 
     return {"documents_link": documents_link}
 
@@ -45,8 +44,6 @@ def _object_or_404(target: str, id: int):
     (names of the other side's people stay hidden). 404 otherwise, as for a row that does not exist."""
     from .crud import CRUDS
 
-    if target not in CRUD_OF:
-        abort(404)
     return CRUDS[CRUD_OF[target]].get_or_404(id, see_only=target == "pairing")
 
 
@@ -84,16 +81,20 @@ def _title(target: str, obj) -> str:
     return str(obj)
 
 
-@bp.get("/documents/<target>/<id:id>/")
-def documents_for(target: str, id: int):
-    """The kinds of documents for the object: download, or what to fill in first."""
+def documents_view(target: str, id: int):
+    """The kinds of documents for the object, each to download or with what to fill in first; with ?kind=…
+    the document itself (.docx, or .zip when there are several)."""
     obj = _object_or_404(target, id)
+    code = request.args.get("kind", "")
+    if code:
+        if code not in KINDS or target not in KINDS[code].targets:
+            abort(404)
+        return _download(target, obj, code)
     options = _options()
     rows = []
     for kind in kinds_for(target):
         try:
-            count = len(kind.build(db.session, obj, options))
-            missing = []
+            count, missing = len(kind.build(db.session, obj, options)), []
         except MissingData as lacking:
             count, missing = 0, links(lacking.items)
         rows.append((kind, count, missing))
@@ -103,44 +104,45 @@ def documents_for(target: str, id: int):
                            year=options.year or options.today.year)
 
 
-@bp.get("/documents/<target>/<id:id>/<kind>")
-def documents_make(target: str, id: int, kind: str):
-    obj = _object_or_404(target, id)
-    if kind not in KINDS or target not in KINDS[kind].targets:
-        abort(404)
+def _download(target: str, obj, code: str):
     try:
-        files = make(db.session, kind, obj, _options(), user=current_user)
+        files = make(db.session, code, obj, _options(), user=current_user)
     except MissingData as lacking:
         db.session.rollback()
-        return render_template("admin/documents/missing.html", obj=obj, target=target, kind=KINDS[kind],
-                               title=_title(target, obj), missing=links(lacking.items)), 409
+        return render_template("admin/documents/missing.html", obj=obj, crud=CRUD_OF[target], kind=KINDS[code],
+                               title=_title(target, obj), missing=links(lacking.items))
     except engine.TemplateProblem as problem:
         db.session.rollback()
         flash(f"Шаблон документа не подошёл: {problem} Исправьте или удалите его на странице «Шаблоны документов».",
               "error")
-        return redirect(url_for("admin.documents_for", target=target, id=id))
+        return redirect(url_for(f"admin.{CRUD_OF[target]}_documents", id=obj.id))
     db.session.commit()  # the audit entry
     if len(files) == 1:
         return send_file(io.BytesIO(files[0].content), mimetype=DOCX, as_attachment=True,
                          download_name=files[0].filename)
     return send_file(io.BytesIO(as_zip(files)), mimetype="application/zip", as_attachment=True,
-                     download_name=f"{KINDS[kind].title}.zip")
+                     download_name=f"{KINDS[code].title}.zip")
 
 
-@bp.get("/documents/program/<id:id>/package")
-def documents_package(id: int):
-    """«Пакет документов программы»: whatever can be made, as one .zip."""
+for _target, _crud in CRUD_OF.items():
+    bp.add_url_rule(f"/documents/{_crud}/<id:id>/", f"{_crud}_documents",
+                    lambda id, _target=_target: documents_view(_target, id))
+
+
+@bp.get("/documents/programs/<id:id>/package")
+def programs_package(id: int):
+    """«Пакет документов программы»: whatever can be made, as one .zip; else the list of what to fill in."""
     program = _object_or_404("program", id)
     try:
         files, missing = program_package(db.session, program, _options(), user=current_user)
     except engine.TemplateProblem as problem:
         db.session.rollback()
         flash(f"Шаблон документа не подошёл: {problem}", "error")
-        return redirect(url_for("admin.documents_for", target="program", id=id))
+        return redirect(url_for("admin.programs_documents", id=id))
     db.session.commit()
     if not files:
-        return render_template("admin/documents/missing.html", obj=program, target="program", kind=None,
-                               title=str(program), missing=links(missing)), 409
+        return render_template("admin/documents/missing.html", obj=program, crud="programs", kind=None,
+                               title=str(program), missing=links(missing))
     return send_file(io.BytesIO(as_zip(files)), mimetype="application/zip", as_attachment=True,
                      download_name=f"Пакет документов программы {program.id}.zip")
 
@@ -175,8 +177,9 @@ def document_templates():
                            targets=TARGETS)
 
 
-@bp.get("/documents/templates/default/<kind>.docx")
-def document_template_default(kind: str):
+@bp.get("/documents/templates/default")
+def document_template_default():
+    kind = request.args.get("kind", next(iter(KINDS)))
     if kind not in KINDS:
         abort(404)
     return send_file(io.BytesIO(default_template(kind)), mimetype=DOCX, as_attachment=True,

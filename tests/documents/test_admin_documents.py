@@ -49,37 +49,38 @@ def upload(client, kind: str, data: bytes, organisation_id="", filename="шаб�
 def test_a_curator_of_another_organisation_gets_404(world, curator_client, target):
     crud = {"program": "programs", "pairing": "pairings", "person": "persons", "organisation": "organisations"}
     other = world.rows[(crud[target], "b")]
-    assert curator_client.get(f"/admin/documents/{target}/{other.id}/").status_code == 404
+    assert curator_client.get(f"/admin/documents/{crud[target]}/{other.id}/").status_code == 404
     kind = {"program": "program_order", "pairing": "development_plan", "person": "consent",
             "organisation": "curator_report"}[target]
-    assert curator_client.get(f"/admin/documents/{target}/{other.id}/{kind}").status_code == 404
+    assert curator_client.get(f"/admin/documents/{crud[target]}/{other.id}/?kind={kind}").status_code == 404
     own = world.rows[(crud[target], "a")]
-    assert curator_client.get(f"/admin/documents/{target}/{own.id}/").status_code == 200
-    assert curator_client.get(f"/admin/documents/program/{world.rows[('programs', 'b')].id}/package").status_code == 404
+    assert curator_client.get(f"/admin/documents/{crud[target]}/{own.id}/").status_code == 200
+    assert curator_client.get(f"/admin/documents/programs/{world.rows[('programs', 'b')].id}/package").status_code \
+        == 404
 
 
 def test_the_pairing_page_links_its_documents_and_lists_what_is_missing(world, curator_client):
     pairing = world.rows[("pairings", "a")]
     edit = curator_client.get(f"/admin/pairings/{pairing.id}/edit").get_data(as_text=True)
-    assert f'href="/admin/documents/pairing/{pairing.id}/"' in edit and ">Документы<" in edit
-    page = curator_client.get(f"/admin/documents/pairing/{pairing.id}/").get_data(as_text=True)
+    assert f'href="/admin/documents/pairings/{pairing.id}/"' in edit and ">Документы<" in edit
+    page = curator_client.get(f"/admin/documents/pairings/{pairing.id}/").get_data(as_text=True)
     assert "Приказ о закреплении наставнических пар (групп)" in page
     assert "нет даты приказа о закреплении" in page and f'href="/admin/pairings/{pairing.id}/edit"' in page
     assert f'href="/admin/pairings/{pairing.id}/goals/new"' in page  # the plan has no goals yet
-    response = curator_client.get(f"/admin/documents/pairing/{pairing.id}/development_plan")
-    assert response.status_code == 409 and "нет ни одной цели" in response.get_data(as_text=True)
+    response = curator_client.get(f"/admin/documents/pairings/{pairing.id}/?kind=development_plan")
+    assert response.mimetype == "text/html" and "нет ни одной цели" in response.get_data(as_text=True)
 
 
 def test_a_document_is_downloaded_and_written_to_the_audit_log(world, curator_client):
     pairing = ready(world.rows[("pairings", "a")])
-    response = curator_client.get(f"/admin/documents/pairing/{pairing.id}/development_plan")
+    response = curator_client.get(f"/admin/documents/pairings/{pairing.id}/?kind=development_plan")
     assert response.status_code == 200 and response.mimetype == DOCX
     assert rows(response.data) == [["1", "Освоиться в школе", "01.10.2025", "выполнено"],
                                    ["2", "Выступить на конференции", "01.03.2026", "в работе"]]
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "document"))
     assert (entry.user_email, entry.object_kind, entry.object_id) == ("curator-a@example.org", "pairing", pairing.id)
     assert entry.details == "development_plan: 1 файл(ов)"  # no personal data beyond the object's reference
-    order = curator_client.get(f"/admin/documents/pairing/{pairing.id}/pairing_order")
+    order = curator_client.get(f"/admin/documents/pairings/{pairing.id}/?kind=pairing_order")
     assert rows(order.data)[0][1:3] == ["Наставник A", "Наставляемый A"]
 
 
@@ -87,7 +88,7 @@ def test_the_program_package_is_a_zip_of_what_can_be_made(world, curator_client)
     pairing = ready(world.rows[("pairings", "a")])
     pairing.mentees[0].birth_date = date(2012, 5, 1)
     db.session.commit()
-    response = curator_client.get(f"/admin/documents/program/{pairing.program_id}/package")
+    response = curator_client.get(f"/admin/documents/programs/{pairing.program_id}/package")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = sorted(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
     assert names == [f"Планы развития/Индивидуальный план развития — пара {pairing.id}.docx",
@@ -99,7 +100,7 @@ def test_a_network_pairing_shows_the_other_sides_people_without_names(world, log
     pairing = ready(world.rows[("pairings", "a")])
     pairing.mentees = [world.rows[("pairings", "b")].mentees[0]]  # a mentee of school B: a network pairing
     db.session.commit()
-    response = login_as("curator_b").get(f"/admin/documents/pairing/{pairing.id}/development_plan")
+    response = login_as("curator_b").get(f"/admin/documents/pairings/{pairing.id}/?kind=development_plan")
     assert response.status_code == 200
     body = text(response.data)
     assert "Наставник: Наставник из Школа A" in body and "Наставляемые: Наставляемый B" in body
@@ -112,7 +113,7 @@ def test_a_custom_template_with_a_loop_is_checked_and_preferred(world, curator_c
                        "{{ цель.номер }}) {{ цель.цель }} — до {{ цель.срок }}", "{%p endfor %}")
     page = upload(curator_client, "development_plan", custom, world.org_a.id).get_data(as_text=True)
     assert "загружен и проверен" in page
-    body = text(curator_client.get(f"/admin/documents/pairing/{pairing.id}/development_plan").data)
+    body = text(curator_client.get(f"/admin/documents/pairings/{pairing.id}/?kind=development_plan").data)
     assert body == ("План школы: Школа A\n1) Освоиться в школе — до 01.10.2025\n"
                     "2) Выступить на конференции — до 01.03.2026")
     preview = curator_client.get(f"/admin/documents/templates/{db.session.scalar(sa.select(DocumentTemplate.id))}"
@@ -122,9 +123,9 @@ def test_a_custom_template_with_a_loop_is_checked_and_preferred(world, curator_c
     municipal = docx_with("Муниципальный бланк: {{ организация.название }}")
     assert "загружен и проверен" in upload(editor_client, "development_plan", municipal).get_data(as_text=True)
     other = ready(world.rows[("pairings", "b")])
-    assert text(editor_client.get(f"/admin/documents/pairing/{other.id}/development_plan").data) == \
+    assert text(editor_client.get(f"/admin/documents/pairings/{other.id}/?kind=development_plan").data) == \
         "Муниципальный бланк: Школа B полностью"
-    assert text(editor_client.get(f"/admin/documents/pairing/{pairing.id}/development_plan").data).startswith(
+    assert text(editor_client.get(f"/admin/documents/pairings/{pairing.id}/?kind=development_plan").data).startswith(
         "План школы")
     # A curator uploads neither for the municipality nor for another organisation.
     assert upload(curator_client, "development_plan", custom).status_code == 404
@@ -164,7 +165,7 @@ def test_a_letter_template_with_the_old_placeholders_keeps_working(world, curato
     old = docx_with("Уважаемый(ая) {ФИО}!", "Спасибо от {Организация}, {Год}. {Подписант}")
     assert "загружен и проверен" in upload(curator_client, "thank_you_letter", old, world.org_a.id).get_data(
         as_text=True)
-    body = text(curator_client.get(f"/admin/documents/person/{mentor.id}/thank_you_letter?year=2026").data)
+    body = text(curator_client.get(f"/admin/documents/persons/{mentor.id}/?kind=thank_you_letter&year=2026").data)
     assert body == "Уважаемый(ая) Наставник A!\nСпасибо от Школа A, 2026. Директор Петрова О. Н."
 
 
@@ -172,7 +173,7 @@ def test_the_templates_page_documents_the_placeholders_and_serves_the_defaults(w
     page = curator_client.get("/admin/documents/templates/").get_data(as_text=True)
     assert "{{ организация.название }}" in page and "{%tr for пара in пары %}" in page
     assert "Муниципалитет (для всех организаций)" not in page  # a curator manages their organisation's only
-    default = curator_client.get("/admin/documents/templates/default/pairing_order.docx")
+    default = curator_client.get("/admin/documents/templates/default?kind=pairing_order")
     assert default.mimetype == DOCX and "{{ приказ.номер }}" in text(default.data) + str(
         Document(io.BytesIO(default.data)).tables[0].rows[2].cells[2].text)
 
