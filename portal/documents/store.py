@@ -47,10 +47,15 @@ def prepare(kind: Kind, data: bytes) -> bytes:
         raise engine.TemplateProblem("Файл шаблона больше 10 МБ.")
     engine.check_package(data)
     if kind.code == "thank_you_letter":
+        from portal.monitoring import letters
+
         try:
+            unknown = letters.unknown_placeholders(" ".join(letters.template_placeholders(data)))
             data = engine.convert_legacy(data)
         except Exception:  # python-docx raises several kinds for a broken file
             raise engine.TemplateProblem("Шаблон должен быть документом Word (.docx).") from None
+        if unknown:
+            raise engine.TemplateProblem("В шаблоне неизвестные подстановки: " + ", ".join(unknown) + ".")
     used = engine.names_used(data)
     unknown = sorted(used - kind.names())
     if unknown:

@@ -204,3 +204,24 @@ def test_cli_lists_the_kinds_and_makes_a_document(app, world, tmp_path):
                              .where(AuditEntry.action == "document")) == 1
 
 
+
+
+def test_the_letters_page_fills_an_old_style_template_through_the_documents(world, curator_client):
+    mentor = world.rows[("persons", "a")]
+    form = {"person_ids": [mentor.id], "year": "2026", "signatory": "Директор А. А. Петрова", "text": "Спасибо!"}
+    template = Document()
+    paragraph = template.add_paragraph("Награждается ")
+    paragraph.add_run("{Ф").bold = True  # Word splits a placeholder over runs after editing
+    paragraph.add_run("ИО}, {Организация}, {Год}. {Подписант} & Co")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    response = curator_client.post("/admin/recognition/letters", data=form | {
+        "template": (io.BytesIO(buffer.getvalue()), "бланк.docx")}, content_type="multipart/form-data")
+    assert text(response.data) == "Награждается Наставник A, Школа A, 2026. Директор А. А. Петрова & Co"
+    unknown = curator_client.post("/admin/recognition/letters", data=form | {
+        "template": (io.BytesIO(docx_with("Уважаемый {Имя}!")), "бланк.docx")}, content_type="multipart/form-data")
+    assert "В шаблоне неизвестные подстановки: {Имя}" in unknown.get_data(as_text=True)
+    # A letter template stored on the templates page replaces the typed text.
+    upload(curator_client, "thank_you_letter", docx_with("Бланк школы: {{ ФИО }}"), world.org_a.id)
+    stored = curator_client.post("/admin/recognition/letters", data=form)
+    assert text(stored.data) == "Бланк школы: Наставник A"
