@@ -138,6 +138,8 @@ def test_a_custom_template_with_a_loop_is_checked_and_preferred(world, curator_c
     (("{{ организация.инн }}",), "неизвестная подстановка: «инн»"),
     (("{{ организация.название }",), "Ошибка в разметке шаблона"),
     (("{{ организация.__class__.__mro__ }}",), "недопустимым"),  # Jinja's sandbox
+    (("{{ организация.название * 100000000 }}",), "недопустимым"),  # no inflating a string on the server
+    (("{{ организация.название|center(100000000) }}",), "No filter named"),
     (("Просто текст без подстановок",), "нет ни одной подстановки"),
 ])
 def test_a_broken_template_is_refused_with_a_message_naming_the_problem(world, curator_client, paragraphs, message):
