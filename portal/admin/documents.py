@@ -18,7 +18,7 @@ from portal.documents.defaults import default_template
 from portal.documents.kinds import KINDS, TARGETS, Options, kinds_for, placeholders
 from portal.documents.make import DOCX, as_zip, make, program_package
 from portal.extensions import db
-from portal.models import DocumentTemplate
+from portal.models import DocumentTemplate, Pairing
 from portal.monitoring import network
 from portal.monitoring.indicators import Period
 
@@ -53,9 +53,11 @@ def _options() -> Options:
     if start and end and start <= end:
         period = Period(start, end)
     year = request.args.get("year", type=int)
+    chosen = [int(v) for v in request.args.getlist("pairing") if v.isdigit() and len(v) < 10]
     return Options(now=local_now(), reader=permissions.organisation_ids(current_user), period=period,
                    year=year if year and 2000 <= year <= 2100 else None,
-                   signatory=request.args.get("signatory", "").strip()[:300])
+                   signatory=request.args.get("signatory", "").strip()[:300],
+                   pairings=frozenset(chosen) if chosen else None)
 
 
 def _date(value: str | None) -> date | None:
@@ -99,9 +101,14 @@ def documents_view(target: str, id: int):
             count, missing = 0, links(lacking.items)
         rows.append((kind, count, missing))
     period = options.period or Period.school_year(options.today)
+    pairings = []
+    if target == "program":  # to choose the pairings of an order
+        pairings = [(p.id, network.pairing_label(current_user, p)) for p in db.session.scalars(
+            permissions.scope(sa.select(Pairing).where(Pairing.program_id == obj.id), Pairing, current_user)
+            .order_by(Pairing.id))]
     return render_template("admin/documents/for_object.html", target=target, target_label=TARGETS[target], obj=obj,
                            title=_title(target, obj), rows=rows, crud=CRUD_OF[target], period=period,
-                           year=options.year or options.today.year)
+                           year=options.year or options.today.year, pairings=pairings)
 
 
 def _download(target: str, obj, code: str):

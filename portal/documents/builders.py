@@ -52,7 +52,7 @@ def _readable(pairing: Pairing, options: Options) -> bool:
 # ---- pairing_order ---------------------------------------------------------------------------------------
 def pairing_order(session: Session, obj: Program | Pairing, options: Options) -> list[tuple[str, dict]]:
     """From a pairing: the order it was fixed by, with every pairing of that order. From a program: its
-    pairings, one document per order."""
+    pairings (or the chosen ones), one document per order."""
     if isinstance(obj, Pairing):
         pairings = [obj]
         if obj.order_number and obj.order_date:
@@ -61,8 +61,10 @@ def pairing_order(session: Session, obj: Program | Pairing, options: Options) ->
                 Pairing.order_date == obj.order_date).order_by(Pairing.id)))
         organisation = obj.organisation
     else:
-        pairings = list(session.scalars(sa.select(Pairing).where(Pairing.program_id == obj.id)
-                                        .order_by(Pairing.order_date, Pairing.order_number, Pairing.id)))
+        query = sa.select(Pairing).where(Pairing.program_id == obj.id)
+        if options.pairings is not None:
+            query = query.where(Pairing.id.in_(options.pairings or {-1}))
+        pairings = list(session.scalars(query.order_by(Pairing.order_date, Pairing.order_number, Pairing.id)))
         organisation = obj.organisation
         if not pairings:
             raise MissingData([Missing(f"В программе «{obj.title}» нет наставнических пар", "admin.pairings_new")])

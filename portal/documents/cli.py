@@ -34,8 +34,11 @@ def kinds_command() -> None:
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Конец периода (ГГГГ-ММ-ДД).")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Год (для благодарственного письма).")
 @click.option("--signatory", default="", help="Кто подписывает письмо (по умолчанию — руководитель).")
+@click.option("--pairing", "pairings", multiple=True, type=click.IntRange(1), metavar="ID",
+              help="Приказ о закреплении программы — только для этих пар (можно указать несколько раз).")
 @with_appcontext
-def make_command(kind: str, object_id: int, target: str | None, output: str, start, end, year, signatory) -> None:
+def make_command(kind: str, object_id: int, target: str | None, output: str, start, end, year, signatory,
+                 pairings: tuple[int, ...]) -> None:
     """Сделать документ вида KIND для объекта с номером --id и записать в файл.
 
     Код выхода 0 — файл записан; 1 — неизвестный вид или номер, не хватает данных (выводится список, что
@@ -68,7 +71,8 @@ def make_command(kind: str, object_id: int, target: str | None, output: str, sta
             click.echo("Ошибка: укажите период целиком: --from раньше --to.", err=True)
             sys.exit(1)
         period = Period(start.date(), end.date())
-    options = Options(now=local_now(), period=period, year=year, signatory=signatory.strip())
+    options = Options(now=local_now(), period=period, year=year, signatory=signatory.strip(),
+                      pairings=frozenset(pairings) if pairings else None)
     try:
         files = make(db.session, kind, obj, options)
     except MissingData as lacking:

@@ -108,6 +108,7 @@ class Options:
     period: Period | None = None
     year: int | None = None
     signatory: str = ""
+    pairings: frozenset[int] | None = None  # the chosen pairings of a program's order (None: all of them)
 
     @property
     def today(self) -> date:

@@ -227,3 +227,14 @@ def test_the_letters_page_fills_an_old_style_template_through_the_documents(worl
     upload(curator_client, "thank_you_letter", docx_with("Бланк школы: {{ ФИО }}"), world.org_a.id)
     stored = curator_client.post("/admin/recognition/letters", data=form)
     assert text(stored.data) == "Бланк школы: Наставник A"
+
+
+def test_the_program_page_makes_the_order_for_chosen_pairings(world, curator_client):
+    pairing = ready(world.rows[("pairings", "a")])
+    page = curator_client.get(f"/admin/documents/programs/{pairing.program_id}/").get_data(as_text=True)
+    assert f'name="pairing" value="{pairing.id}"' in page and "Пакет документов программы (.zip)" in page
+    chosen = curator_client.get(f"/admin/documents/programs/{pairing.program_id}/?kind=pairing_order"
+                                f"&pairing={pairing.id}")
+    assert chosen.mimetype == DOCX and len(rows(chosen.data)) == 1
+    none = curator_client.get(f"/admin/documents/programs/{pairing.program_id}/?kind=pairing_order&pairing=999")
+    assert "нет наставнических пар" in none.get_data(as_text=True)

@@ -181,3 +181,21 @@ def test_missing_data_is_a_list_with_links(demo):
     with pytest.raises(MissingData) as no_goals:
         make.make(db.session, "development_plan", pupils, options())
     assert no_goals.value.items[0].endpoint == "admin.goal_new"
+
+
+def test_a_programs_order_for_chosen_pairings(demo):
+    network_program = program("setevaya-programma-molodoy-pedagog-okruga")
+    chosen = pairing("115/О", "Соколова Марина Петровна")
+    data = one("pairing_order", network_program, pairings=frozenset({chosen.id}))
+    assert [row[1:3] for row in rows(data)] == [["Соколова Марина Петровна, учитель математики, высшая категория",
+                                                 "Ковалев Артём Сергеевич"]]
+    with pytest.raises(MissingData, match="нет наставнических пар"):
+        make.make(db.session, "pairing_order", network_program, options(pairings=frozenset({-5})))
+
+
+def test_a_network_pairing_for_the_lead_schools_reader(demo):
+    network_pairing = pairing("115/О", "Соколова Марина Петровна")
+    school = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "sosh-1"))
+    data = one("development_plan", network_pairing, reader={school.id})
+    assert "Наставляемые: Наставляемый из МАОУ «Гимназия № 4»" in text(data)
+    assert "Ковалев" not in text(data)
