@@ -69,6 +69,8 @@ def pairing_order(session: Session, obj: Program | Pairing, options: Options) ->
         if not pairings:
             raise MissingData([Missing(f"В программе «{obj.title}» нет наставнических пар", "admin.pairings_new")])
     pairings = [p for p in pairings if _readable(p, options)]
+    if not pairings:
+        raise MissingData([Missing("Нет наставнических пар для приказа", "admin.pairings_new")])
     missing = need_head(organisation)
     for pairing in pairings:
         if not pairing.order_number.strip() or pairing.order_date is None:

@@ -1,6 +1,7 @@
 """`portal documents`: the kinds, and a document made from the registry into a file."""
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def make_command(kind: str, object_id: int, target: str | None, output: str, sta
     options = Options(now=local_now(), period=period, year=year, signatory=signatory.strip(),
                       pairings=frozenset(pairings) if pairings else None)
     try:
-        files = make(db.session, kind, obj, options)
+        files = make(db.session, kind, obj, options, email=f"командная строка ({getpass.getuser()})"[:200])
     except MissingData as lacking:
         click.echo(f"Не хватает данных для документа «{chosen.title}»:", err=True)
         for item in lacking.items:

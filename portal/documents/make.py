@@ -31,7 +31,7 @@ def organisation_of(obj: Any) -> int:
     return obj.id if isinstance(obj, Organisation) else obj.organisation_id
 
 
-def make(session: Session, code: str, obj: Any, options: Options, *, user=None,
+def make(session: Session, code: str, obj: Any, options: Options, *, user=None, email: str | None = None,
          template: bytes | None = None) -> list[Made]:
     """The documents of a kind for an object (several for a program's orders or consents); MissingData with
     what to fill in; engine.TemplateProblem when the template in use does not fit. Written to the audit log."""
@@ -42,7 +42,7 @@ def make(session: Session, code: str, obj: Any, options: Options, *, user=None,
     content = template if template is not None else store.template_for(session, code, organisation_of(obj)).content
     made = [Made(f"{name}.docx", engine.render(content, context)) for name, context in contexts]
     # Who, which kind, for which object: the object's reference, no personal data in the details.
-    audit.record("document", obj, details=f"{code}: {len(made)} файл(ов)", user=user)
+    audit.record("document", obj, details=f"{code}: {len(made)} файл(ов)", user=user, email=email)
     return made
 
 

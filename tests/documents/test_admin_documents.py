@@ -202,8 +202,9 @@ def test_cli_lists_the_kinds_and_makes_a_document(app, world, tmp_path):
     assert unknown.exit_code == 1 and "нет объекта «наставническая пара» с номером 99999" in unknown.output
     assert run(app, "documents", "make", "passport", "--id", "1", "-o", str(tmp_path / "x.docx")).exit_code == 1
     assert run(app, "documents", "make", "--help").exit_code == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "document")) == 1
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "document"))
+    assert (entry.object_kind, entry.object_id, entry.details) == ("pairing", pairing.id, "pairing_order: 1 файл(ов)")
+    assert entry.user_email.startswith("командная строка (")
 
 
 
