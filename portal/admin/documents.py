@@ -12,11 +12,11 @@ from flask_login import current_user
 
 from portal import audit, permissions
 from portal.clock import local_now
-from portal.documents import engine, store
+from portal.documents import engine, pdf, store
 from portal.documents.context import Missing, MissingData
 from portal.documents.defaults import default_template
 from portal.documents.kinds import KINDS, TARGETS, Options, kinds_for, placeholders
-from portal.documents.make import DOCX, as_zip, make, program_package
+from portal.documents.make import DOCX, Made, as_zip, make, program_package
 from portal.extensions import db
 from portal.models import DocumentTemplate, Pairing
 from portal.monitoring import network
@@ -108,12 +108,17 @@ def documents_view(target: str, id: int):
             .order_by(Pairing.id))]
     return render_template("admin/documents/for_object.html", target=target, target_label=TARGETS[target], obj=obj,
                            title=_title(target, obj), rows=rows, crud=CRUD_OF[target], period=period,
-                           year=options.year or options.today.year, pairings=pairings)
+                           year=options.year or options.today.year, pairings=pairings, pdf=pdf.available())
 
 
 def _download(target: str, obj, code: str):
+    as_pdf = request.args.get("format") == "pdf"
+    if as_pdf and not pdf.available():
+        abort(404)
     try:
         files = make(db.session, code, obj, _options(), user=current_user)
+        if as_pdf:
+            files = [Made(f.filename.removesuffix(".docx") + ".pdf", pdf.to_pdf(f.content)) for f in files]
     except MissingData as lacking:
         db.session.rollback()
         return render_template("admin/documents/missing.html", obj=obj, crud=CRUD_OF[target], kind=KINDS[code],
@@ -123,10 +128,14 @@ def _download(target: str, obj, code: str):
         flash(f"Шаблон документа не подошёл: {problem} Исправьте или удалите его на странице «Шаблоны документов».",
               "error")
         return redirect(url_for(f"admin.{CRUD_OF[target]}_documents", id=obj.id))
+    except pdf.PdfError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for(f"admin.{CRUD_OF[target]}_documents", id=obj.id))
     db.session.commit()  # the audit entry
     if len(files) == 1:
-        return send_file(io.BytesIO(files[0].content), mimetype=DOCX, as_attachment=True,
-                         download_name=files[0].filename)
+        return send_file(io.BytesIO(files[0].content), mimetype="application/pdf" if as_pdf else DOCX,
+                         as_attachment=True, download_name=files[0].filename)
     return send_file(io.BytesIO(as_zip(files)), mimetype="application/zip", as_attachment=True,
                      download_name=f"{KINDS[code].title}.zip")
 

@@ -54,7 +54,8 @@ def as_zip(files: list[Made]) -> bytes:
             name = item.filename
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:  # namesakes: two files, not one overwritten
-                name = name.removesuffix(".docx") + f" ({seen[name]}).docx"
+                stem, dot, suffix = name.rpartition(".")
+                name = f"{stem} ({seen[name]}){dot}{suffix}"
             archive.writestr(name, item.content)
     return buffer.getvalue()
 
