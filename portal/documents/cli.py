@@ -87,6 +87,7 @@ def make_command(kind: str, object_id: int, target: str | None, output: str, sta
     db.session.commit()  # the audit entry
     data = files[0].content if len(files) == 1 else as_zip(files)
     Path(output).write_bytes(data)
-    click.echo(f"Записано в {output}: {chosen.title}, документов — {len(files)}.")
+    packed = " (архив .zip)" if len(files) > 1 else ""
+    click.echo(f"Записано в {output}{packed}: {chosen.title}, документов — {len(files)}.")
 
 
