@@ -199,3 +199,24 @@ def test_a_network_pairing_for_the_lead_schools_reader(demo):
     data = one("development_plan", network_pairing, reader={school.id})
     assert "Наставляемые: Наставляемый из МАОУ «Гимназия № 4»" in text(data)
     assert "Ковалев" not in text(data)
+
+
+def test_a_custom_template_with_a_table_row_loop(demo):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Журнал: {{ наставник.фио }}")
+    table = document.add_table(rows=3, cols=2)
+    table.rows[0].cells[0].text = "{%tr for встреча in встречи %}"
+    table.rows[1].cells[0].text, table.rows[1].cells[1].text = "{{ встреча.дата }}", "{{ встреча.содержание }}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pupils = pairing("112/О", "Белов Кирилл")
+    files = make.make(db.session, "mentor_journal", pupils, options(), template=buffer.getvalue())
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.pairing_id == pupils.id)
+                                  .order_by(Meeting.held_on)).all()
+    read = Document(io.BytesIO(files[0].content))
+    assert read.paragraphs[0].text == "Журнал: Белов Кирилл"
+    assert [[c.text for c in row.cells] for row in read.tables[0].rows] == [
+        [f"{m.held_on:%d.%m.%Y}", m.notes] for m in meetings] and len(meetings) == 3
