@@ -28,7 +28,8 @@ ID_ROWS = {"media_detach": "media_uses", "consent_new": "persons", "consent_with
            "meeting_edit": "meetings", "meeting_delete": "meetings",
            "goal_edit": "goals", "goal_delete": "goals", "goal_done": "goals",
            # documents (issue #24)
-           "document_template_download": "document_templates", "document_template_preview": "document_templates"}
+           "document_template_download": "document_templates", "document_template_preview": "document_templates",
+           "document_template_delete": "document_templates"}
 # Rows the world fixture does not make, added on first use: questionnaires, journals, awards.
 MONITORING_ROWS = {"questionnaires", "questions", "meetings", "goals", "awards"}
 PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
