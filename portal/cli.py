@@ -479,3 +479,8 @@ def restore_command(file: str, replace: bool) -> None:
         click.echo(f"Предупреждение. {warning}", err=True)
     click.echo(f"Восстановлено из {file}: таблиц — {len(summary.tables)}, записей — {summary.rows}, файлов — "
                f"{summary.files}. Опубликуйте сайт заново: portal build --full.")
+
+
+from portal.documents.cli import documents_group  # noqa: E402  (`portal documents`, issue #24)
+
+main.add_command(documents_group)

@@ -26,7 +26,10 @@ ID_ROWS = {"media_detach": "media_uses", "consent_new": "persons", "consent_with
            "answers_import": "questionnaires", "award_new": "persons", "award_delete": "awards",
            "question_edit": "questions", "question_delete": "questions", "question_move": "questions",
            "meeting_edit": "meetings", "meeting_delete": "meetings",
-           "goal_edit": "goals", "goal_delete": "goals", "goal_done": "goals"}
+           "goal_edit": "goals", "goal_delete": "goals", "goal_done": "goals",
+           # documents (issue #24)
+           "document_template_download": "document_templates", "document_template_preview": "document_templates",
+           "document_template_delete": "document_templates"}
 # Rows the world fixture does not make, added on first use: questionnaires, journals, awards.
 MONITORING_ROWS = {"questionnaires", "questions", "meetings", "goals", "awards"}
 PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
@@ -74,7 +77,23 @@ def row_of(world, kind: str, owner: str):
         _add_monitoring_rows(world, owner)
     if (kind, owner) not in world.rows and kind in ("media", "media_uses"):
         _add_media_rows(world, owner)
+    if (kind, owner) not in world.rows and kind == "document_templates":
+        _add_document_template(world, owner)
     return world.rows[(kind, owner)]
+
+
+def _add_document_template(world, owner: str) -> None:
+    """The organisation's own template of the consent form (its default, uploaded as is)."""
+    from portal.documents.defaults import default_template
+    from portal.extensions import db
+    from portal.models import DocumentTemplate
+
+    org = world.org_a if owner == "a" else world.org_b
+    row = DocumentTemplate(kind="consent", organisation_id=org.id, content=default_template("consent"),
+                           filename="согласие.docx")
+    db.session.add(row)
+    db.session.commit()
+    world.rows[("document_templates", owner)] = row
 
 
 def _add_media_rows(world, owner: str) -> None:

@@ -1,7 +1,7 @@
 """publishing on the job queue: build runs and the one build lock of the portal
 
 Revision ID: 0010_build_runs
-Revises: 0008_media
+Revises: 0009_documents
 Create Date: 2026-12-05 16:21:11.880142
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0010_build_runs"
-down_revision = '0008_media'
+down_revision = '0009_documents'
 branch_labels = None
 depends_on = None
 

@@ -62,7 +62,8 @@ def menu():
     # Monitoring pages that are not one model's list, after «Анкеты»: every role, within its organisations.
     after = next((i + 1 for i, (_t, endpoint) in enumerate(items) if endpoint == "admin.questionnaires_list"),
                  len(items))
-    items[after:after] = [("Показатели", "admin.indicators"), ("Лучшие наставники", "admin.recognition")]
+    items[after:after] = [("Показатели", "admin.indicators"), ("Лучшие наставники", "admin.recognition"),
+                          ("Шаблоны документов", "admin.document_templates")]
     if permissions.is_staff(current_user):
         items.append(("Публикация", "admin.publish_status"))
     if permissions.is_admin(current_user):
@@ -78,6 +79,7 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     bulk,
     cases,
     dashboard,
+    documents,
     errors,
     indicators,
     journals,

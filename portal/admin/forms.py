@@ -131,6 +131,9 @@ class OrganisationForm(BaseForm):
     website = StringField("Сайт", [Optional(), max_len(300), URL(message="Укажите адрес сайта полностью: https://…")])
     email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
     phone = StringField("Телефон", [Optional(), max_len(60)])
+    head_position = StringField("Должность руководителя", [Optional(), max_len(200)],
+                                description="Для приказов: «Директор», «Заведующий».")
+    head_name = StringField("ФИО руководителя", [Optional(), max_len(300)], description="Подписывает приказы.")
     description_md = TextAreaField("Описание", [Optional(), max_len(20000)])
     pupils_count = IntegerField("Число обучающихся", [Optional(), NumberRange(0, 100_000)],
                                 description="Для показателей мониторинга: доля обучающихся, вовлечённых в наставничество.")
@@ -203,6 +206,8 @@ class PersonForm(OrganisationChoiceMixin, BaseForm):
                                  choices=options([("", "— не указана —")] + MentoringForm.choices()),
                                  coerce=lambda v: MentoringForm(v) if v else None)
     joined_on = DateField("Дата вхождения в программу", [Optional()])
+    birth_date = DateField("Дата рождения", [Optional()],
+                           description="Нужна только для бланка согласия несовершеннолетнего; на сайт не попадает.")
 
 
 class ConsentForm(BaseForm):

@@ -73,14 +73,14 @@ def award_delete(id: int):
 
 
 def _template_errors(template: bytes) -> list[str]:
+    """The uploaded letter template checked as the documents' templates are (portal/documents/letters.py)."""
+    from portal.documents import engine
+    from portal.documents.letters import check_upload
+
     try:
-        found = letters.template_placeholders(template)
-    except ValueError as error:
-        return [str(error)]
-    unknown = letters.unknown_placeholders(" ".join(found))
-    if unknown:
-        return ["В шаблоне неизвестные подстановки: " + ", ".join(unknown) + ". Можно: "
-                + ", ".join(letters.PLACEHOLDERS) + "."]
+        check_upload(template)
+    except engine.TemplateProblem as problem:
+        return [f"{problem} Можно: " + ", ".join(letters.PLACEHOLDERS) + "."]
     return []
 
 
@@ -101,10 +101,14 @@ def letters_view():
     if form.validate_on_submit() and not template_errors:
         chosen = list(db.session.scalars(sa.select(Person).where(Person.id.in_(form.person_ids.data))
                                          .options(joinedload(Person.organisation)).order_by(Person.full_name)))
+        from portal.documents.letters import check_upload, letter
+
+        jinja = check_upload(template) if template else None
         files = []
         for person in chosen:
             data = honours.letter_data(db.session, person, form.year.data, form.signatory.data.strip())
-            body = letters.fill_docx(template, data) if template else letters.letter_docx(data, form.text.data)
+            body = letter(db.session, person, form.year.data, data.signatory, local_now(), template=jinja,
+                          text=form.text.data)
             files.append((letters.filename(data), body))
         audit.record("export", details=f"благодарственные письма ({len(files)}), {form.year.data}", commit=True)
         if len(files) == 1:

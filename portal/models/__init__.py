@@ -2,6 +2,7 @@
 from .audit import AuditEntry, Revision
 from .build import BuildRun, BuildState
 from .case import Case, Tag
+from .document import DocumentTemplate
 from .history import OldSlug
 from .journal import Meeting, MentorAward, PlanGoal
 from .media import MediaFile, MediaUse
@@ -50,4 +51,6 @@ __all__ = [
     "BuildRun", "BuildState",
     # the admin search on PostgreSQL
     "SearchEntry",
+    # documents
+    "DocumentTemplate",
 ]

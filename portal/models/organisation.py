@@ -24,6 +24,9 @@ class Organisation(VersionedMixin, TimestampMixin, SlugMixin, MarkdownMixin, db.
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     email: Mapped[str] = mapped_column(sa.String(200), default="")
     phone: Mapped[str] = mapped_column(sa.String(60), default="")
+    # The head who signs orders (portal/documents/): «Директор», «Петрова Ольга Николаевна».
+    head_position: Mapped[str] = mapped_column(sa.String(200), default="")
+    head_name: Mapped[str] = mapped_column(sa.String(300), default="")
     description_md: Mapped[str] = mapped_column(sa.Text, default="")
     description_html: Mapped[str] = mapped_column(sa.Text, default="")
     # For the monitoring indicators: shares of pupils and teachers involved in mentoring, and a filter by group.

@@ -48,6 +48,7 @@ class Person(VersionedMixin, TimestampMixin, db.Model):
     achievements: Mapped[str] = mapped_column(sa.Text, default="")
     mentoring_form: Mapped[MentoringForm | None] = mapped_column(column_type(MentoringForm))
     joined_on: Mapped[date | None] = mapped_column()  # дата вхождения в программу
+    birth_date: Mapped[date | None] = mapped_column()  # only for the consent form of a minor (portal/documents/)
     role_rows: Mapped[list[PersonRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     consents: Mapped[list[Consent]] = relationship(back_populates="person", cascade="all, delete-orphan",
                                                    lazy="selectin", order_by="Consent.signed_on")

@@ -73,7 +73,9 @@ def test_every_post_only_admin_endpoint_is_known(app):
                          "admin.questionnaire_close", "admin.question_move", "admin.goal_done", "admin.award_new",
                          "admin.award_delete",
                          # media library (issue #11)
-                         "admin.media_attach", "admin.media_detach"}
+                         "admin.media_attach", "admin.media_detach",
+                         # documents (issue #24)
+                         "admin.document_template_upload", "admin.document_template_delete"}
 
 
 @pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])
