@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import secrets
+from io import BytesIO
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 
 from portal import audit
 from portal.clock import local_now
 from portal.extensions import db
-from portal.models import Questionnaire
-from portal.monitoring import answers_import
+from portal.models import Questionnaire, QuestionnaireResponse
+from portal.monitoring import answers_export, answers_import
 from portal.monitoring.charts import distribution_svg
 from portal.monitoring.results import questionnaire_results
 
@@ -32,6 +34,18 @@ def questionnaire_results_view(id: int):
               for r in results.questions if not r.is_text}
     return render_template("admin/questionnaire_results.html", questionnaire=questionnaire, results=results,
                            charts=charts)
+
+
+@bp.get("/questionnaires/<id:id>/answers.<any(csv, xlsx):fmt>", endpoint="answers_export")
+def answers_export_view(id: int, fmt: str):
+    """Every response as a row, every question as a column."""
+    questionnaire = questionnaires.get_or_404(id)
+    responses = list(db.session.scalars(sa.select(QuestionnaireResponse)
+                                        .where(QuestionnaireResponse.questionnaire_id == questionnaire.id)))
+    data = answers_export.export_answers(questionnaire, responses, fmt)
+    audit.record("export", questionnaire, details=f"ответы анкеты ({len(responses)}), {fmt}", commit=True)
+    return send_file(BytesIO(data), mimetype=answers_export.FORMATS[fmt], as_attachment=True,
+                     download_name=f"Ответы — {questionnaire.title[:80]}.{fmt}".replace("/", " "))
 
 
 def _uploads() -> Path:

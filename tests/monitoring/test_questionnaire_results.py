@@ -82,3 +82,30 @@ def test_the_site_gets_aggregates_only_from_enough_responses_and_never_free_text
     assert {r.title for r in public_questionnaire_results(db.session, min_responses=4)} == {"Опубликованная",
                                                                                             "Мало ответов"}
     assert public_questionnaire_results(db.session, min_responses=6) == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_answers_export_as_a_table_of_responses_and_questions(app, world, login_as, fmt):
+    import csv
+    import io
+
+    import openpyxl
+
+    questionnaire = make_questionnaire(world.org_a)
+    answer(questionnaire, 10, "Раз в неделю", ["Советы", "Поддержка"], "=1+1 больше встреч")
+    answer(questionnaire, 4, "Раз в месяц")
+    assert login_as("curator_b").get(f"/admin/questionnaires/{questionnaire.id}/answers.{fmt}").status_code == 404
+    page = login_as("curator_a").get(f"/admin/questionnaires/{questionnaire.id}/results").get_data(as_text=True)
+    assert f"/answers.{fmt}" in page
+    response = login_as("curator_a").get(f"/admin/questionnaires/{questionnaire.id}/answers.{fmt}")
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        rows = [list(row) for row in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)]
+    else:
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    questions = [question.text for question in questionnaire.questions]
+    assert rows[0] == ["№", "Когда", "Откуда", *questions]
+    first = rows[1]
+    assert str(first[3]) == "10" and first[4] == "Раз в неделю" and first[5] == "Советы; Поддержка"
+    assert first[6] == "'=1+1 больше встреч"  # a formula stays text in a spreadsheet
+    assert len(rows) == 3 and rows[2][6] in ("", None)
