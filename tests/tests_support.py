@@ -19,11 +19,13 @@ def sample_path(prefix: str) -> Path:
 # The endpoint's URL argument → the kind of row it names.
 ARGUMENT_ROWS = {"roadmap_id": "roadmaps", "stage_id": "stages", "questionnaire_id": "questionnaires",
                  "pairing_id": "pairings"}
+# URL arguments that name no row: one value of theirs is enough for the matrix.
+FIXED_ARGUMENTS = {"fmt": "csv"}
 # Endpoints whose `id` names a row of another kind than their name says.
 ID_ROWS = {"media_detach": "media_uses", "consent_new": "persons", "consent_withdraw": "consents",
            # monitoring (issue #10)
            "questionnaire_close": "questionnaires", "questionnaire_results": "questionnaires",
-           "answers_import": "questionnaires", "award_new": "persons", "award_delete": "awards",
+           "answers_import": "questionnaires", "answers_export": "questionnaires", "award_new": "persons", "award_delete": "awards",
            "question_edit": "questions", "question_delete": "questions", "question_move": "questions",
            "meeting_edit": "meetings", "meeting_delete": "meetings",
            "goal_edit": "goals", "goal_delete": "goals", "goal_done": "goals",
@@ -62,6 +64,9 @@ def url_for_rule(rule, world, owner: str) -> str:
             values["revision_id"] = _first_revision(case)
         return rule.build(values, append_unknown=False)[1]
     for argument in rule.arguments:
+        if argument in FIXED_ARGUMENTS:
+            values[argument] = FIXED_ARGUMENTS[argument]
+            continue
         if argument == "id":
             kind = PART_ENDPOINTS.get(name) or ID_ROWS.get(name) or name.rsplit("_", 1)[0]
         elif argument in ARGUMENT_ROWS:
