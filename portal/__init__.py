@@ -55,7 +55,7 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    from portal import filters, history  # noqa: F401  (history registers its session event)
+    from portal import filters, revisions  # noqa: F401  (revisions registers its session event)
 
     filters.register(app)
     return app

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, history, permissions, text, workflow
+from portal import audit, permissions, revisions, text, workflow
 from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
@@ -234,8 +234,8 @@ class Crud:
         if conflict:
             db.session.refresh(obj)
         return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
-                               previews=previews, conflict=conflict, saved=history.snapshot(obj) if conflict else None,
-                               revisions=history.revisions_of(obj) if obj.id else [],
+                               previews=previews, conflict=conflict, saved=revisions.snapshot(obj) if conflict else None,
+                               revisions=revisions.revisions_of(obj) if obj.id else [],
                                **extra), 503 if unavailable else 200
 
     def _conflict(self, obj) -> bool:

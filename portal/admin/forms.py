@@ -274,7 +274,7 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
         organisation are offered without their names («Наставляемый из …»)."""
         from flask_login import current_user
 
-        from portal.monitoring.network import person_label
+        from portal.registries.network import person_label
 
         present = {int(choice.value) for choice in self.mentee_ids.choices}
         self.mentee_ids.choices += options((p.id, person_label(current_user, p, Role.MENTEE))

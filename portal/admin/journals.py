@@ -9,7 +9,8 @@ from portal import audit
 from portal.clock import local_now
 from portal.extensions import db
 from portal.models import Meeting, Pairing, PlanGoal, Role
-from portal.monitoring import journals, network
+from portal.monitoring import journals
+from portal.registries import network
 
 from . import bp
 from .forms import BaseForm

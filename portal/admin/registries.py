@@ -10,7 +10,7 @@ from portal.clock import local_now
 from portal.extensions import db
 from portal import permissions
 from portal.models import Consent, ConsentKind, Organisation, Pairing, Person, Program, Role, Signatory
-from portal.monitoring import network
+from portal.registries import network
 from portal.registries import consent
 from portal.models.registry import pairing_mentee
 

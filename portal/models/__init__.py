@@ -1,7 +1,7 @@
 """The data model, one module per aggregate; import models from here."""
 from .audit import AuditEntry, Revision
 from .case import Case, Tag
-from .history import OldSlug
+from .old_slug import OldSlug
 from .journal import Meeting, MentorAward, PlanGoal
 from .media import MediaFile, MediaUse
 from .monitoring import Answer, Question, Questionnaire, QuestionnaireResponse

@@ -98,7 +98,7 @@ def _render_and_slug(session: Session, _context, _instances) -> None:
 
 def _remember_old_slug(session: Session, obj: SlugMixin) -> None:
     """A renamed item keeps its old address as a redirect; an address taken back stops redirecting."""
-    from .history import OldSlug  # here: history imports this module
+    from .old_slug import OldSlug  # here: old_slug imports this module
 
     history = sa.inspect(obj).attrs.slug.history
     if not history.has_changes():

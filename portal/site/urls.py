@@ -167,7 +167,7 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
 
 def _open_data(snap: Snapshot, fp, figures, today: date) -> Iterator[Address]:
     """Each dataset by the rows it lists (its `generated_at` is then the time of the last change)."""
-    from portal.publish import open_data
+    from portal.site import open_data
 
     roadmaps = [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps]
     rows = {"organisations": _rows(snap.organisations), "roadmaps": (roadmaps, today), "activities": (roadmaps, today),

@@ -36,14 +36,15 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
 from whoosh.query import Or, Query, Term
 
-from portal import permissions, search_reader
+from portal import permissions
+from portal.search import reader as search_reader
 from portal.extensions import db
-# What is indexed lives in search_documents.py (no whoosh there); these names stay part of this module's API.
-from portal.search_documents import KIND_OF, KINDS, Kind, document, plain  # noqa: F401
-from portal.search_documents import _load, _resolve, _touched
-from portal.search_reader import Group, Hit, Results, SearchError  # noqa: F401 — part of this module's API
+# What is indexed lives in documents.py (no whoosh there); these names stay part of this module's API.
+from portal.search.documents import KIND_OF, KINDS, Kind, document, plain  # noqa: F401
+from portal.search.documents import _load, _resolve, _touched
+from portal.search.reader import Group, Hit, Results, SearchError  # noqa: F401 — part of this module's API
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("portal.search")
 
 EXTENSION = "portal.search"
 INDEX_DIR = "search-index"
@@ -307,7 +308,7 @@ def _after_rollback(session: Session) -> None:
         session.info.pop(_PENDING, None)
 
 
-# ---- searching (what is read, and how hits look: search_reader.py) ---------------------------------------
+# ---- searching (what is read, and how hits look: reader.py) ---------------------------------------
 def terms(text: str) -> list[str]:
     """The stems to search for: words only, so no character or word of Whoosh's query syntax gets through."""
     words = re.findall(r"\w+", text[:MAX_QUERY_CHARS].lower())

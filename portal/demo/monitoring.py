@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Meeting, MentorAward, Pairing, PlanGoal, Questionnaire
 
-from .questionnaires import from_template, make_response
+from portal.monitoring.questionnaires import from_template, make_response
 
 
 def load_monitoring(data: dict[str, Any]) -> Counter:

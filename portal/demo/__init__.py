@@ -127,12 +127,12 @@ def load_demo(demo_dir: Path) -> Counter:
     created.update(_load_registry(demo_dir / "registry.yaml"))
     db.session.commit()
 
-    from portal.monitoring.demo_data import load_monitoring  # questionnaires, journals, awards (issue #10)
+    from portal.demo.monitoring import load_monitoring  # questionnaires, journals, awards (issue #10)
 
     created.update(load_monitoring(_read_yaml(demo_dir / "monitoring.yaml") or {}))
     db.session.commit()
 
-    from portal.media.demo_data import load_media  # covers and documents (issue #11)
+    from portal.demo.media import load_media  # covers and documents (issue #11)
 
     created.update(load_media(_read_yaml(demo_dir / "media.yaml") or {}))
     db.session.commit()

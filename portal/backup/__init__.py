@@ -1,6 +1,6 @@
 """Backup and restore of a whole instance: every row of every table, the schema version and the uploads.
 
-The archive is a zip file described in portal/backup_format.py. The tables come from ``db.metadata``, so a table a later model adds is saved without touching this module.
+The archive is a zip file described in portal/backup/archive.py. The tables come from ``db.metadata``, so a table a later model adds is saved without touching this module.
 A restore checks the whole archive before it changes anything, then loads every row in one transaction.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import IO, Any, Iterable, Iterator
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.backup_format import (DAMAGED, FORMAT, FORMAT_VERSION, MANIFEST, UPLOADS, BackupError, MemberWriter,
+from portal.backup.archive import (DAMAGED, FORMAT, FORMAT_VERSION, MANIFEST, UPLOADS, BackupError, MemberWriter,
                                   NotEmpty, decoder, encoder, stored, verified_manifest)
 
 __all__ = ["BackupError", "FORMAT", "MANIFEST", "NotEmpty", "Summary", "create_backup", "restore_backup",
