@@ -32,6 +32,8 @@ from portal.models import (
     User,
     UserRole,
 )
+from portal.demo.lookup import organisation as _organisation
+from portal.demo.lookup import person as _person
 
 
 def _read_yaml(path: Path) -> Any:
@@ -58,15 +60,6 @@ def _read_markdown(folder: Path) -> list[dict[str, Any]]:
 def _exists(model: type, **where: Any) -> bool:
     query = sa.select(model.id).filter_by(**where)
     return db.session.scalar(query) is not None
-
-
-def _organisation(slug: str | None) -> Organisation | None:
-    if slug is None:
-        return None
-    org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
-    if org is None:
-        raise ValueError(f"В демо-данных указана неизвестная организация «{slug}»")
-    return org
 
 
 def load_pages(pages_dir: Path) -> int:
@@ -197,10 +190,3 @@ def _load_registry(path: Path) -> Counter:
         db.session.add(Pairing(organisation=org, mentor=mentor, **item))
         created["наставнические пары"] += 1
     return created
-
-
-def _person(full_name: str) -> Person:
-    person = db.session.scalar(sa.select(Person).where(Person.full_name == full_name))
-    if person is None:
-        raise ValueError(f"В демо-данных указан неизвестный участник «{full_name}»")
-    return person
