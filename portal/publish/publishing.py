@@ -5,9 +5,9 @@ The last report is kept in the instance folder, so that the admin shows it whoev
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-import click
 from flask import Flask
 
 from . import atomic
@@ -49,7 +49,10 @@ def read_progress(instance_path: str) -> dict | None:
 
 
 def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = None,
-              show_progress: bool = False, track_progress: bool = False, user=None) -> BuildReport:
+              progress: Callable[[int, int, str], None] | None = None, track_progress: bool = False,
+              user=None) -> BuildReport:
+    """Publish the site. `progress(done, total, url)` is called as pages are written; `track_progress` writes
+    the same to the instance folder for the admin's publishing page instead."""
     site_app = site_app_for(admin_app)
     instance = admin_app.config["INSTANCE_PATH"]
     progress_path = Path(instance) / PROGRESS_FILE
@@ -63,13 +66,8 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
             report = build_site(site_app, full=full, base_url=base_url, progress=track)
         finally:
             progress_path.unlink(missing_ok=True)
-    elif show_progress:
-        with click.progressbar(length=1, label="Публикация", show_pos=True) as bar:
-            def progress(done: int, total: int, url: str) -> None:
-                bar.length = total
-                bar.update(done - bar.pos, url)
-
-            report = build_site(site_app, full=full, base_url=base_url, progress=progress)
+    elif progress is not None:  # the CLI draws a progress bar with it
+        report = build_site(site_app, full=full, base_url=base_url, progress=progress)
     else:
         report = build_site(site_app, full=full, base_url=base_url)
     _dispose(site_app)
