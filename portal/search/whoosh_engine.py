@@ -1,4 +1,4 @@
-"""Admin search with Whoosh: the only module that imports whoosh.
+"""Admin search with Whoosh: the engine (this module and reader.py are the only ones that import whoosh).
 
 Every content type is indexed, drafts included, with Russian stemming; titles weigh more than bodies. The index
 lives in ``<INSTANCE_PATH>/search-index/`` and follows the database after each COMMIT: session events collect the
