@@ -80,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(respond_bp)  # /q/<token>: questionnaires answered without login, never frozen
     from portal import save_effects
 
-    save_effects.init_app(app)  # what a save triggers: Markdown, slugs, revisions, the admin search index
+    save_effects.init_app(app)  # what a save triggers: Markdown, slugs, media uses and files, revisions, search
     return app
 
 
@@ -92,6 +92,6 @@ def create_site_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(site_bp)
     from portal import save_effects
 
-    # Publishing saves too (scheduled rows, build state): the same rules apply; the admin search index is not its.
-    save_effects.init_app(app, search_index=False)
+    # Publishing saves too (scheduled rows, build state): the same rules apply; the admin's own effects do not.
+    save_effects.init_app(app, admin=False)
     return app

@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal import create_app, create_site_app, revisions
+from portal.media import library
+from portal.models import media as media_models
 from portal.models import Case, MentoringForm, OldSlug, Revision, save_rules
 from portal.search import whoosh_engine
 
@@ -20,8 +22,12 @@ def test_importing_the_package_registers_nothing():
         import portal, portal.models, portal.revisions, portal.search, portal.admin, portal.site
         from portal.models import save_rules
         from portal.search import whoosh_engine
+        import portal.media.library, portal.models.media
         hooks = [(name, fn) for name, fn in (("before_flush", save_rules._render_and_slug),
+                                             ("after_flush", portal.models.media._forget_uses_of_deleted_owners),
                                              ("after_flush", portal.revisions._keep_revisions),
+                                             ("after_flush", portal.media.library._note_deleted_files),
+                                             ("after_commit", portal.media.library._remove_deleted_files),
                                              ("after_commit", whoosh_engine._after_commit))
                  if event.contains(Session, name, fn)]
         print(hooks)
@@ -35,8 +41,10 @@ def test_the_factories_register_each_effect_once(tmp_path):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}", "INSTANCE_PATH": str(tmp_path / f"i{n}"),
                     "SECRET_KEY": "test"})
         create_site_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}", "INSTANCE_PATH": str(tmp_path / f"s{n}")})
-    for name, listener in (("before_flush", save_rules._render_and_slug), ("after_flush", revisions._keep_revisions),
-                           ("after_commit", whoosh_engine._after_commit)):
+    for name, listener in (("before_flush", save_rules._render_and_slug),
+                           ("after_flush", media_models._forget_uses_of_deleted_owners),
+                           ("after_flush", revisions._keep_revisions), ("after_flush", library._note_deleted_files),
+                           ("after_commit", library._remove_deleted_files), ("after_commit", whoosh_engine._after_commit)):
         assert list(getattr(Session.dispatch, name)._clslevel[Session]).count(listener) == 1
 
 
