@@ -55,7 +55,7 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    from portal import filters, history  # noqa: F401  (history registers its session event)
+    from portal import filters
 
     filters.register(app)
     return app
@@ -78,9 +78,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(site_bp)
     app.register_blueprint(respond_bp)  # /q/<token>: questionnaires answered without login, never frozen
-    from portal import search
+    from portal import save_effects
 
-    search.init_app(app)
+    save_effects.init_app(app)  # what a save triggers: Markdown, slugs, media uses and files, revisions, search
     from portal import jobs
 
     jobs.init_app(app)  # the job queue: publishing and the schedule run in a worker (portal/jobs.py)
@@ -93,4 +93,8 @@ def create_site_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.site import bp as site_bp
 
     app.register_blueprint(site_bp)
+    from portal import save_effects
+
+    # Publishing saves too (scheduled rows, build state): the same rules apply; the admin's own effects do not.
+    save_effects.init_app(app, admin=False)
     return app

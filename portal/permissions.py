@@ -5,7 +5,7 @@
 - curator: only rows of the organisations they are bound to; rows with no organisation (municipal news,
   content pages) and the list of organisations itself are out of reach except their own organisations.
   A network pairing (mentor and mentees of different organisations) is seen by the curators of every side
-  (`may_see`), changed only by those of its own organisation; portal/monitoring/network.py hides the other
+  (`may_see`), changed only by those of its own organisation; portal/registries/network.py hides the other
   side's personal data.
 """
 from __future__ import annotations

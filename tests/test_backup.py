@@ -341,14 +341,14 @@ def test_a_damaged_or_foreign_archive_is_refused_and_nothing_changes(sqlite_arch
 def test_a_failure_while_loading_rolls_everything_back(sqlite_archive, target, monkeypatch):
     _some_data(target)
     before = contents(target)
-    real_load = backup._load
+    real_load = backup.restore._load
 
     def load_then_fail(connection, archive_file, table, columns, name):
         if table.name == "case":
             raise backup.BackupError("Не удалось загрузить таблицу case. Ничего не изменено.")
         return real_load(connection, archive_file, table, columns, name)
 
-    monkeypatch.setattr(backup, "_load", load_then_fail)
+    monkeypatch.setattr(backup.restore, "_load", load_then_fail)
     result = run(target, "restore", "--replace", str(sqlite_archive))
     assert result.exit_code == 1 and "Ничего не изменено" in result.output
     assert contents(target) == before
@@ -445,7 +445,7 @@ PROBE_ROWS = [
 def test_every_kind_of_value_and_a_new_table_survive(fresh_source, target, tmp_path, monkeypatch):
     source = fresh_source
     metadata, probe = _probe_metadata()
-    monkeypatch.setattr(backup, "_metadata", lambda: metadata)
+    monkeypatch.setattr(backup.instance, "metadata", lambda: metadata)
     for app in (source, target):
         with app.app_context():
             probe.create(db.engine)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, history, jobs, permissions, text, workflow
+from portal import audit, jobs, permissions, revisions, text, workflow
 from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
@@ -241,12 +241,12 @@ class Crud:
         return render_template(self.edit_template, crud=self, form=form, obj=obj, is_new=is_new,
                                previews=previews, conflict=conflict,
                                changes=self._conflict_changes(form, obj) if conflict else None,
-                               revisions=history.revisions_of(obj) if obj.id else [],
+                               revisions=revisions.revisions_of(obj) if obj.id else [],
                                **extra), 503 if unavailable else 200
 
     def _conflict_changes(self, form: BaseForm, obj: Any) -> list:
         """The saved version (old) against what this editor typed (new), field by field."""
-        saved = history.snapshot(obj)
+        saved = revisions.snapshot(obj)
         typed = {key: form[key].data for key in saved if key in form and key != "version"}
         typed = {key: getattr(value, "value", value) for key, value in typed.items()}
         typed = {key: ("" if value is None and saved[key] == "" else value) for key, value in typed.items()}

@@ -14,7 +14,8 @@ from portal.publish import runs
 from portal.clock import local_now
 from portal.models import Organisation, Pairing, PairingStatus, Person, PersonRole, Role, Status
 from portal.models.registry import pairing_mentee
-from portal.monitoring import journals, network
+from portal.monitoring import journals
+from portal.registries import network
 
 from . import bp
 from .crud import CRUDS

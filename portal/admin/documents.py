@@ -19,7 +19,7 @@ from portal.documents.kinds import KINDS, TARGETS, Options, kinds_for, placehold
 from portal.documents.make import DOCX, Made, as_zip, make, program_package
 from portal.extensions import db
 from portal.models import DocumentTemplate, Pairing
-from portal.monitoring import network
+from portal.registries import network
 from portal.monitoring.indicators import Period
 
 from . import bp, choices

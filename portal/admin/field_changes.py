@@ -104,7 +104,7 @@ def word_diff(old: str, new: str) -> tuple[Markup, Markup]:
 
 def compare(model: type, labels: dict[str, str], old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """The fields that differ, in the order of the form's labels then the rest; `old` and `new` are snapshots
-    (portal/history.py) of the same row."""
+    (portal/revisions.py) of the same row."""
     order = {key: place for place, key in enumerate(labels)}
     changes = []
     for key in sorted(set(old) | set(new), key=lambda k: (order.get(k, len(order)), k)):

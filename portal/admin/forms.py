@@ -279,7 +279,7 @@ class PairingForm(OrganisationChoiceMixin, BaseForm):
         organisation are offered without their names («Наставляемый из …»)."""
         from flask_login import current_user
 
-        from portal.monitoring.network import person_label
+        from portal.registries.network import person_label
 
         present = {int(choice.value) for choice in self.mentee_ids.choices}
         self.mentee_ids.choices += options((p.id, person_label(current_user, p, Role.MENTEE))
@@ -393,9 +393,3 @@ class LoginForm(BaseForm):
     email = EmailField("Электронная почта", [required()], filters=[lambda v: v.strip().lower() if v else v])
     password = PasswordField("Пароль", [required()])
     remember = BooleanField("Запомнить меня")
-
-
-class PreviewForm(BaseForm):
-    """Only for the CSRF check of the Markdown preview endpoint."""
-
-    text = TextAreaField()

@@ -3,11 +3,18 @@ paste from Word becomes in a Markdown field."""
 from __future__ import annotations
 
 from flask import abort, request
+from wtforms import TextAreaField
 
 from portal import text
 
 from . import bp
-from .forms import PreviewForm
+from .forms import BaseForm
+
+
+class PreviewForm(BaseForm):
+    """Only for the CSRF check of the Markdown preview endpoints."""
+
+    text = TextAreaField()
 
 
 @bp.post("/preview")

@@ -19,7 +19,7 @@ from portal.monitoring import recognition as honours  # `recognition` is the pag
 from . import bp, choices
 from .forms import BaseForm, options
 from .monitoring_forms import AwardForm, LettersForm
-from .registries import persons
+from .persons import persons
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

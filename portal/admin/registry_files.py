@@ -14,7 +14,7 @@ from portal.registries import io
 
 from . import bp
 from .forms import BaseForm
-from .registries import persons
+from .persons import persons
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 

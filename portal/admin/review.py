@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, history, jobs, workflow
+from portal import audit, jobs, revisions, workflow
 from portal.extensions import db
 from portal.models import Revision
 
@@ -56,7 +56,7 @@ def revision_compare(kind: str, id: int, revision_id: int):
     if revision is None or revision.object_kind != item.__tablename__ or revision.object_id != item.id:
         abort(404)
     changes = field_changes.compare(type(item), field_changes.labels_of(crud.form(obj=item)), revision.data,
-                                    history.snapshot(item))
+                                    revisions.snapshot(item))
     return render_template("admin/revision.html", crud=crud, obj=item, revision=revision, changes=changes,
                            form=BaseForm())
 
@@ -69,7 +69,7 @@ def revision_restore(kind: str, id: int, revision_id: int):
         abort(404)
     if not BaseForm().validate_on_submit():
         abort(400)
-    history.restore(revision, item)
+    revisions.restore(revision, item)
     if crud.publishable and item.status not in workflow.status_choices(current_user, item.status):
         abort(403)
     db.session.info["revision_comment"] = f"восстановлена версия от {revision.created_at:%d.%m.%Y %H:%M}"

@@ -1,11 +1,10 @@
 """Roadmaps, and on the roadmap's page its stages and activities."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
+from portal.clock import local_now
 from portal.extensions import db
 from portal.models import Activity, Roadmap, Stage
 
@@ -16,6 +15,7 @@ from . import bp
 from .crud import Column, Crud
 from .forms import BaseForm
 from .roadmap_forms import ActivityForm, RoadmapForm, StageForm
+from .saving import commit_change
 
 roadmaps = Crud(
     name="roadmaps",
@@ -39,7 +39,7 @@ roadmaps = Crud(
 
 def roadmap_overview(roadmap: Roadmap) -> dict:
     """What the roadmap's page shows beside the form: progress, today's statuses and the timeline."""
-    today = date.today()
+    today = local_now().date()
     statuses = {a.id: effective_status(a, today) for stage in roadmap.stages for a in stage.activities}
     return {"progress": progress(roadmap, today), "statuses": statuses, "timeline": timeline_svg(roadmap, today)}
 
@@ -70,10 +70,12 @@ def _edit_part(obj, form_cls: type[BaseForm], roadmap: Roadmap, heading: str):
         form.populate_obj(obj)
         if not request.form.get("position", "").strip():
             obj.position = position or 0  # left empty: keep its place (a new one goes last)
+        is_new, back = obj.id is None, url_for("admin.roadmaps_edit", id=roadmap.id) + "#structure"
         db.session.add(obj)
-        db.session.commit()
-        flash(f"Сохранено: «{obj}».", "success")
-        return redirect(url_for("admin.roadmaps_edit", id=roadmap.id) + "#structure")
+        if commit_change("create" if is_new else "save", obj, details=f"дорожная карта № {roadmap.id}"):
+            flash(f"Сохранено: «{obj}».", "success")
+        # Refused (the row or its roadmap changed meanwhile): the roadmap's page, with the reason, shows it as it is now.
+        return redirect(back)
     if request.method == "POST":
         flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
     return render_template("admin/part_form.html", form=form, obj=obj, roadmap=roadmap, heading=heading)
@@ -91,11 +93,10 @@ def _move(items: list, obj, direction: str) -> None:
 
 def _delete_part(obj, roadmap: Roadmap, what: str):
     if request.method == "POST" and BaseForm().validate_on_submit():
-        label = str(obj)
-        db.session.delete(obj)
-        db.session.commit()
-        flash(f"Удалено: «{label}».", "success")
-        return redirect(url_for("admin.roadmaps_edit", id=roadmap.id) + "#structure")
+        label, back = str(obj), url_for("admin.roadmaps_edit", id=roadmap.id) + "#structure"
+        if commit_change("delete", obj, details=f"дорожная карта № {roadmap.id}"):
+            flash(f"Удалено: «{label}».", "success")
+        return redirect(back)
     return render_template("admin/part_delete.html", obj=obj, roadmap=roadmap, what=what)
 
 
@@ -122,19 +123,22 @@ def stage_delete(id: int):
 @bp.post("/stages/<id:id>/move")
 def stage_move(id: int):
     stage = _stage_or_404(id)
+    back = url_for("admin.roadmaps_edit", id=stage.roadmap_id) + f"#stage-{stage.id}"
     if BaseForm().validate_on_submit():
         _move(list(stage.roadmap.stages), stage, request.form.get("direction", ""))
-        db.session.commit()
-    return redirect(url_for("admin.roadmaps_edit", id=stage.roadmap_id) + f"#stage-{stage.id}")
+        commit_change("save", stage, details=f"дорожная карта № {stage.roadmap_id}: порядок этапов")
+    return redirect(back)
 
 
 @bp.post("/activities/<id:id>/move")
 def activity_move(id: int):
     activity = _activity_or_404(id)
+    roadmap_id = activity.stage.roadmap_id
+    back = url_for("admin.roadmaps_edit", id=roadmap_id) + f"#activity-{activity.id}"
     if BaseForm().validate_on_submit():
         _move(list(activity.stage.activities), activity, request.form.get("direction", ""))
-        db.session.commit()
-    return redirect(url_for("admin.roadmaps_edit", id=activity.stage.roadmap_id) + f"#activity-{activity.id}")
+        commit_change("save", activity, details=f"дорожная карта № {roadmap_id}: порядок мероприятий")
+    return redirect(back)
 
 
 @bp.route("/stages/<id:stage_id>/activities/new", methods=["GET", "POST"])

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from portal.models import (
     Meeting, MeetingKind, Organisation, Pairing, Person, Program, PublicField, Roadmap, Role, Signatory,
 )
-from portal.monitoring import journals, network
+from portal.monitoring import journals
+from portal.registries import network
 from portal.registries.consent import has_processing_consent
 
 from .context import Missing, MissingData, check, long_date, name, need_head, person, requisites, ru_date
 
 if TYPE_CHECKING:
-    from .kinds import Options
+    from .options import Options
 
 
 def safe(text: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from portal.models import Organisation, Person, Role
-from portal.monitoring import network
+from portal.registries import network
 
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")

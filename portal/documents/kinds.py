@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from portal.monitoring.indicators import Period
 
+from .options import Options  # noqa: F401 — part of this module's API
+
 TARGETS = {"program": "программа", "pairing": "наставническая пара", "person": "участник",
            "organisation": "организация"}
 
@@ -97,22 +99,6 @@ SCHEMAS: dict[str, dict] = {
         "Подписант": "кто подписывает письмо",
     },
 }
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a document is made with besides its object: who reads it, the date, a period, a year."""
-
-    now: datetime
-    reader: set[int] | None = None  # organisations whose people the reader may see by name (None: all)
-    period: Period | None = None
-    year: int | None = None
-    signatory: str = ""
-    pairings: frozenset[int] | None = None  # the chosen pairings of a program's order (None: all of them)
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
 
 
 @dataclass(frozen=True)

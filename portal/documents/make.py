@@ -88,7 +88,7 @@ def program_package(session: Session, program: Program, options: Options, *, use
 
 
 def _sides(pairing: Pairing) -> set[int]:
-    from portal.monitoring import network
+    from portal.registries import network
 
     return network.sides(pairing)
 

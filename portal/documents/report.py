@@ -15,7 +15,7 @@ from .builders import common, safe
 from .context import Missing, MissingData, ru_date
 
 if TYPE_CHECKING:
-    from .kinds import Options
+    from .options import Options
 
 
 def _number(value) -> str:

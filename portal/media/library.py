@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -109,14 +109,21 @@ def _display_name(filename: str) -> str:
 _DOOMED = "media_files_to_remove"
 
 
-@event.listens_for(Session, "after_flush")
+def init_app(_app: Flask) -> None:
+    """A deleted file's row takes its files with it once committed (portal/save_effects.py calls this). Session
+    events belong to the Session class: registered once, however many apps are made."""
+    for name, listener in (("after_flush", _note_deleted_files), ("after_commit", _remove_deleted_files),
+                           ("after_rollback", _keep_files)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _note_deleted_files(session: Session, _context) -> None:
     for obj in session.deleted:
         if isinstance(obj, MediaFile):
             session.info.setdefault(_DOOMED, []).extend(obj.stored_names)
 
 
-@event.listens_for(Session, "after_commit")
 def _remove_deleted_files(session: Session) -> None:
     """Files go only once the row's deletion is committed: a refused deletion keeps them."""
     for name in session.info.pop(_DOOMED, []):
@@ -126,7 +133,6 @@ def _remove_deleted_files(session: Session) -> None:
             pass
 
 
-@event.listens_for(Session, "after_rollback")
 def _keep_files(session: Session) -> None:
     session.info.pop(_DOOMED, None)
 

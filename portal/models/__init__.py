@@ -3,7 +3,7 @@ from .audit import AuditEntry, Revision
 from .build import BuildRun, BuildState
 from .case import Case, Tag
 from .document import DocumentTemplate
-from .history import OldSlug
+from .old_slug import OldSlug
 from .journal import Meeting, MentorAward, PlanGoal
 from .media import MediaFile, MediaUse
 from .monitoring import Answer, Question, Questionnaire, QuestionnaireResponse

@@ -1,19 +1,13 @@
-"""Mixins shared by the content models, and the save-time rules they bring.
-
-On every flush, before the rows reach the database:
-- each Markdown field ``<name>_md`` that changed is rendered and sanitized into ``<name>_html``;
-- a row with a slug column and no slug gets one from its title, unique in its table.
-Doing this in a session event means every path that saves a row (admin, CLI, demo loader, import) obeys it.
-"""
+"""Mixins shared by the content models. What a flush does to rows that carry them (Markdown rendered, slugs and
+old slugs) is in save_rules.py, registered by the app factories through portal/save_effects.py."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
-from portal import slugs, text
+from portal import slugs
 from .vocabulary import Status, column_type
 
 
@@ -72,42 +66,3 @@ def taken_slugs(session: Session, model: type, exclude_id: int | None = None) ->
         query = query.where(model.id != exclude_id)
     with session.no_autoflush:
         return set(session.scalars(query))
-
-
-@event.listens_for(Session, "before_flush")
-def _render_and_slug(session: Session, _context, _instances) -> None:
-    assigned: dict[type, set[str]] = {}
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, MarkdownMixin):
-            for name in obj.__markdown_fields__:
-                history = sa.inspect(obj).attrs[f"{name}_md"].history
-                if obj in session.new or history.has_changes():
-                    setattr(obj, f"{name}_html", text.render_markdown(getattr(obj, f"{name}_md")))
-        if isinstance(obj, SlugMixin):
-            _remember_old_slug(session, obj)
-        if isinstance(obj, SlugMixin) and not obj.slug:
-            model = type(obj)
-            if model not in assigned:
-                assigned[model] = taken_slugs(session, model)
-            source = getattr(obj, obj.__slug_source__) or ""
-            # A row whose slug was cleared may get its own old slug back: it is not taken by another row.
-            own = set(sa.inspect(obj).attrs.slug.history.deleted)
-            obj.slug = slugs.unique(slugs.slugify(source), assigned[model] - own)
-            assigned[model].add(obj.slug)
-
-
-def _remember_old_slug(session: Session, obj: SlugMixin) -> None:
-    """A renamed item keeps its old address as a redirect; an address taken back stops redirecting."""
-    from .history import OldSlug  # here: history imports this module
-
-    history = sa.inspect(obj).attrs.slug.history
-    if not history.has_changes():
-        return
-    kind = obj.__tablename__
-    with session.no_autoflush:
-        for old in history.deleted if obj.id is not None else ():
-            if old and old != obj.slug and session.scalar(
-                    sa.select(OldSlug.id).where(OldSlug.kind == kind, OldSlug.slug == old)) is None:
-                session.add(OldSlug(kind=kind, slug=old, target_id=obj.id))
-        if obj.slug:
-            session.execute(sa.delete(OldSlug).where(OldSlug.kind == kind, OldSlug.slug == obj.slug))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -93,7 +94,12 @@ class MediaUse(db.Model):
 OWNER_TABLES = ("case", "news_item", "event", "page", "roadmap", "organisation")
 
 
-@event.listens_for(Session, "after_flush")
+def init_app(_app: Flask) -> None:
+    """Uses of a deleted row go with it (portal/save_effects.py calls this); registered once per process."""
+    if not event.contains(Session, "after_flush", _forget_uses_of_deleted_owners):
+        event.listen(Session, "after_flush", _forget_uses_of_deleted_owners)
+
+
 def _forget_uses_of_deleted_owners(session: Session, _context) -> None:
     """No foreign key can point from one table at six: uses of a deleted row go with it here."""
     gone: dict[str, list[int]] = {}

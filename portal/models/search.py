@@ -1,5 +1,5 @@
 """The admin search's documents on PostgreSQL: one row per searchable row, written in the save's own transaction
-(portal/search_postgres.py). On SQLite the admin search is Whoosh and this table stays empty."""
+(portal/search/postgres_engine.py). On SQLite the admin search is Whoosh and this table stays empty."""
 from __future__ import annotations
 
 import sqlalchemy as sa

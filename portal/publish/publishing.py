@@ -1,13 +1,13 @@
-"""Starting builds: from the CLI (in the foreground) or from the admin (in a background thread).
+"""Running one build: from the CLI (in the foreground) or from the worker (portal/jobs.py, which holds the
+portal's build lock and records the run in the database: portal/publish/runs.py).
 
-The last report is kept in the instance folder, so that the admin shows it whoever started the build.
+The last report is also kept in the instance folder, for the command line and the resilience tests.
 """
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 
-import click
 from flask import Flask
 
 from . import atomic
@@ -15,7 +15,6 @@ from .build import build_site
 from .report import BuildReport
 
 REPORT_FILE = "last_build.json"
-PROGRESS_FILE = "build_progress.json"
 
 
 def site_app_for(admin_app: Flask) -> Flask:
@@ -42,41 +41,15 @@ def _save(instance_path: str, report: BuildReport) -> None:
     atomic.write_text(Path(instance_path) / REPORT_FILE, report.to_json())
 
 
-def read_progress(instance_path: str) -> dict | None:
-    path = Path(instance_path) / PROGRESS_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-    except ValueError:
-        return None  # caught mid-write: the next refresh reads it
-
-
 def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = None,
-              show_progress: bool = False, track_progress: bool = False, user=None,
-              progress=None, reason: str | None = None, email: str | None = None) -> BuildReport:
-    """Build and report. `progress(done, total, url)` follows the pages; `reason` and `email` say in the audit
-    log why and for whom the worker built (a scheduled build is the system's: no e-mail)."""
+              progress: Callable[[int, int, str], None] | None = None, user=None, reason: str | None = None,
+              email: str | None = None) -> BuildReport:
+    """Publish the site. `progress(done, total, url)` is called as pages are written (the CLI draws a bar with
+    it, the worker moves its build's heartbeat on); `reason` and `email` say in the audit log why and for whom
+    the worker built (a scheduled build is the system's: no e-mail)."""
     site_app = site_app_for(admin_app)
     instance = admin_app.config["INSTANCE_PATH"]
-    progress_path = Path(instance) / PROGRESS_FILE
-    if track_progress:
-        def track(done: int, total: int, url: str) -> None:
-            if done % 20 == 0 or done == total:  # often enough for a person, rarely enough for the disk
-                progress_path.write_text(json.dumps({"done": done, "total": total, "url": url}), encoding="utf-8")
-
-        progress_path.write_text(json.dumps({"done": 0, "total": 0, "url": ""}), encoding="utf-8")
-        try:
-            report = build_site(site_app, full=full, base_url=base_url, progress=track)
-        finally:
-            progress_path.unlink(missing_ok=True)
-    elif show_progress:
-        with click.progressbar(length=1, label="Публикация", show_pos=True) as bar:
-            def progress(done: int, total: int, url: str) -> None:
-                bar.length = total
-                bar.update(done - bar.pos, url)
-
-            report = build_site(site_app, full=full, base_url=base_url, progress=progress)
-    else:
-        report = build_site(site_app, full=full, base_url=base_url, progress=progress)
+    report = build_site(site_app, full=full, base_url=base_url, progress=progress)
     _dispose(site_app)
     if report.ok and admin_app.config.get("PUBLISH_BUCKET"):
         _upload(admin_app, report)

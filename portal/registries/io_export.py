@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.clock import local_now
 from portal.extensions import db
-from portal.monitoring.network import name_for
+from portal.registries.network import name_for
 from portal.models import (
     Consent,
     ConsentKind,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, url_for
 
-from portal.publish import feeds, open_data
+from portal.site import feeds, open_data
 
 from . import bp, content
 from .views import render

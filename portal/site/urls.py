@@ -7,7 +7,6 @@ rebuilds everything).
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,10 +14,9 @@ from typing import Any, Iterator
 
 from flask import current_app
 
-from portal.config import PROJECT_ROOT
-
 from . import content
 from .content import Snapshot, fingerprint
+from .version import site_version
 
 
 @dataclass(frozen=True)
@@ -29,21 +27,6 @@ class Address:
     modified: datetime | date | None = None
     in_sitemap: bool = True
     redirect: bool = False  # a page that sends visitors from an old address to the new one
-
-
-def site_version() -> str:
-    """Changes whenever templates, static files or the code that renders pages change."""
-    digest = hashlib.sha256()
-    portal = PROJECT_ROOT / "portal"
-    sources = [*(PROJECT_ROOT / "templates").rglob("*.html"), *(PROJECT_ROOT / "static" / "site").rglob("*"),
-               *(portal / "site").glob("*.py"), *(portal / "publish").glob("*.py"), portal / "filters.py",
-               portal / "text.py", portal / "roadmaps" / "timeline.py", portal / "roadmaps" / "progress.py",
-               portal / "registries" / "consent.py", portal / "models" / "vocabulary.py"]
-    for path in sorted(sources):
-        if path.is_file():
-            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _rows(items) -> list[tuple]:
@@ -167,7 +150,7 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
 
 def _open_data(snap: Snapshot, fp, figures, today: date) -> Iterator[Address]:
     """Each dataset by the rows it lists (its `generated_at` is then the time of the last change)."""
-    from portal.publish import open_data
+    from portal.site import open_data
 
     roadmaps = [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps]
     rows = {"organisations": _rows(snap.organisations), "roadmaps": (roadmaps, today), "activities": (roadmaps, today),

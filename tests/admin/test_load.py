@@ -116,5 +116,5 @@ def test_twenty_editors_saving_and_reading_at_once(make_app, world, caplog):
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR or "LockError" in r.getMessage()
               or (r.exc_info and "LockError" in repr(r.exc_info[1]))]
     assert [f"{r.name}: {r.getMessage()}" for r in logged] == []
-    # A reader racing the writer's commit retries the open (portal/search.py), so search never answers 503.
+    # A reader racing the writer's commit retries the open (portal/search/whoosh_engine.py), so search never answers 503.
     assert set(search_statuses) == {200}

@@ -293,7 +293,7 @@ def test_search_never_returns_rows_the_user_cannot_see(world, login_as):
     from urllib.parse import quote
 
     from portal import search as engine
-    from portal.search_documents import document
+    from portal.search.documents import document
 
     curator, editor = login_as("curator_a"), login_as("editor")
     hidden = [(kind, row) for (kind, tag), row in world.rows.items()

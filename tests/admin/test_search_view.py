@@ -108,7 +108,8 @@ def test_a_query_of_stop_words_says_so(world, login_as):
 
 
 def test_an_unreadable_index_is_a_message_not_a_500(app, world, login_as, monkeypatch):
-    from portal import search, search_postgres
+    from portal.search import postgres_engine as search_postgres
+    from portal.search import whoosh_engine as search
 
     def broken(*args, **kwargs):
         raise OSError("Permission denied")

@@ -111,7 +111,7 @@ def test_the_dashboard_names_the_pairing_as_each_side_may_read_it(network, login
 
 
 def test_exports_and_the_search_index_name_only_the_owners_people(network, login_as):
-    from portal.search_documents import document
+    from portal.search.documents import document
 
     pairing, _pupil, _data = network
     client = login_as("curator_a")

@@ -1,18 +1,23 @@
-"""The journal of a pairing on its page: meetings and the development plan. The curators of every side of a
-network pairing keep it; the other side sees the pairing read-only, without the names of people not its own."""
+"""Registry of pairings and groups fixed by order (наставнические пары и группы), with the journal on the pairing's
+page: meetings and the development plan. The curators of every side of a network pairing keep it; the other side
+sees the pairing read-only, without the names of people not its own."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import aliased, joinedload
 
-from portal import audit
+from portal import audit, permissions
 from portal.clock import local_now
 from portal.extensions import db
-from portal.models import Meeting, Pairing, PlanGoal, Role
-from portal.monitoring import journals, network
+from portal.models import Meeting, Pairing, Person, PlanGoal, Role
+from portal.monitoring import journals
+from portal.registries import network
 
 from . import bp
-from .forms import BaseForm
+from .crud import Column, Crud
+from .forms import BaseForm, PairingForm
 from .monitoring_forms import GoalForm, MeetingForm
 
 
@@ -33,9 +38,57 @@ def pairing_view(pairing: Pairing):
                            **journal_context(pairing))
 
 
-def _pairing_or_404(id: int) -> Pairing:
-    from .registries import pairings
+def load_mentees(pairing: Pairing, form: PairingForm) -> None:
+    form.mentee_ids.data = [person.id for person in pairing.mentees]
 
+
+def apply_mentees(form: PairingForm, pairing: Pairing) -> None:
+    # The field's choices hold only persons the user may see, so these ids are already checked.
+    pairing.mentees = list(db.session.scalars(sa.select(Person).where(Person.id.in_(form.mentee_ids.data))))
+
+
+def _mentor_name():
+    """The quick filter finds pairings by the mentor's name only where the user may read that name: a
+    network pairing's other side must not be probed name by name."""
+    allowed = permissions.organisation_ids(current_user)
+    if allowed is None:
+        return _mentor.full_name
+    return sa.case((_mentor.organisation_id.in_(allowed or {-1}), _mentor.full_name), else_="")
+
+
+_mentor = aliased(Person)
+pairings = Crud(
+    name="pairings",
+    model=Pairing,
+    form=PairingForm,
+    title="Наставнические пары и группы",
+    new_label="Новая пара",
+    columns=[
+        Column("mentor", "Наставник", sortable=False, link=True,
+               value=lambda p: network.person_label(current_user, p.mentor, Role.MENTOR)),
+        Column("mentees", "Наставляемые", sortable=False, value=lambda p: network.mentees_label(current_user, p)),
+        Column("mentoring_form", "Форма"),
+        Column("order_number", "Приказ"),
+        Column("order_date", "Дата приказа"),
+        Column("status", "Состояние"),
+    ],
+    search=["order_number", _mentor_name],
+    default_sort="-order_date",
+    custom_fields=("mentee_ids",),
+    load=load_mentees,
+    prepare=lambda form, pairing: form.keep_members(pairing) if pairing.id else None,
+    apply=apply_mentees,
+    base_query=lambda: sa.select(Pairing).join(_mentor, Pairing.mentor_id == _mentor.id),
+    list_options=[joinedload(Pairing.mentor).joinedload(Person.organisation), joinedload(Pairing.organisation)],
+    # Network pairings (сетевое наставничество): names only of the user's own people; the journal below.
+    label=lambda pairing: network.pairing_label(current_user, pairing),
+    read_only=pairing_view,
+    edit_template="admin/pairing_form.html",
+    extra_context=lambda pairing: journal_context(pairing) if pairing.id else {},
+).register(bp)
+
+
+def _pairing_or_404(id: int) -> Pairing:
     return pairings.get_or_404(id, see_only=True)
 
 

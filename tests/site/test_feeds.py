@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from portal.extensions import db
 from portal.models import EventKind, NewsItem, Status
-from portal.publish.feeds import event_ical, events_ical, news_atom, robots_txt, sitemap_xml
+from portal.site.feeds import event_ical, events_ical, news_atom, robots_txt, sitemap_xml
 from portal.site.content import load
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

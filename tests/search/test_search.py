@@ -1,4 +1,4 @@
-"""Admin search (portal/search.py): word forms, ranking, an index that follows every commit, permissions, the CLI."""
+"""Admin search (portal/search/): word forms, ranking, an index that follows every commit, permissions, the CLI."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from portal import search
+from portal.search import whoosh_engine as search
 from portal.cli import main
 from portal.extensions import db
 from portal.models import Activity, Case, MentoringForm, NewsItem, Page, SearchEntry, Stage, Status

@@ -1,4 +1,4 @@
-"""The kept searchers of portal/search_reader.py and the index writer thread of portal/search.py."""
+"""The kept searchers of portal/search/reader.py and the index writer thread of portal/search/whoosh_engine.py."""
 from __future__ import annotations
 
 import pytest
@@ -12,7 +12,8 @@ from pathlib import Path
 from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 
-from portal import search, search_reader
+from portal.search import reader as search_reader
+from portal.search import whoosh_engine as search
 from portal.extensions import db
 from portal.models import Case, MentoringForm
 

@@ -178,8 +178,16 @@ def build_command(full: bool, base_url: str | None) -> None:
     """
     from portal.publish import publishing
 
-    report = publishing.run_build(current_app._get_current_object(), full=full, base_url=base_url,
-                                  show_progress=sys.stdout.isatty())
+    app = current_app._get_current_object()
+    if sys.stdout.isatty():
+        with click.progressbar(length=1, label="Публикация", show_pos=True) as bar:
+            def progress(done: int, total: int, url: str) -> None:
+                bar.length = total
+                bar.update(done - bar.pos, url)
+
+            report = publishing.run_build(app, full=full, base_url=base_url, progress=progress)
+    else:
+        report = publishing.run_build(app, full=full, base_url=base_url)
     click.echo(report.summary(), err=not report.ok)
     if not report.ok:
         sys.exit(1)
@@ -347,140 +355,15 @@ def _safe_url() -> str:
     return make_url(current_app.config["DATABASE_URL"]).render_as_string(hide_password=True)
 
 
-class _SearchGroup(click.Group):
-    """`portal search QUERY` runs the `query` command; `portal search reindex` rebuilds the index."""
+def _register_command_groups() -> None:
+    """One module per command group beside this one."""
+    from portal.cli import backup, search
+    from portal.documents.cli import documents_group
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
-            args = ["query", *args]
-        return super().parse_args(ctx, args)
-
-
-@main.group("search", cls=_SearchGroup)
-def search_group() -> None:
-    """Поиск по админке: `portal search ЗАПРОС` или `portal search reindex`."""
+    main.add_command(search.search_group)
+    main.add_command(backup.backup_command)
+    main.add_command(backup.restore_command)
+    main.add_command(documents_group)  # `portal documents` (issue #24)
 
 
-@search_group.command("reindex")
-@with_appcontext
-def search_reindex_command() -> None:
-    """Перестроить поисковый индекс админки из базы данных (все записи, черновики тоже).
-
-    Код выхода 0 — индекс перестроен, 1 — не удалось (прежний индекс не тронут).
-    """
-    import time
-
-    from portal import search
-
-    started = time.perf_counter()
-    try:
-        count = search.reindex()
-    except Exception as error:  # noqa: BLE001 — any failure is reported and leaves the old index
-        click.echo(f"Ошибка: индекс не перестроен: {error}", err=True)
-        sys.exit(1)
-    click.echo(f"Индекс перестроен: записей — {count}, {time.perf_counter() - started:.1f} с.")
-
-
-@search_group.command("query")
-@click.argument("words", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Вывести результаты в JSON.")
-@click.option("--as", "email", metavar="EMAIL", help="Искать с правами этого пользователя (по умолчанию — всё).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
-              help="Сколько результатов вывести.")
-@with_appcontext
-def search_query_command(words: tuple[str, ...], as_json: bool, email: str | None, limit: int) -> None:
-    """Найти записи по словам (любая форма слова): тип, название, адрес в админке, оценка.
-
-    Код выхода 0 — найдено, 2 — ничего не найдено, 1 — ошибка (нет такого пользователя, индекс не прочитать).
-    """
-    import sqlalchemy as sa
-
-    from portal import search
-    from portal.extensions import db
-    from portal.models import User
-
-    user = None
-    if email:
-        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
-        if user is None or not user.active:
-            click.echo(f"Ошибка: нет действующего пользователя {email}.", err=True)
-            sys.exit(1)
-    try:
-        results = search.search(" ".join(words), user, per_page=limit, highlights=False)
-    except search.SearchError as error:
-        click.echo(f"Ошибка: поисковый индекс не прочитать ({error}). Выполните `portal search reindex`.", err=True)
-        sys.exit(1)
-    if as_json:
-        click.echo(json.dumps({
-            "query": results.query, "total": results.total,
-            "results": [{"type": hit.kind, "type_label": hit.label, "id": hit.id, "title": hit.title,
-                         "url": hit.url, "score": hit.score} for hit in results.hits],
-        }, ensure_ascii=False, indent=2))
-    else:
-        for hit in results.hits:
-            click.echo(f"{hit.label}\t{hit.title}\t{hit.url}\t{hit.score:.2f}")
-        shown = f" (показано {len(results.hits)})" if results.total > len(results.hits) else ""
-        click.echo(f"Найдено: {results.total}{shown}." if results.total else "Ничего не найдено.",
-                   err=not results.total)
-    if not results.total:
-        sys.exit(2)
-
-
-@main.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False))
-@with_appcontext
-def backup_command(file: str) -> None:
-    """Сохранить резервную копию портала в один архив .zip: все записи всех таблиц базы, версию схемы базы и
-    папку загруженных файлов, с описью и контрольными суммами. Портал может работать во время копирования.
-
-    Код выхода 0 — копия записана, 1 — не удалось (файл FILE не создан и не изменён).
-    """
-    from portal import backup
-
-    try:
-        summary = backup.create_backup(file)
-    except backup.BackupError as error:
-        click.echo(f"Ошибка: {error}", err=True)
-        sys.exit(1)
-    for warning in summary.warnings:
-        click.echo(f"Предупреждение. {warning}", err=True)
-    click.echo(f"Копия записана в {file}: таблиц — {len(summary.tables)}, записей — {summary.rows}, файлов — "
-               f"{summary.files}, схема базы — {summary.schema_version or 'без версии'}.")
-
-
-@main.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--replace", is_flag=True,
-              help="Заменить всё, что уже есть в базе и в папке загрузок, содержимым копии. Без этого флага "
-                   "копия восстанавливается только в пустой портал.")
-@with_appcontext
-def restore_command(file: str, replace: bool) -> None:
-    """Восстановить портал из копии, сделанной `portal backup`: записи, загруженные файлы, затем поисковый индекс.
-
-    Восстанавливает в пустую базу (новую базу сначала создаёт); база с данными — только с --replace. Весь архив
-    проверяется до начала, записи загружаются одной транзакцией: повреждённый архив или архив более новой версии
-    портала отвергается, и ничего не меняется. Остановите портал на время восстановления; после него опубликуйте
-    сайт (`portal build --full`).
-
-    Код выхода 0 — восстановлено, 1 — архив повреждён, не той версии или не загрузился (ничего не изменено),
-    2 — в портале уже есть данные, а --replace не указан (ничего не изменено).
-    """
-    from portal import backup
-
-    try:
-        summary = backup.restore_backup(file, replace=replace)
-    except backup.NotEmpty as error:
-        click.echo(f"Ошибка: {error}", err=True)
-        sys.exit(2)
-    except backup.BackupError as error:
-        click.echo(f"Ошибка: {error}", err=True)
-        sys.exit(1)
-    for warning in summary.warnings:
-        click.echo(f"Предупреждение. {warning}", err=True)
-    click.echo(f"Восстановлено из {file}: таблиц — {len(summary.tables)}, записей — {summary.rows}, файлов — "
-               f"{summary.files}. Опубликуйте сайт заново: portal build --full.")
-
-
-from portal.documents.cli import documents_group  # noqa: E402  (`portal documents`, issue #24)
-
-main.add_command(documents_group)
+_register_command_groups()

@@ -12,7 +12,7 @@ from docx import Document
 from portal.extensions import db
 from portal.models import Case, MediaFile, MediaRole, NewsItem, Organisation, Status
 
-from . import images, library
+from portal.media import images, library
 
 
 def _document(heading: str, paragraphs: list[str]) -> bytes:

@@ -5,7 +5,7 @@
     data/<table>.jsonl   one JSON array per row, values in the order of the table's columns in the manifest
     uploads/<path>       the files of the uploads folder
 
-portal/backup.py reads and writes the database and the uploads folder; nothing here touches either.
+portal/backup/__init__.py reads and writes the database and the uploads folder; nothing here touches either.
 """
 from __future__ import annotations
 

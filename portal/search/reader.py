@@ -1,5 +1,5 @@
 """Reading the admin search index: one open searcher per thread and index, reused while the index is unchanged;
-what a page of results holds (`collect_page`, `collect_grouped`) and how hits look. portal/search.py owns the
+what a page of results holds (`collect_page`, `collect_grouped`) and how hits look. portal/search/whoosh_engine.py owns the
 index (schema, writing, creating a missing one) and calls this module to read it.
 
 Opening a Whoosh index for every query costs more than the query (reading the table of contents, unpickling the
@@ -29,7 +29,7 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.query import Query, Term
 from whoosh.searching import Searcher
 
-from portal.search_documents import KINDS
+from portal.search.documents import KINDS
 
 MAX_OPEN = 4  # indexes a thread keeps open (one in production; tests make one per test)
 

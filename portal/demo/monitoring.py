@@ -1,5 +1,5 @@
 """The monitoring part of the demo data set (content/demo/monitoring.yaml): questionnaires with answers,
-pairing journals and the year's best mentors. Idempotent like the rest of portal/demo.py."""
+pairing journals and the year's best mentors. Idempotent like the rest of portal/demo/."""
 from __future__ import annotations
 
 from collections import Counter
@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Meeting, MentorAward, Pairing, PlanGoal, Questionnaire
 
-from .questionnaires import from_template, make_response
+from portal.demo.lookup import organisation as _organisation
+from portal.demo.lookup import person as _person
+from portal.monitoring.questionnaires import from_template, make_response
 
 
 def load_monitoring(data: dict[str, Any]) -> Counter:
-    from portal.demo import _organisation, _person  # portal.demo calls this module
-
     created: Counter = Counter()
     for item in data.get("questionnaires", []):
         organisation = _organisation(item["organisation"])

@@ -10,7 +10,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import ActivityStatus, MentoringForm, Status, Tag
-from portal.publish.open_data import CSV_COLUMNS, DATASETS, dataset_csv, dataset_json
+from portal.site.open_data import CSV_COLUMNS, DATASETS, dataset_csv, dataset_json
 from portal.site.content import load
 
 SITE = "https://nastavniki.example.org/"

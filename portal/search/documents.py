@@ -1,5 +1,5 @@
 """What the admin search indexes, without whoosh: one document per row (title, plain text, organisation,
-admin address), and which rows a change touches. portal/search.py writes and queries the index."""
+admin address), and which rows a change touches. portal/search/whoosh_engine.py writes and queries the index."""
 from __future__ import annotations
 
 import re
@@ -16,7 +16,7 @@ from portal.models import (Activity, Case, Event, NewsItem, Organisation, Page, 
                            Roadmap, Stage, Tag)
 from portal.models.case import case_tag
 from portal.models.registry import pairing_mentee
-from portal.monitoring.network import label_for_organisation
+from portal.registries.network import label_for_organisation
 
 BATCH = 500
 

@@ -1,8 +1,5 @@
-"""Backup and restore of a whole instance: every row of every table, the schema version and the uploads.
-
-The archive is a zip file described in portal/backup_format.py. The tables come from ``db.metadata``, so a table a later model adds is saved without touching this module.
-A restore checks the whole archive before it changes anything, then loads every row in one transaction.
-"""
+"""`portal restore`: the whole archive is checked before anything changes, then every row is loaded in one
+transaction and the uploads folder is swapped."""
 from __future__ import annotations
 
 import json
@@ -11,175 +8,19 @@ import shutil
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 import sqlalchemy as sa
-from flask import current_app
 
-from portal.backup_format import (DAMAGED, FORMAT, FORMAT_VERSION, MANIFEST, UPLOADS, BackupError, MemberWriter,
-                                  NotEmpty, decoder, encoder, stored, verified_manifest)
+from portal.backup.archive import DAMAGED, UPLOADS, BackupError, NotEmpty, decoder, verified_manifest
 
-__all__ = ["BackupError", "FORMAT", "MANIFEST", "NotEmpty", "Summary", "create_backup", "restore_backup",
-           "upload_dir"]
-
-BATCH = 1000  # rows per INSERT: few round trips, bounded memory
-
-
-@dataclass
-class Summary:
-    tables: dict[str, int] = field(default_factory=dict)  # table → rows
-    files: int = 0  # files of the uploads folder
-    schema_version: str | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        return sum(self.tables.values())
-
-
-# ---- where things are ------------------------------------------------------------------------------------
-
-def upload_dir(app=None) -> Path:
-    """The uploads folder: the UPLOAD_DIR setting when there is one, else <INSTANCE_PATH>/uploads."""
-    app = app or current_app
-    return Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads")
-
-
-# Derived from the other tables, and rebuilt by every restore: the admin search's documents on PostgreSQL.
-DERIVED_TABLES = frozenset({"search_entry"})
-
-
-def _metadata() -> sa.MetaData:
-    import portal.models  # noqa: F401  (every model registers its tables in db.metadata)
-    from portal.extensions import db
-
-    metadata = sa.MetaData()
-    for table in db.metadata.sorted_tables:
-        if table.name not in DERIVED_TABLES:
-            table.to_metadata(metadata)
-    return metadata
-
-
-def _engine() -> sa.Engine:
-    from portal.extensions import db
-
-    return db.engine
-
-
-def _migrations() -> Any:
-    from alembic.script import ScriptDirectory
-
-    from portal import MIGRATIONS_DIR
-
-    return ScriptDirectory(str(MIGRATIONS_DIR))
-
-
-def _schema_version(connection: sa.Connection) -> str | None:
-    from alembic.migration import MigrationContext
-
-    return MigrationContext.configure(connection).get_current_revision()
-
-
-# ---- backup ----------------------------------------------------------------------------------------------
-
-def create_backup(path: str | Path) -> Summary:
-    """Write the archive to `path` (replaced only once complete: a killed backup leaves no half file there)."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{time.time_ns()}")
-    try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            summary = _write(archive)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise BackupError(f"Не удалось записать {path}: {error.strerror or error}.") from error
-    finally:
-        temporary.unlink(missing_ok=True)
-    return summary
-
-
-def _write(archive: zipfile.ZipFile) -> Summary:
-    summary = Summary()
-    members: dict[str, dict] = {}
-    tables = []
-    engine = _engine()
-    with _snapshot(engine) as connection:
-        summary.schema_version = _schema_version(connection)
-        inspector = sa.inspect(connection)
-        known = set(inspector.get_table_names())
-        metadata = _metadata()
-        for table in metadata.sorted_tables:
-            if table.name not in known:  # a model whose migration this database has not had yet
-                summary.warnings.append(f"Таблицы «{table.name}» нет в базе: выполните `portal db upgrade`.")
-                continue
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            columns = [column for column in table.columns if column.name in present]
-            if len(columns) < len(table.columns):
-                summary.warnings.append(f"В таблице «{table.name}» базы нет столбцов модели: выполните "
-                                        "`portal db upgrade`.")
-            name = f"data/{table.name}.jsonl"
-            encode = encoder(columns)
-            rows = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-                sa.select(*map(stored, columns)).order_by(*table.primary_key.columns))
-            count = 0
-            with MemberWriter(archive, name, members) as out:
-                for row in rows:
-                    out.write(json.dumps(encode(row), ensure_ascii=False).encode("utf-8") + b"\n")
-                    count += 1
-            tables.append({"name": table.name, "columns": [c.name for c in columns], "rows": count, "file": name})
-            summary.tables[table.name] = count
-        unknown = known - set(metadata.tables) - {"alembic_version"}
-        if unknown:
-            summary.warnings.append("В базе есть таблицы без модели, они не сохранены: " + ", ".join(sorted(unknown)))
-    uploads = upload_dir()
-    for file in sorted(_files(uploads)):
-        with open(file, "rb") as source, MemberWriter(archive, UPLOADS + file.relative_to(uploads).as_posix(),
-                                                  members) as out:
-            shutil.copyfileobj(source, out, 1 << 20)
-        summary.files += 1
-    manifest = {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": summary.schema_version,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "database": engine.dialect.name, "tables": tables, "members": members,
-    }
-    archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-    return summary
-
-
-class _snapshot:
-    """A connection that sees one moment of the database for all its reads, while the portal keeps writing."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    def __enter__(self) -> sa.Connection:
-        if self.engine.dialect.name == "postgresql":
-            self.connection = self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
-        else:
-            self.connection = self.engine.connect()
-            if self.engine.dialect.name == "sqlite":
-                # pysqlite starts a transaction only before a write: without this, each SELECT would see its own
-                # moment, and a save between two tables could leave a child row without its parent.
-                self.connection.exec_driver_sql("BEGIN")
-        return self.connection
-
-    def __exit__(self, *exc: Any) -> None:
-        self.connection.rollback()
-        self.connection.close()
-
-
-def _files(folder: Path) -> Iterator[Path]:
-    if folder.is_dir():
-        for path in folder.rglob("*"):
-            if path.is_file() and not path.is_symlink():
-                yield path
+from portal.backup import instance
 
 
 # ---- restore ---------------------------------------------------------------------------------------------
 
-def restore_backup(path: str | Path, *, replace: bool = False) -> Summary:
+def restore_backup(path: str | Path, *, replace: bool = False) -> instance.Summary:
     """Bring the instance back to the archive's state; all or nothing.
 
     Refuses (BackupError, nothing changed) a damaged archive, one of a schema this code does not know (a newer
@@ -198,14 +39,14 @@ def restore_backup(path: str | Path, *, replace: bool = False) -> Summary:
         raise BackupError(f"{DAMAGED}: {path} ({error}). Ничего не изменено.") from error
 
 
-def _restore(archive: zipfile.ZipFile, manifest: dict, replace: bool) -> Summary:
-    engine = _engine()
-    metadata = _metadata()
+def _restore(archive: zipfile.ZipFile, manifest: dict, replace: bool) -> instance.Summary:
+    engine = instance.engine()
+    metadata = instance.metadata()
     version = manifest.get("schema_version")
     with engine.connect() as connection:
-        current = _schema_version(connection)
+        current = instance.schema_version(connection)
         bare = not set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
-    migrations = _migrations()
+    migrations = instance.migrations()
     known = {script.revision for script in migrations.walk_revisions()}
     if version is not None and version not in known:
         raise BackupError(f"Копия сделана более новой версией портала (схема базы «{version}»), эта версия её не "
@@ -216,12 +57,12 @@ def _restore(archive: zipfile.ZipFile, manifest: dict, replace: bool) -> Summary
                           f"«{target or 'без версии'}». Восстановите копию той версией портала, которой она сделана, "
                           "затем обновите портал. Ничего не изменено.")
     plan = _plan(manifest, metadata)
-    uploads = upload_dir()
+    uploads = instance.upload_dir()
     if bare and current is None:
         from flask_migrate import upgrade
 
         upgrade()  # a brand-new database: create the schema the archive fits; a refusal after this is harmless
-    summary = Summary(schema_version=version)
+    summary = instance.Summary(schema_version=version)
     try:
         staged = _stage_uploads(archive, uploads)
     except OSError as error:
@@ -259,7 +100,7 @@ def _restore(archive: zipfile.ZipFile, manifest: dict, replace: bool) -> Summary
             raise BackupError(f"База данных отказала: {str(error.orig or error).splitlines()[0][:300]}. "
                               "Ничего не изменено.") from error
         raise
-    summary.files = sum(1 for _ in _files(uploads))
+    summary.files = sum(1 for _ in instance.files(uploads))
     _drop_previous_uploads(uploads)
     summary.warnings += _reindex()
     return summary
@@ -291,7 +132,7 @@ def _load(connection: sa.Connection, archive: zipfile.ZipFile, table: sa.Table, 
             rows: Iterable[dict] = (decode(json.loads(line)) for line in _lines(data))
             if any(fk.column.table is table for fk in table.foreign_keys):
                 rows = _parents_first(table, list(rows))
-            for batch in _batches(rows, BATCH):
+            for batch in _batches(rows, instance.BATCH):
                 connection.execute(table.insert(), batch)
                 count += len(batch)
     except (ValueError, KeyError, TypeError, sa.exc.StatementError, sa.exc.DBAPIError) as error:
@@ -381,7 +222,7 @@ def _refuse_unless_empty(connection: sa.Connection, tables: list[sa.Table], uplo
         return
     filled = [table.name for table in tables
               if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first()]
-    if filled or any(True for _ in _files(uploads)):
+    if filled or any(True for _ in instance.files(uploads)):
         what = ("таблицах " + ", ".join(filled[:5])) if filled else f"папке загрузок {uploads}"
         raise NotEmpty(f"В портале уже есть данные (в {what}). Восстановление заменило бы их, поэтому ничего не "
                        "изменено. Восстанавливайте в пустую базу или добавьте --replace, чтобы заменить всё "

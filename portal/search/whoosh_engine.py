@@ -1,4 +1,5 @@
-"""Admin search with Whoosh: the only module that imports whoosh.
+"""Admin search with Whoosh: the engine (this module and reader.py are the only ones that import whoosh). On
+PostgreSQL it hands the collected changes and the searches to postgres_engine.py.
 
 Every content type is indexed, drafts included, with Russian stemming; titles weigh more than bodies. The index
 lives in ``<INSTANCE_PATH>/search-index/`` and follows the database after each COMMIT: session events collect the
@@ -36,14 +37,17 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
 from whoosh.query import Or, Query, Term
 
-from portal import permissions, search_postgres, search_reader
+from portal import permissions
+from portal.search import postgres_engine as search_postgres
+from portal.search import reader as search_reader
+from portal.search.writer import IndexWriter
 from portal.extensions import db
-# What is indexed lives in search_documents.py (no whoosh there); these names stay part of this module's API.
-from portal.search_documents import KIND_OF, KINDS, Kind, document, plain  # noqa: F401
-from portal.search_documents import _load, _resolve, _touched
-from portal.search_reader import Group, Hit, Results, SearchError  # noqa: F401 — part of this module's API
+# What is indexed lives in documents.py (no whoosh there); these names stay part of this module's API.
+from portal.search.documents import KIND_OF, KINDS, Kind, document, plain  # noqa: F401
+from portal.search.documents import _load, _resolve, _touched
+from portal.search.reader import Group, Hit, Results, SearchError  # noqa: F401 — part of this module's API
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("portal.search")
 
 EXTENSION = "portal.search"
 INDEX_DIR = "search-index"
@@ -141,10 +145,7 @@ def _rebuild(ix: index.Index, app: Flask) -> int:
 def reindex() -> int:
     """Rebuild the index from the database (clear + add all); returns the number of documents."""
     if _on_postgresql():
-        with Session(db.engine) as session:
-            count = search_postgres.rebuild(session)
-            session.commit()
-        return count
+        return search_postgres.reindex()
     app = current_app._get_current_object()
     with _locked():
         ix, built = _open_index(app)
@@ -239,19 +240,11 @@ def _collect(session: Session, keys) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    # On PostgreSQL the documents are written by the save's own transaction (portal/search_postgres.py): every
-    # host finds them at once. The flush first: its changed rows are collected by _after_flush.
-    if not _enabled() or not search_postgres.is_postgresql(session.get_bind()) or session.in_nested_transaction():
-        return  # a released savepoint is not a commit: its keys wait for the outer one
-    session.flush()
-    keys = session.info.pop(_PENDING, None)
-    if not keys:
-        return
-    try:  # in a savepoint of its own: a failing document never fails the save (reindex repairs the index)
-        with session.begin_nested(), session.no_autoflush:
-            search_postgres.write(session, keys, lambda obj: document(obj))
-    except Exception:
-        log.exception("Search index not updated for %d rows; run `portal search reindex`", len(keys))
+    # On PostgreSQL the documents are written by the save's own transaction (postgres_engine.py): every host finds
+    # them at once. A released savepoint is not a commit: its keys wait for the outer one.
+    if _enabled() and search_postgres.is_postgresql(session.get_bind()) and not session.in_nested_transaction():
+        session.flush()  # its changed rows are collected by _after_flush
+        search_postgres.write_pending(session, session.info.pop(_PENDING, None), lambda obj: document(obj))
 
 
 def _after_commit(session: Session) -> None:
@@ -263,52 +256,8 @@ def _after_commit(session: Session) -> None:
     _WRITER.put(current_app._get_current_object(), keys)
 
 
-class _Writer:
-    """This process's index writer thread: keys queued by commits, written in one Whoosh commit per batch."""
-
-    def __init__(self) -> None:
-        self._reset()
-
-    def _reset(self) -> None:
-        self._condition = threading.Condition()
-        self._queued: dict[Flask, set[tuple[str, int]]] = {}  # by app: tests make several apps in one process
-        self._busy = False
-        self._thread: threading.Thread | None = None
-
-    def put(self, app: Flask, keys: Iterable[tuple[str, int]]) -> None:
-        with self._condition:
-            self._queued.setdefault(app, set()).update(keys)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="search-index-writer", daemon=True)
-                self._thread.start()
-            self._condition.notify_all()
-
-    def _run(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(lambda: self._queued)
-                batch, self._queued, self._busy = self._queued, {}, True
-            try:
-                for app, keys in batch.items():
-                    try:
-                        with app.app_context():
-                            update(keys)
-                    except Exception:  # the commit stands; `portal search reindex` repairs the index
-                        log.exception("Search index not updated for %d rows; run `portal search reindex`",
-                                      len(keys))
-            finally:
-                with self._condition:
-                    self._busy = False
-                    self._condition.notify_all()
-
-    def flush(self, timeout: float | None) -> bool:
-        if threading.current_thread() is self._thread:
-            return not self._queued  # the writer itself (an app context it pushed is closing)
-        with self._condition:
-            return self._condition.wait_for(lambda: not self._queued and not self._busy, timeout)
-
-
-_WRITER = _Writer()
+# update is looked up when called, so that tests can wrap it.
+_WRITER = IndexWriter(lambda keys: update(keys))
 # A forked child (a server worker) has no writer thread, and the lock may have been held when it forked.
 os.register_at_fork(after_in_child=_WRITER._reset)
 
@@ -328,7 +277,7 @@ def _after_rollback(session: Session) -> None:
         session.info.pop(_PENDING, None)
 
 
-# ---- searching (what is read, and how hits look: search_reader.py) ---------------------------------------
+# ---- searching (what is read, and how hits look: reader.py) ---------------------------------------
 def terms(text: str) -> list[str]:
     """The stems to search for: words only, so no character or word of Whoosh's query syntax gets through."""
     words = re.findall(r"\w+", text[:MAX_QUERY_CHARS].lower())
@@ -395,39 +344,12 @@ def _on_postgresql() -> bool:
     return search_postgres.is_postgresql(db.engine)
 
 
-_STOP_WORDS = frozenset(stopwords_for_language("ru"))
-
-
-def _postgresql_query(text: str, user: Any) -> tuple[list[str], list[str], list[int] | None | bool]:
-    """The query's words without stop words (PostgreSQL stems them itself), their stems for the results page as
-    the Whoosh engine gives them, and the organisations the user may see."""
-    return ([word for word in search_postgres.words(text) if word not in _STOP_WORDS], terms(text),
-            _allowed(user))
-
-
-def _postgresql(run) -> Results:
-    """Run a search on the request's session, after a first fill of an empty table (a database migrated with
-    rows in it); a database error is a message on the page, not a 500."""
-    try:
-        if search_postgres.is_empty(db.session) and any(
-                db.session.execute(sa.select(kind.model.id).limit(1)).first() for kind in KINDS.values()):
-            reindex()
-        return run(db.session)
-    except sa.exc.SQLAlchemyError as error:
-        log.exception("Search failed")
-        raise SearchError(str(error)) from error
-
-
 def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_page: int = 20,
            highlights: bool = True) -> Results:
     """One page of results, best first. `user` None searches everything (the command line without --as)."""
     if _on_postgresql():
-        found, stems, allowed = _postgresql_query(text, user)
-        if not found or allowed is False:
-            return Results(query=text, terms=stems)
-        return _postgresql(lambda session: search_postgres.search(
-            session, text, found, stems, allowed, kind=kind if kind in KINDS else None, page=page,
-            per_page=per_page, highlights=highlights))
+        return search_postgres.search_as(text, terms(text), _allowed(user), kind=kind if kind in KINDS else None,
+                                         page=page, per_page=per_page, highlights=highlights)
     return _run(text, user, kind if kind in KINDS else None,
                 lambda reader, query, restriction, results: search_reader.collect_page(
                     reader, query, restriction, results, page=page, per_page=per_page, highlights=highlights))
@@ -436,11 +358,7 @@ def search(text: str, user: Any, *, kind: str | None = None, page: int = 1, per_
 def search_grouped(text: str, user: Any, *, per_group: int = 5) -> Results:
     """Results grouped by kind: each group's count and its best hits; the group with the best hit first."""
     if _on_postgresql():
-        found, stems, allowed = _postgresql_query(text, user)
-        if not found or allowed is False:
-            return Results(query=text, terms=stems)
-        return _postgresql(lambda session: search_postgres.search_grouped(session, text, found, stems, allowed,
-                                                                          per_group=per_group))
+        return search_postgres.grouped_as(text, terms(text), _allowed(user), per_group=per_group)
     return _run(text, user, None,
                 lambda reader, query, restriction, results: search_reader.collect_grouped(
                     reader, query, restriction, results, per_group=per_group))

@@ -32,6 +32,8 @@ from portal.models import (
     User,
     UserRole,
 )
+from portal.demo.lookup import organisation as _organisation
+from portal.demo.lookup import person as _person
 
 
 def _read_yaml(path: Path) -> Any:
@@ -58,15 +60,6 @@ def _read_markdown(folder: Path) -> list[dict[str, Any]]:
 def _exists(model: type, **where: Any) -> bool:
     query = sa.select(model.id).filter_by(**where)
     return db.session.scalar(query) is not None
-
-
-def _organisation(slug: str | None) -> Organisation | None:
-    if slug is None:
-        return None
-    org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
-    if org is None:
-        raise ValueError(f"В демо-данных указана неизвестная организация «{slug}»")
-    return org
 
 
 def load_pages(pages_dir: Path) -> int:
@@ -127,12 +120,12 @@ def load_demo(demo_dir: Path) -> Counter:
     created.update(_load_registry(demo_dir / "registry.yaml"))
     db.session.commit()
 
-    from portal.monitoring.demo_data import load_monitoring  # questionnaires, journals, awards (issue #10)
+    from portal.demo.monitoring import load_monitoring  # questionnaires, journals, awards (issue #10)
 
     created.update(load_monitoring(_read_yaml(demo_dir / "monitoring.yaml") or {}))
     db.session.commit()
 
-    from portal.media.demo_data import load_media  # covers and documents (issue #11)
+    from portal.demo.media import load_media  # covers and documents (issue #11)
 
     created.update(load_media(_read_yaml(demo_dir / "media.yaml") or {}))
     db.session.commit()
@@ -197,10 +190,3 @@ def _load_registry(path: Path) -> Counter:
         db.session.add(Pairing(organisation=org, mentor=mentor, **item))
         created["наставнические пары"] += 1
     return created
-
-
-def _person(full_name: str) -> Person:
-    person = db.session.scalar(sa.select(Person).where(Person.full_name == full_name))
-    if person is None:
-        raise ValueError(f"В демо-данных указан неизвестный участник «{full_name}»")
-    return person

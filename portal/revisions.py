@@ -1,6 +1,7 @@
 """Revisions: every save of a content row keeps a snapshot of its fields, with the author and time.
 
-Taken in a session event, so the admin, the CLI and imports all leave history. Restoring a revision is a save
+Taken in a session event (registered by `init_app`, which portal/save_effects.py calls for every app), so the
+admin, the CLI and imports all leave history. Restoring a revision is a save
 like any other, and so makes a new revision.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import Flask, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -38,7 +39,12 @@ def snapshot(obj) -> dict[str, Any]:
     return data
 
 
-@event.listens_for(Session, "after_flush")
+def init_app(_app: Flask) -> None:
+    """Session events are global to SQLAlchemy's Session class: registered once, however many apps are made."""
+    if not event.contains(Session, "after_flush", _keep_revisions):
+        event.listen(Session, "after_flush", _keep_revisions)
+
+
 def _keep_revisions(session: Session, _context) -> None:
     author = current_user if has_request_context() and current_user.is_authenticated else None
     for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o, include_collections=False)]:

@@ -1,7 +1,7 @@
-"""The admin search on PostgreSQL: full-text search in the database, the engine portal/search.py uses when the
+"""The admin search on PostgreSQL: full-text search in the database, the engine the search package uses when the
 database is PostgreSQL (Whoosh stays the engine on SQLite). The only module that issues full-text SQL.
 
-- Documents (portal/search_documents.py: title, plain text, organisation, admin address) are rows of
+- Documents (documents.py: title, plain text, organisation, admin address) are rows of
   `search_entry`, written by the save's own transaction before it commits: every host finds a save at once, and
   a rolled-back save leaves no trace. No writer thread, no files in the instance folder.
 - `document` is `setweight(to_tsvector('russian', title), 'A') || setweight(…body…, 'B')` under a GIN index:
@@ -13,6 +13,7 @@ database is PostgreSQL (Whoosh stays the engine on SQLite). The only module that
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Callable, Iterable
 
@@ -21,9 +22,15 @@ from markupsafe import Markup, escape
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from whoosh.lang import stopwords_for_language
+
+from portal.extensions import db
 from portal.models import SearchEntry
-from portal.search_documents import KINDS, _load, _resolve, document
-from portal.search_reader import Group, Hit, Results
+from portal.search.documents import KINDS, _load, _resolve, document
+from portal.search.reader import Group, Hit, Results, SearchError
+
+log = logging.getLogger("portal.search")
+STOP_WORDS = frozenset(stopwords_for_language("ru"))  # the same list as the Whoosh engine's
 
 CONFIG = "russian"
 MAX_QUERY_CHARS = 200
@@ -180,3 +187,51 @@ def search_grouped(session: Session, text: str, found: list[str], terms: list[st
 
 def is_empty(session: Session) -> bool:
     return session.execute(sa.select(SearchEntry.key).limit(1)).first() is None
+
+
+# ---- what the search package calls ----------------------------------------------------------------------------
+def write_pending(session: Session, keys: Iterable[tuple[str, int]] | None, document_of: Callable) -> None:
+    """The keys a transaction changed, written before it commits, in a savepoint of their own: a failing document
+    never fails the save (`portal search reindex` repairs the index)."""
+    if not keys:
+        return
+    try:
+        with session.begin_nested(), session.no_autoflush:
+            write(session, keys, document_of)
+    except Exception:
+        log.exception("Search index not updated for %d rows; run `portal search reindex`", len(keys))
+
+
+def reindex() -> int:
+    with Session(db.engine) as session:
+        count = rebuild(session)
+        session.commit()
+    return count
+
+
+def _run(text: str, terms: list[str], allowed: list[int] | None | bool, run: Callable) -> Results:
+    """The query's words without stop words (PostgreSQL stems them itself), on the request's session, after a
+    first fill of an empty table (a database migrated with rows in it); a database error is a message, not a 500.
+    `terms` are the stems the results page shows, as the Whoosh engine gives them."""
+    found = [word for word in words(text) if word not in STOP_WORDS]
+    if not found or allowed is False:
+        return Results(query=text, terms=terms)
+    try:
+        if is_empty(db.session) and any(
+                db.session.execute(sa.select(kind.model.id).limit(1)).first() for kind in KINDS.values()):
+            reindex()
+        return run(db.session, found)
+    except sa.exc.SQLAlchemyError as error:
+        log.exception("Search failed")
+        raise SearchError(str(error)) from error
+
+
+def search_as(text: str, terms: list[str], allowed: list[int] | None | bool, *, kind: str | None, page: int,
+              per_page: int, highlights: bool) -> Results:
+    return _run(text, terms, allowed, lambda session, found: search(
+        session, text, found, terms, allowed, kind=kind, page=page, per_page=per_page, highlights=highlights))
+
+
+def grouped_as(text: str, terms: list[str], allowed: list[int] | None | bool, *, per_group: int) -> Results:
+    return _run(text, terms, allowed, lambda session, found: search_grouped(
+        session, text, found, terms, allowed, per_group=per_group))
