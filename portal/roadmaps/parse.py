@@ -46,6 +46,25 @@ def header_roles(cells: list[str]) -> list[str | None]:
     return roles
 
 
+UNIQUE_ROLES = ("number", "stage", "activity")
+GUESSED_DETAILS = "вторая колонка о мероприятиях прочитана как содержание мероприятия"
+
+
+def _second_columns_to_details(roles: list[str | None]) -> tuple[list[str | None], set[int]]:
+    """«Мероприятия» and «Содержание деятельности и примерный план мероприятий»: a second column of a role that
+    a row holds once (number, stage, activity) is the activity's content, not a rival title."""
+    seen: set[str] = set()
+    guessed: set[int] = set()
+    out = list(roles)
+    for i, role in enumerate(roles):
+        if role in UNIQUE_ROLES:
+            if role in seen:
+                out[i] = "details"
+                guessed.add(i)
+            seen.add(role)
+    return out, guessed
+
+
 def _is_header(cells: list[str]) -> bool:
     roles = [r for r in header_roles(cells) if r]
     return len(roles) >= 2 and bool({"activity", "deadline", "details"} & set(roles))
@@ -97,6 +116,10 @@ def split_people(text: str) -> list[str]:
             continue
         if people and _NAME.match(part) and not _HAS_NAME.search(people[-1]):
             people[-1] = f"{people[-1]} {part}"  # a name after a bare role: «Куратор Латипов А.М»
+        elif people and part[:1].islower() and _NAME.match(people[-1]):
+            # «Пономарёва Е.А., заведующий МБДОУ №18»: a name and its position are one person.
+            name = people[-1] + ("." if re.search(r"[А-ЯЁ]$", people[-1]) else "")
+            people[-1] = f"{name}, {part}"
         else:
             people.append(part)
     return people
@@ -119,8 +142,11 @@ def _fix_broken_word(text: str) -> str:
 class _Reader:
     """Walks the rows once, keeping the current stage and activity."""
 
-    def __init__(self, roles: list[str | None], year: int | None, school_year: bool, result: ParsedRoadmap):
+    def __init__(self, roles: list[str | None], year: int | None, school_year: bool, result: ParsedRoadmap,
+                 guessed: dict[int, str] | None = None):
         self.roles = roles
+        self.guessed = guessed or {}  # column position → why its role is a guess
+        self.merged_roles: set[str] = set()
         self.year, self.school_year = year, school_year
         self.out = result
         self.stage: ParsedStage | None = None
@@ -155,6 +181,14 @@ class _Reader:
         return cells + [""] * (width - len(cells))
 
     def read(self, row: Row) -> None:
+        if row.spans:
+            # A merged row across the whole table, pasted as one line: a stage (parse_table glued the lines
+            # that only continue a cell).
+            number, _title = split_number(row.cells[0])
+            self.new_stage(number or "", row.cells[0], row, {})
+            self.stage.unsure = "строка без колонок (объединённая ячейка) прочитана как этап"
+            return
+        self.merged_roles = {self.roles[i] or "details" for i in row.merged if i < len(self.roles)}
         cells = self.cells_by_role(row)
         first = lambda role: next((c for c in cells.get(role, []) if c), "")  # noqa: E731
         number, stage_text = first("number"), first("stage")
@@ -194,10 +228,14 @@ class _Reader:
             return True
         if "." in num.strip(".") or not num:
             return False  # «1.1» is an activity; no number, no stage
+        if self.table_has_roman_stages and not self.table_has_sub_numbers:
+            return False  # «I. …» sections hold activities «1.», «2.», even with their other cells empty (merged)
         # «1.» is a stage when the row is a merged stage row or the table numbers activities as «1.1».
         return filled <= 2 or self.table_has_sub_numbers
 
     table_has_sub_numbers = False
+    table_has_roman_stages = False
+    numbers_activities = False  # most rows carry a number: an unnumbered row continues the one above
 
     def new_stage(self, number: str, text: str, row: Row, cells) -> None:
         own_number, title = split_number(text)
@@ -215,10 +253,13 @@ class _Reader:
     def read_activity(self, number: str | None, text: str, details: str, cells, row: Row) -> None:
         detail_number = split_number(details)[0] if details else None
         detail_n = int(detail_number) if detail_number and detail_number.isdigit() else 0
+        only_text = not any(c for role in ("deadline", "responsible", "result") for c in cells.get(role, []))
         continues = self.activity is not None and (
             not text
             or text[:1].islower()
             or (detail_n > 1 and detail_n > self.last_detail_number and self.last_detail_number > 0)
+            # A line break inside a cell: no number in a numbered table, nothing but text.
+            or (self.numbers_activities and not number and not split_number(text)[0] and only_text)
         )
         if continues:
             self.continue_activity(text, details, cells)
@@ -257,17 +298,36 @@ class _Reader:
 
     def fill(self, activity: ParsedActivity, details: str, cells, row: Row, inherit: bool) -> None:
         activity.details = details or None
+        if details and any(self.guessed.get(i) for i, role in enumerate(self.roles) if role == "details"):
+            activity.unsure["details"] = "; ".join(sorted({why for why in self.guessed.values() if why}))
+        responsible_columns = [i for i, role in enumerate(self.roles) if role == "responsible"]
         activity.responsible = split_people("\n".join(cells.get("responsible", [])))
+        if len(responsible_columns) > 1 and sum(1 for c in cells.get("responsible", []) if c) > 1:
+            activity.unsure["responsible"] = "ответственные собраны из нескольких колонок"
+        if any(len(p) > 60 for p in activity.responsible):
+            activity.unsure["responsible"] = "длинная запись: проверьте, где кончается один человек и начинается другой"
         activity.expected_result = " ".join(c for c in cells.get("result", []) if c) or None
         deadline_text = " ".join(c for c in cells.get("deadline", []) if c)
         previous = self.stage.activities[-2] if len(self.stage.activities) > 1 else None
+        above = next((a.deadline for a in reversed(self.stage.activities[:-1]) if a.deadline and a.deadline.text),
+                     None)
         if deadline_text:
             activity.deadline = self.deadline(deadline_text, row.line)
-        elif inherit and previous is not None:
-            # An empty cell under a filled one in the same stage: in Word the cell was merged over both rows.
-            activity.deadline = previous.deadline
+        elif inherit and above is not None:
+            if "deadline" in self.merged_roles and previous is not None and previous.deadline is above:
+                # The document shows the cell merged over both rows (a Word vertical merge, a ruled PDF cell).
+                activity.deadline = above
+                activity.unsure["deadline"] = "объединённая ячейка: срок взят из строки выше"
+            else:
+                activity.unsure["deadline"] = f"ячейка пуста; выше — «{above.text}»"
+                self.out.warnings.append((row.line, f"Срок не указан. Если в документе ячейка срока объединена "
+                                                    f"с верхней, впишите «{above.text}»."))
         if not activity.responsible and inherit and previous is not None and not any(cells.get("responsible", [])):
             activity.responsible = list(previous.responsible)
+            if activity.responsible:
+                activity.unsure["responsible"] = ("объединённая ячейка: взято из строки выше"
+                                                  if "responsible" in self.merged_roles else
+                                                  "ячейка пуста: взято из строки выше")
 
     def deadline(self, text: str, line: int | None) -> Deadline:
         parsed = parse_deadline(text, self.year, self.school_year)
@@ -312,6 +372,78 @@ def _title_and_organisation(preamble: list[str]) -> tuple[str | None, str | None
     return title, organisation
 
 
+_STAGE_WORD = re.compile(r"^(?:\S+\s+){0,3}этап\w*\b", re.I)
+
+
+def _looks_like_stage(text: str) -> bool:
+    """A line without cells that starts a stage: «1. Нормативное…», «II. Формирование…», «Подготовительный этап»."""
+    number, rest = split_number(text)
+    if number and (ROMAN.match(number) or "." not in number):
+        return bool(rest) and not rest[:1].islower()
+    return not number and bool(_STAGE_WORD.match(text))
+
+
+def _glue_broken_lines(rows: list[Row]) -> list[Row]:
+    """Lines without tabs (Row.spans): a merged stage row stays a row of its own; the rest is the text of the
+    row above, broken by the paste, and joins that row's last filled cell."""
+    out: list[Row] = []
+    header_seen = False
+    for row in rows:
+        if row.spans and out:
+            text = row.cells[0]
+            after_header = header_seen and (_is_header(out[-1].cells) or _is_column_numbers(out[-1].cells))
+            if header_seen and (_looks_like_stage(text) or (after_header and not text[:1].islower())):
+                out.append(row)
+                continue
+            previous = out[-1]
+            if previous.spans:
+                previous.cells[0] = _join(previous.cells[0], text)
+                continue
+            index = max(i for i, c in enumerate(previous.cells) if c) if any(previous.cells) else 0
+            previous = Row(list(previous.cells), previous.line, merged=previous.merged)
+            previous.cells[index] = _join(previous.cells[index], text).strip()
+            out[-1] = previous
+            continue
+        if not row.spans and _is_header(row.cells):
+            header_seen = True
+        out.append(Row(list(row.cells), row.line, merged=set(row.merged)) if row.spans else row)
+    if out and out[0].spans:
+        out[0] = Row(out[0].cells, out[0].line)
+    return out
+
+
+def _is_sub_header(row: Row, roles: list[str | None]) -> bool:
+    """«муниципальные | ОУ» under «Исполнители»: short words, no number, no activity, nothing like a date."""
+    filled = [(i, c) for i, c in enumerate(row.cells) if c]
+    if not filled or row.spans:
+        return False
+    for i, cell in filled:
+        if i < len(roles) and roles[i] in ("number", "activity", "stage"):
+            return False
+        if len(cell) > 30 or len(cell.split()) > 3 or re.search(r"\d", cell):
+            return False
+    return True
+
+
+def _spread_header(roles: list[str | None], sub: Row) -> tuple[list[str | None], set[int]]:
+    """Roles for the columns of a two-row header: a top cell over several sub-cells gives its role to each.
+    Word pastes a cell spanning columns once, so the sub-header row is wider than the header by the span."""
+    filled = [i for i, c in enumerate(sub.cells) if c]
+    extra = len(sub.cells) - len(roles)
+    spread: set[int] = set()
+    out = list(roles)
+    if extra > 0:
+        top = filled[0]
+        if top < len(roles):
+            out = roles[:top + 1] + [roles[top]] * extra + roles[top + 1:]
+            spread = set(range(top, top + extra + 1))
+    for i in filled:  # an empty top cell over a sub-cell: the span of the top cell on its left
+        if i < len(out) and out[i] is None and i > 0 and out[i - 1] is not None:
+            out[i] = out[i - 1]
+            spread |= {i - 1, i}
+    return out, spread
+
+
 def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
     """Interpret a RawTable; `year` (the --year option) wins over the year found in the document."""
     out = ParsedRoadmap(warnings=list(table.warnings))
@@ -330,12 +462,25 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
                                  "Не найден заголовок таблицы: нужна строка с колонками вроде «№», «Мероприятия», "
                                  "«Сроки», «Ответственные». Ячейки разделяются табуляцией (так копирует Word)."))
         return out
-    header = table.rows[header_index]
-    roles = header_roles(header.cells)
-    reader = _Reader(roles, out.year, school_year, out)
-    rows = [row for row in table.rows[header_index + 1:] if not _is_column_numbers(row.cells)]
-    number_column = [next((c for r, c in zip(roles, reader.fit(row)) if r == "number" and c), "") for row in rows]
+    rows = _glue_broken_lines(table.rows)
+    header_index = next(i for i, row in enumerate(rows) if _is_header(row.cells))
+    header = rows[header_index]
+    roles, guessed_columns = _second_columns_to_details(header_roles(header.cells))
+    guessed = {i: GUESSED_DETAILS for i in guessed_columns}
+    rows = [row for row in rows[header_index + 1:] if not _is_column_numbers(row.cells)]
+    if rows and _is_sub_header(rows[0], roles):
+        roles, spread = _spread_header(roles, rows[0])
+        guessed.update({i: "колонка из двухстрочного заголовка" for i in spread})
+        rows = rows[1:]
+    reader = _Reader(roles, out.year, school_year, out, guessed)
+    cells_rows = [reader.fit(row) for row in rows if not row.spans]
+    number_column = [next((c for r, c in zip(roles, cells) if r == "number" and c), "") for cells in cells_rows]
     reader.table_has_sub_numbers = any(re.fullmatch(r"\d{1,2}\.\d{1,2}\.?", n) for n in number_column)
+    leading = [split_number(next((c for c in cells if c), ""))[0] or "" for cells in cells_rows]
+    leading += [split_number(row.cells[0])[0] or "" for row in rows if row.spans]
+    reader.table_has_roman_stages = any(ROMAN.match(n) for n in leading if n)
+    if "number" in roles and cells_rows:
+        reader.numbers_activities = sum(1 for n in number_column if n) * 2 > len(cells_rows)
     for row in rows:
         reader.read(row)
     if not rows:
