@@ -147,6 +147,7 @@ class _Reader:
         self.roles = roles
         self.guessed = guessed or {}  # column position → why its role is a guess
         self.merged_roles: set[str] = set()
+        self.empty_deadline: tuple[ParsedActivity, tuple[int | None, str]] | None = None
         self.year, self.school_year = year, school_year
         self.out = result
         self.stage: ParsedStage | None = None
@@ -295,6 +296,12 @@ class _Reader:
         deadline_text = " ".join(c for c in cells.get("deadline", []) if c)
         if deadline_text and (activity.deadline is None or not activity.deadline.text):
             activity.deadline = self.deadline(deadline_text, activity.line)
+            if self.empty_deadline and self.empty_deadline[0] is activity:
+                # The deadline came on the activity's next row: the cell was not empty after all.
+                activity.unsure.pop("deadline", None)
+                if self.empty_deadline[1] in self.out.warnings:
+                    self.out.warnings.remove(self.empty_deadline[1])
+                self.empty_deadline = None
 
     def fill(self, activity: ParsedActivity, details: str, cells, row: Row, inherit: bool) -> None:
         activity.details = details or None
@@ -320,8 +327,10 @@ class _Reader:
                 activity.unsure["deadline"] = "объединённая ячейка: срок взят из строки выше"
             else:
                 activity.unsure["deadline"] = f"ячейка пуста; выше — «{above.text}»"
-                self.out.warnings.append((row.line, f"Срок не указан. Если в документе ячейка срока объединена "
-                                                    f"с верхней, впишите «{above.text}»."))
+                warning = (row.line, f"Срок не указан. Если в документе ячейка срока объединена с верхней, "
+                                     f"впишите «{above.text}».")
+                self.out.warnings.append(warning)
+                self.empty_deadline = (activity, warning)
         if not activity.responsible and inherit and previous is not None and not any(cells.get("responsible", [])):
             activity.responsible = list(previous.responsible)
             if activity.responsible:
