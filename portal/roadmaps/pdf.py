@@ -145,13 +145,21 @@ def _by_layout(pages) -> RawTable:
         return table
     table.preamble = [clean(" ".join(c["text"] for c in chunks)) for _top, chunks in lines[:header_at]]
     header_texts = [c["text"].lower() for c in lines[header_at][1]]
-    table.rows.append(Row([clean(c["text"]) for c in lines[header_at][1]], None))
+    header_cells = [c["text"] for c in lines[header_at][1]]
+    body_at = header_at + 1
+    while body_at < len(lines) and _continues_header(lines[body_at - 1], lines[body_at]):
+        # «Ответственные» / «исполнители»: a header cell wrapped by its width, on the next line close below.
+        for chunk in lines[body_at][1]:
+            i = _nearest(chunk, lines[header_at][1])
+            header_cells[i] = f"{header_cells[i]} {chunk['text']}"
+        body_at += 1
+    table.rows.append(Row([clean(c) for c in header_cells], None))
     number_first = header_roles([lines[header_at][1][0]["text"]])[0] == "number"
-    gaps = [b[0] - a[0] for a, b in zip(lines[header_at + 1:], lines[header_at + 2:]) if b[0] - a[0] > 0]
+    gaps = [b[0] - a[0] for a, b in zip(lines[body_at:], lines[body_at + 1:]) if b[0] - a[0] > 0]
     leading = min(gaps) if gaps else 0
     current: list[list[str]] | None = None
     previous_top = None
-    for top, chunks in lines[header_at + 1:]:
+    for top, chunks in lines[body_at:]:
         if [c["text"].lower() for c in chunks] == header_texts:
             previous_top = None  # the header repeated on a new page
             continue
@@ -187,6 +195,17 @@ def _by_layout(pages) -> RawTable:
     return table
 
 
+def _continues_header(above: tuple[float, list[dict]], line: tuple[float, list[dict]]) -> bool:
+    height = max(c["bottom"] - c["top"] for c in above[1])
+    short = all(len(c["text"].split()) <= 3 and not re.search(r"\d", c["text"]) for c in line[1])
+    return short and 0 < line[0] - above[0] <= height * 1.5
+
+
+def _nearest(chunk: dict, header: list[dict]) -> int:
+    middle = (chunk["x0"] + chunk["x1"]) / 2
+    return min(range(len(header)), key=lambda i: abs((header[i]["x0"] + header[i]["x1"]) / 2 - middle))
+
+
 def _row(parts: list[list[str]]) -> Row:
     return Row([cell_text("\n".join(p)) for p in parts], None)
 
@@ -216,6 +235,8 @@ def _chunks(line: list[dict]) -> list[dict]:
         if chunks and word["x0"] - chunks[-1]["x1"] < _WORD_GAP:
             chunks[-1]["text"] += " " + word["text"]
             chunks[-1]["x1"] = word["x1"]
+            chunks[-1]["bottom"] = max(chunks[-1]["bottom"], word["bottom"])
         else:
-            chunks.append({"text": word["text"], "x0": word["x0"], "x1": word["x1"]})
+            chunks.append({"text": word["text"], "x0": word["x0"], "x1": word["x1"], "top": word["top"],
+                           "bottom": word["bottom"]})
     return chunks

@@ -28,7 +28,7 @@ HEADER = ["№ п/п", "Мероприятия", "Сроки", "Ответств
 WIDTHS = [45, 260, 110, 170, 150]
 
 
-def make_pdf(rows: list[list[str]], ruled: bool = True, spans: tuple = ()) -> bytes:
+def make_pdf(rows: list[list[str]], ruled: bool = True, spans: tuple = (), widths: list[int] = WIDTHS) -> bytes:
     """The title, then the table (its header repeated on each page); a row with one text cell spans the table."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4))
@@ -38,7 +38,7 @@ def make_pdf(rows: list[list[str]], ruled: bool = True, spans: tuple = ()) -> by
     style += [("SPAN", *span) for span in spans]
     if ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)))
-    table = Table(data, colWidths=WIDTHS, repeatRows=1)
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
     document.build([Paragraph(TITLE, CELL), Spacer(1, 12), table])
     return buffer.getvalue()
@@ -75,6 +75,15 @@ def test_pdf_table_reads_like_the_same_table_pasted(ruled):
     assert [len(s.activities) for s in from_pdf.stages] == [2, 2]
     assert from_pdf.title == TITLE and from_pdf.organisation == "МБОУ «СОШ № 5»"
     assert from_pdf.stages[0].activities[1].responsible == ["Иванова С.В., заместитель директора по ВР"]
+
+
+def test_unruled_header_wrapped_over_two_lines():
+    rows = [list(row) for row in ROWS]
+    rows[0] = ["№ п/п", "Мероприятия", "Сроки", "Ответственные исполнители", "Ожидаемый результат"]
+    data = make_pdf(rows, ruled=False, widths=[45, 260, 110, 100, 90])  # the last two header cells wrap
+    raw = read_bytes(data, "карта.pdf")
+    assert raw.rows[0].cells == rows[0]
+    assert roadmap(parse_table(raw)) == roadmap(parse_table(read_text(pasted(rows))))
 
 
 def long_rows() -> list[list[str]]:
