@@ -462,7 +462,8 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
     if year:
         school_year = school_year and found_year == year
 
-    header_index = next((i for i, row in enumerate(table.rows) if _is_header(row.cells)), None)
+    glued = _glue_broken_lines(table.rows)
+    header_index = next((i for i, row in enumerate(glued) if _is_header(row.cells)), None)
     if header_index is None:
         if not table.rows and not table.preamble:
             out.warnings.append((None, "Файл пуст: вставьте таблицу дорожной карты."))
@@ -471,8 +472,7 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
                                  "Не найден заголовок таблицы: нужна строка с колонками вроде «№», «Мероприятия», "
                                  "«Сроки», «Ответственные». Ячейки разделяются табуляцией (так копирует Word)."))
         return out
-    rows = _glue_broken_lines(table.rows)
-    header_index = next(i for i, row in enumerate(rows) if _is_header(row.cells))
+    rows = glued
     header = rows[header_index]
     roles, guessed_columns = _second_columns_to_details(header_roles(header.cells))
     guessed = {i: GUESSED_DETAILS for i in guessed_columns}
