@@ -10,18 +10,10 @@ import re
 
 from .deadlines import Deadline, document_year, parse_deadline
 from .parsed import ParsedActivity, ParsedRoadmap, ParsedStage
+from .columns import (GUESSED_DETAILS, is_column_numbers, is_header, is_sub_header, header_roles,
+                      second_columns_to_details, spread_header)
 from .tables import ITEM_SEPARATOR, RawTable, Row
 
-# Column roles, recognised by words of the header cell; the first role that matches wins.
-HEADER_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("number", ("№", "п/п", "n п/п")),
-    ("stage", ("этап",)),
-    ("activity", ("мероприят", "наименование работ", "направлени")),
-    ("deadline", ("срок", "дата", "период")),
-    ("responsible", ("ответствен", "исполнител")),
-    ("result", ("результат", "вид документа", "форма отчет", "итог", "продукт")),
-    ("details", ("содержание", "описание", "деятельност", "задач", "форма")),
-]
 ROMAN = re.compile(r"^(?=[IVXLC]+\b)M{0,3}(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _NUMBER_AT_START = re.compile(r"^\s*((?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVXLC]{1,6})[.)]?)(?=\s|$)\s*")
 _ITEM_START = re.compile(r"(?:^|(?<=[\s.;:]))(\d{1,2})[.)]\s+(?=[А-ЯЁA-Z«\"])")
@@ -31,48 +23,6 @@ _NAME = re.compile(r"^[А-ЯЁ][а-яё]+\s*\.?\s*[А-ЯЁ]\.\s?[А-ЯЁ]\.?$|^[
 _ORGANISATION = re.compile(
     r"\b((?:[МГ][БАК]?[ОУ]?[УО]?\s?(?:ДО|ДОУ|ОУ|У|ПОУ)?|МБДОУ|МАДОУ|МКДОУ|МБОУ|МАОУ|МКОУ|ГБОУ|ГАПОУ|ГБПОУ|ЧОУ|МБУ\s?ДО|"
     r"МАУ\s?ДО)\s*«(?:[^«»]|«[^«»]*»)+»)")
-
-
-def header_roles(cells: list[str]) -> list[str | None]:
-    roles: list[str | None] = []
-    for cell in cells:
-        text = cell.lower().replace("\n", " ").strip()
-        role = None
-        if text:
-            role = next((r for r, words in HEADER_WORDS if any(w in text for w in words)), None)
-            if role is None and text in ("n", "no", "nn"):
-                role = "number"
-        roles.append(role)
-    return roles
-
-
-UNIQUE_ROLES = ("number", "stage", "activity")
-GUESSED_DETAILS = "вторая колонка о мероприятиях прочитана как содержание мероприятия"
-
-
-def _second_columns_to_details(roles: list[str | None]) -> tuple[list[str | None], set[int]]:
-    """«Мероприятия» and «Содержание деятельности и примерный план мероприятий»: a second column of a role that
-    a row holds once (number, stage, activity) is the activity's content, not a rival title."""
-    seen: set[str] = set()
-    guessed: set[int] = set()
-    out = list(roles)
-    for i, role in enumerate(roles):
-        if role in UNIQUE_ROLES:
-            if role in seen:
-                out[i] = "details"
-                guessed.add(i)
-            seen.add(role)
-    return out, guessed
-
-
-def _is_header(cells: list[str]) -> bool:
-    roles = [r for r in header_roles(cells) if r]
-    return len(roles) >= 2 and bool({"activity", "deadline", "details"} & set(roles))
-
-
-def _is_column_numbers(cells: list[str]) -> bool:
-    filled = [c for c in cells if c]
-    return len(filled) >= 2 and all(c.rstrip(".").isdigit() for c in filled)
 
 
 def split_number(text: str) -> tuple[str | None, str]:
@@ -400,7 +350,7 @@ def _glue_broken_lines(rows: list[Row]) -> list[Row]:
     for row in rows:
         if row.spans and out:
             text = row.cells[0]
-            after_header = header_seen and (_is_header(out[-1].cells) or _is_column_numbers(out[-1].cells))
+            after_header = header_seen and (is_header(out[-1].cells) or is_column_numbers(out[-1].cells))
             if header_seen and (_looks_like_stage(text) or (after_header and not text[:1].islower())):
                 out.append(row)
                 continue
@@ -413,44 +363,12 @@ def _glue_broken_lines(rows: list[Row]) -> list[Row]:
             previous.cells[index] = _join(previous.cells[index], text).strip()
             out[-1] = previous
             continue
-        if not row.spans and _is_header(row.cells):
+        if not row.spans and is_header(row.cells):
             header_seen = True
         out.append(Row(list(row.cells), row.line, merged=set(row.merged)) if row.spans else row)
     if out and out[0].spans:
         out[0] = Row(out[0].cells, out[0].line)
     return out
-
-
-def _is_sub_header(row: Row, roles: list[str | None]) -> bool:
-    """«муниципальные | ОУ» under «Исполнители»: short words, no number, no activity, nothing like a date."""
-    filled = [(i, c) for i, c in enumerate(row.cells) if c]
-    if not filled or row.spans:
-        return False
-    for i, cell in filled:
-        if i < len(roles) and roles[i] in ("number", "activity", "stage"):
-            return False
-        if len(cell) > 30 or len(cell.split()) > 3 or re.search(r"\d", cell):
-            return False
-    return True
-
-
-def _spread_header(roles: list[str | None], sub: Row) -> tuple[list[str | None], set[int]]:
-    """Roles for the columns of a two-row header: a top cell over several sub-cells gives its role to each.
-    Word pastes a cell spanning columns once, so the sub-header row is wider than the header by the span."""
-    filled = [i for i, c in enumerate(sub.cells) if c]
-    extra = len(sub.cells) - len(roles)
-    spread: set[int] = set()
-    out = list(roles)
-    if extra > 0:
-        top = filled[0]
-        if top < len(roles):
-            out = roles[:top + 1] + [roles[top]] * extra + roles[top + 1:]
-            spread = set(range(top, top + extra + 1))
-    for i in filled:  # an empty top cell over a sub-cell: the span of the top cell on its left
-        if i < len(out) and out[i] is None and i > 0 and out[i - 1] is not None:
-            out[i] = out[i - 1]
-            spread |= {i - 1, i}
-    return out, spread
 
 
 def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
@@ -463,7 +381,7 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
         school_year = school_year and found_year == year
 
     glued = _glue_broken_lines(table.rows)
-    header_index = next((i for i, row in enumerate(glued) if _is_header(row.cells)), None)
+    header_index = next((i for i, row in enumerate(glued) if is_header(row.cells)), None)
     if header_index is None:
         if not table.rows and not table.preamble:
             out.warnings.append((None, "Файл пуст: вставьте таблицу дорожной карты."))
@@ -474,11 +392,11 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
         return out
     rows = glued
     header = rows[header_index]
-    roles, guessed_columns = _second_columns_to_details(header_roles(header.cells))
+    roles, guessed_columns = second_columns_to_details(header_roles(header.cells))
     guessed = {i: GUESSED_DETAILS for i in guessed_columns}
-    rows = [row for row in rows[header_index + 1:] if not _is_column_numbers(row.cells)]
-    if rows and _is_sub_header(rows[0], roles):
-        roles, spread = _spread_header(roles, rows[0])
+    rows = [row for row in rows[header_index + 1:] if not is_column_numbers(row.cells)]
+    if rows and is_sub_header(rows[0], roles):
+        roles, spread = spread_header(roles, rows[0])
         guessed.update({i: "колонка из двухстрочного заголовка" for i in spread})
         rows = rows[1:]
     reader = _Reader(roles, out.year, school_year, out, guessed)

@@ -124,7 +124,7 @@ def _lines(text: str) -> list[str]:
 
 def _by_layout(pages) -> RawTable:
     """No drawn cells: columns from the header line's words, rows from numbers and gaps between lines."""
-    from .parse import header_roles  # the words schools use for columns
+    from .columns import header_roles, is_header  # the words schools use for columns
 
     lines: list[tuple[float, list[dict]]] = []  # (top over all pages, chunks of the line)
     offset = 0.0
@@ -136,8 +136,7 @@ def _by_layout(pages) -> RawTable:
     table = RawTable()
     header_at, columns = None, []
     for index, (_top, chunks) in enumerate(lines):
-        roles = header_roles([c["text"] for c in chunks])
-        if len([r for r in roles if r]) >= 2 and {"activity", "deadline", "details"} & set(roles):
+        if is_header([c["text"] for c in chunks]):
             header_at, columns = index, [c["x0"] for c in chunks]
             break
     if header_at is None:
