@@ -255,8 +255,10 @@ class _Reader:
 
     def fill(self, activity: ParsedActivity, details: str, cells, row: Row, inherit: bool) -> None:
         activity.details = details or None
-        if details and any(self.guessed.get(i) for i, role in enumerate(self.roles) if role == "details"):
-            activity.unsure["details"] = "; ".join(sorted({why for why in self.guessed.values() if why}))
+        guessed_details = {self.guessed[i] for i, role in enumerate(self.roles)
+                           if role == "details" and i in self.guessed}
+        if details and guessed_details:
+            activity.unsure["details"] = "; ".join(sorted(guessed_details))
         responsible_columns = [i for i, role in enumerate(self.roles) if role == "responsible"]
         activity.responsible = split_people("\n".join(cells.get("responsible", [])))
         if len(responsible_columns) > 1 and sum(1 for c in cells.get("responsible", []) if c) > 1:
@@ -352,7 +354,7 @@ def _glue_broken_lines(rows: list[Row]) -> list[Row]:
             text = row.cells[0]
             after_header = header_seen and (is_header(out[-1].cells) or is_column_numbers(out[-1].cells))
             if header_seen and (_looks_like_stage(text) or (after_header and not text[:1].islower())):
-                out.append(row)
+                out.append(Row(list(row.cells), row.line, spans=True))  # a copy: the caller's table stays as read
                 continue
             previous = out[-1]
             if previous.spans:
@@ -365,9 +367,7 @@ def _glue_broken_lines(rows: list[Row]) -> list[Row]:
             continue
         if not row.spans and is_header(row.cells):
             header_seen = True
-        out.append(Row(list(row.cells), row.line, merged=set(row.merged)) if row.spans else row)
-    if out and out[0].spans:
-        out[0] = Row(out[0].cells, out[0].line)
+        out.append(Row(list(row.cells), row.line) if row.spans else row)  # the first row: nothing to continue
     return out
 
 
