@@ -127,11 +127,13 @@ def _by_layout(pages) -> RawTable:
     from .columns import header_roles, is_header  # the words schools use for columns
 
     lines: list[tuple[float, list[dict]]] = []  # (top over all pages, chunks of the line)
+    page_of: list[int] = []
     offset = 0.0
-    for page in pages:
+    for number, page in enumerate(pages):
         words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
         for line in _group_lines(words):
             lines.append((offset + line[0]["top"], _chunks(line)))
+            page_of.append(number)
         offset += float(page.height)
     table = RawTable()
     header_at, columns = None, []
@@ -158,10 +160,17 @@ def _by_layout(pages) -> RawTable:
     leading = min(gaps) if gaps else 0
     current: list[list[str]] | None = None
     previous_top = None
-    for top, chunks in lines[body_at:]:
+    in_header = False
+    for index in range(body_at, len(lines)):
+        top, chunks = lines[index]
         if [c["text"].lower() for c in chunks] == header_texts:
-            previous_top = None  # the header repeated on a new page
+            previous_top, in_header = None, True  # the header repeated on a new page
             continue
+        if in_header and _continues_header(lines[index - 1], lines[index]):
+            continue  # the rest of a repeated header wrapped over lines
+        in_header = False
+        if page_of[index] != page_of[index - 1]:
+            previous_top = None
         if len(chunks) == 1 and chunks[0]["text"].strip().isdigit() and current is not None \
                 and chunks[0]["x0"] > columns[-1]:
             continue  # a page number
@@ -173,8 +182,11 @@ def _by_layout(pages) -> RawTable:
             cells[i] = f"{cells[i]} {chunk['text']}".strip()
         gap = top - previous_top if previous_top is not None else None
         previous_top = top
+        # A row starts with a number; in a table without a number column, after a wider gap between lines, or
+        # at the top of a page with text in the first column (a row broken by the page has none there).
         starts = current is None or spanning or (number_first and bool(cells[0])) or \
-            (not number_first and gap is not None and leading and gap > leading * 1.3)
+            (not number_first and gap is not None and leading and gap > leading * 1.3) or \
+            (not number_first and gap is None and bool(cells[0]))
         if spanning:
             if current is not None:
                 table.rows.append(_row(current))

@@ -189,3 +189,24 @@ def test_pdf_without_a_table_gives_a_warning_not_a_crash():
     page.save()
     parsed = parse_table(read_bytes(buffer.getvalue(), "приказ.pdf"))
     assert parsed.stages == [] and any("заголовок" in message for _line, message in parsed.warnings)
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_real_roadmap_as_pdf_reads_like_its_paste(ruled):
+    """Sample 001 (Roman stages, numbered items, a stage over two pages) typeset as PDF, with or without rules."""
+    import html
+
+    path = next((Path(__file__).resolve().parents[1] / "data" / "roadmaps").glob("001_*.txt"))
+    raw = read_text(path.read_text(encoding="utf-8"))
+    data = [[Paragraph(html.escape(c).replace("\n", "<br/>"), CELL) if c else "" for c in row.cells]
+            for row in raw.rows]
+    table = Table(data, colWidths=[200, 400, 150], repeatRows=1)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")] +
+                              ([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))] if ruled else [])))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=landscape(A4)).build(
+        [Paragraph(html.escape(line), CELL) for line in raw.preamble] + [Spacer(1, 12), table])
+    assert pdf_pages(buffer.getvalue()) >= 2
+    from_pdf = parse_table(read_bytes(buffer.getvalue(), "карта.pdf"))
+    assert roadmap(from_pdf) == roadmap(parse_table(raw))
+    assert [len(s.activities) for s in from_pdf.stages] == [5, 2, 2, 2, 1, 6, 4]
