@@ -210,3 +210,28 @@ def test_a_real_roadmap_as_pdf_reads_like_its_paste(ruled):
     from_pdf = parse_table(read_bytes(buffer.getvalue(), "карта.pdf"))
     assert roadmap(from_pdf) == roadmap(parse_table(raw))
     assert [len(s.activities) for s in from_pdf.stages] == [5, 2, 2, 2, 1, 6, 4]
+
+
+def opendocument() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "name", "says"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "карта.doc", "Word 97–2003 (.doc)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "карта", "Word 97–2003 (.doc)"),  # by content
+    (opendocument(), "карта.odt", "OpenDocument (.odt)"),
+    (opendocument(), "карта.docx", "OpenDocument (.odt)"),  # renamed: the content tells
+    (b"{\\rtf1\\ansi \\par}", "карта.rtf", "RTF"),
+    (b"plain text", "карта.docx", "не документ Word"),
+])
+def test_other_word_formats_are_refused_with_how_to_save_as_docx(data, name, says):
+    with pytest.raises(UnreadableFile) as error:
+        read_bytes(data, name)
+    assert says in str(error.value)
+    assert "«Документ Word (.docx)»" in str(error.value)
