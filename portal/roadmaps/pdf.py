@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 
+from .columns import header_roles, is_header
 from .tables import RawTable, Row, UnreadableFile, clean
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -124,8 +125,6 @@ def _lines(text: str) -> list[str]:
 
 def _by_layout(pages) -> RawTable:
     """No drawn cells: columns from the header line's words, rows from numbers and gaps between lines."""
-    from .columns import header_roles, is_header  # the words schools use for columns
-
     lines: list[tuple[float, list[dict]]] = []  # (top over all pages, chunks of the line)
     page_of: list[int] = []
     offset = 0.0
