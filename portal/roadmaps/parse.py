@@ -396,9 +396,11 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
     guessed = {i: GUESSED_DETAILS for i in guessed_columns}
     rows = [row for row in rows[header_index + 1:] if not is_column_numbers(row.cells)]
     if rows and is_sub_header(rows[0], roles):
-        roles, spread = spread_header(roles, rows[0])
-        guessed.update({i: "колонка из двухстрочного заголовка" for i in spread})
-        rows = rows[1:]
+        sub_roles, spread = spread_header(roles, rows[0])
+        if spread:  # short words that split no header cell are a row of the table («\t\tсентябрь\tДиректор»)
+            roles = sub_roles
+            guessed.update({i: "колонка из двухстрочного заголовка" for i in spread})
+            rows = rows[1:]
     reader = _Reader(roles, out.year, school_year, out, guessed)
     cells_rows = [reader.fit(row) for row in rows if not row.spans]
     number_column = [next((c for r, c in zip(roles, cells) if r == "number" and c), "") for cells in cells_rows]

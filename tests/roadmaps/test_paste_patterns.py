@@ -182,6 +182,12 @@ def test_two_row_header_pasted_with_an_empty_top_cell():
     assert activity.responsible == ["Управление образования", "Куратор ОУ"] and activity.expected_result == "База"
 
 
+def test_a_first_row_of_short_words_under_a_one_row_header_stays_a_row():
+    # Short words that split no header cell are not a sub-header: the row is read, not dropped.
+    parsed = parse("№\tМероприятия\tСроки\tОтветственные", "\t\tсентябрь\tЗаведующий")
+    assert [a.deadline.text for s in parsed.stages for a in s.activities] == ["сентябрь"]
+
+
 # 6. A responsible person with a position.
 
 def test_name_and_position_stay_one_person():
