@@ -179,10 +179,18 @@ def test_roadmap_parse_year_option_and_exit_code_without_stages(fresh_app, tmp_p
 
 
 def test_roadmap_parse_refuses_a_binary_file(fresh_app, tmp_path):
-    binary = tmp_path / "scan.pdf"
-    binary.write_bytes(b"%PDF\x00\x01" * 100)
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01" * 100)
     result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(binary)])
     assert result.exit_code == 1 and "двоичные данные" in result.output
+    broken = tmp_path / "scan.pdf"  # a PDF is read (issue 23); a broken one is a message, not a traceback
+    broken.write_bytes(b"%PDF\x00\x01" * 100)
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(broken)])
+    assert result.exit_code == 1 and "Не удалось открыть PDF" in result.output
+    old_word = tmp_path / "карта.doc"
+    old_word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(old_word)])
+    assert result.exit_code == 1 and "сохраните его как «Документ Word (.docx)»" in result.output
 
 
 def test_roadmap_import_saves_a_sample_for_the_organisation(fresh_app):
@@ -253,3 +261,29 @@ def test_help_lists_our_commands_in_russian_and_hides_flasks(fresh_app):
     assert "--app" not in result.output and "--debug" not in result.output
     for line in re.findall(r"^  \w+\s+(.+)$", commands, flags=re.MULTILINE):
         assert re.search("[а-яА-Я]", line), line  # every command says in Russian what it does
+
+
+def test_roadmap_parse_and_import_read_a_pdf(fresh_app, tmp_path):
+    import json
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(Path(__file__).parent / "data" / "fonts" / "DejaVuSans.ttf")))
+    style = ParagraphStyle("cell", fontName="DejaVu", fontSize=9, leading=11)
+    rows = [["№", "Мероприятия", "Сроки", "Ответственные"], ["1. Старт", "", "", ""],
+            ["1.1", "Приказ о внедрении целевой модели", "до 10 декабря", "Директор"]]
+    table = Table([[Paragraph(c, style) if c else "" for c in row] for row in rows], colWidths=[40, 250, 100, 120])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("SPAN", (0, 1), (-1, 1))]))
+    path = tmp_path / "карта.pdf"
+    SimpleDocTemplate(str(path)).build([Paragraph("Дорожная карта на 2025 год", style), table])
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "parse", str(path)])
+    assert result.exit_code == 0, result.output
+    [stage] = json.loads(result.stdout)["stages"]
+    assert stage["title"] == "Старт" and stage["activities"][0]["deadline"]["end"] == "2025-12-10"
+    run(fresh_app, "init")
+    run(fresh_app, "demo")
+    result = fresh_app.test_cli_runner().invoke(main, ["roadmap", "import", str(path), "--org", "sosh-1"])
+    assert result.exit_code == 0 and "этапов — 1, мероприятий — 1" in result.output, result.output

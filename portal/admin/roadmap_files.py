@@ -1,4 +1,4 @@
-"""Roadmaps in and out: import from .docx / .txt / pasted text with a preview, export to .docx and .ics."""
+"""Roadmaps in and out: import from .docx / .pdf / .txt / pasted text with a preview, export to .docx and .ics."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import Organisation, Roadmap
 from portal.roadmaps import export, importer
 from portal.roadmaps.parse import ParsedRoadmap, parse_table
-from portal.roadmaps.tables import DOCX_SIGNATURE, UnreadableFile, decode, read_bytes, read_text
+from portal.roadmaps.tables import UnreadableFile, decode, read_bytes, read_text
 
 from . import bp
 from .roadmap_forms import RoadmapImportForm
@@ -25,7 +25,7 @@ def _parse_form(form: RoadmapImportForm) -> ParsedRoadmap | None:
             raw = read_bytes(data, upload.filename)
             # The table goes into the text area for corrections: a text file as it is (so that warnings'
             # line numbers match), a Word table as tab-separated text.
-            form.text.data = importer.as_text(raw) if data.startswith(DOCX_SIGNATURE) else decode(data)
+            form.text.data = importer.as_text(raw) if raw.source != "text" else decode(data)
             return parse_table(raw, form.year.data)
         if form.text.data and form.text.data.strip():
             return parse_table(read_text(form.text.data), form.year.data)

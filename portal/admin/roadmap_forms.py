@@ -75,7 +75,7 @@ class RoadmapImportForm(OrganisationChoiceMixin, BaseForm):
     organisation_id = SelectField("Организация", [required()], coerce=optional_int)
     title = StringField("Название", [Optional(), max_len(400)],
                         description="Оставьте пустым, чтобы взять название из документа.")
-    file = FileField("Файл .docx или .txt")
+    file = FileField("Файл .docx, .pdf или .txt")
     text = TextAreaField("Или вставьте таблицу", [Optional(), max_len(2_000_000)],
                          description="Скопируйте таблицу из Word или PDF целиком, с заголовком.")
     year = IntegerField("Год документа", [Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")],

@@ -214,7 +214,7 @@ def _parse_file(path: str, year: int | None):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, help="Год документа — для сроков без года («до 10 декабря»).")
 def roadmap_parse_command(file: str, year: int | None) -> None:
-    """Разобрать дорожную карту (.txt с таблицей или .docx) и вывести JSON; ничего не сохраняется.
+    """Разобрать дорожную карту (.txt с таблицей, .docx или .pdf) и вывести JSON; ничего не сохраняется.
 
     Код выхода 0 — этапы найдены, 2 — не найдено ни одного этапа (см. «warnings»), 1 — файл не прочитать.
     """

@@ -71,7 +71,7 @@ def period_of(title: str) -> str:
 
 
 def as_text(table: RawTable) -> str:
-    """A table read from .docx as tab-separated text, so the user can correct it in the same text area."""
+    """A table read from .docx or .pdf as tab-separated text, so the user can correct it in the same text area."""
     lines = list(table.preamble) + [""]
     for row in table.rows:
         lines.append("\t".join(cell.replace("\n", " ") for cell in row.cells))

@@ -10,18 +10,10 @@ import re
 
 from .deadlines import Deadline, document_year, parse_deadline
 from .parsed import ParsedActivity, ParsedRoadmap, ParsedStage
+from .columns import (GUESSED_DETAILS, is_column_numbers, is_header, is_sub_header, header_roles,
+                      second_columns_to_details, spread_header)
 from .tables import ITEM_SEPARATOR, RawTable, Row
 
-# Column roles, recognised by words of the header cell; the first role that matches wins.
-HEADER_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("number", ("№", "п/п", "n п/п")),
-    ("stage", ("этап",)),
-    ("activity", ("мероприят", "наименование работ", "направлени")),
-    ("deadline", ("срок", "дата", "период")),
-    ("responsible", ("ответствен", "исполнител")),
-    ("result", ("результат", "вид документа", "форма отчет", "итог", "продукт")),
-    ("details", ("содержание", "описание", "деятельност", "задач", "форма")),
-]
 ROMAN = re.compile(r"^(?=[IVXLC]+\b)M{0,3}(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _NUMBER_AT_START = re.compile(r"^\s*((?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVXLC]{1,6})[.)]?)(?=\s|$)\s*")
 _ITEM_START = re.compile(r"(?:^|(?<=[\s.;:]))(\d{1,2})[.)]\s+(?=[А-ЯЁA-Z«\"])")
@@ -31,29 +23,6 @@ _NAME = re.compile(r"^[А-ЯЁ][а-яё]+\s*\.?\s*[А-ЯЁ]\.\s?[А-ЯЁ]\.?$|^[
 _ORGANISATION = re.compile(
     r"\b((?:[МГ][БАК]?[ОУ]?[УО]?\s?(?:ДО|ДОУ|ОУ|У|ПОУ)?|МБДОУ|МАДОУ|МКДОУ|МБОУ|МАОУ|МКОУ|ГБОУ|ГАПОУ|ГБПОУ|ЧОУ|МБУ\s?ДО|"
     r"МАУ\s?ДО)\s*«(?:[^«»]|«[^«»]*»)+»)")
-
-
-def header_roles(cells: list[str]) -> list[str | None]:
-    roles: list[str | None] = []
-    for cell in cells:
-        text = cell.lower().replace("\n", " ").strip()
-        role = None
-        if text:
-            role = next((r for r, words in HEADER_WORDS if any(w in text for w in words)), None)
-            if role is None and text in ("n", "no", "nn"):
-                role = "number"
-        roles.append(role)
-    return roles
-
-
-def _is_header(cells: list[str]) -> bool:
-    roles = [r for r in header_roles(cells) if r]
-    return len(roles) >= 2 and bool({"activity", "deadline", "details"} & set(roles))
-
-
-def _is_column_numbers(cells: list[str]) -> bool:
-    filled = [c for c in cells if c]
-    return len(filled) >= 2 and all(c.rstrip(".").isdigit() for c in filled)
 
 
 def split_number(text: str) -> tuple[str | None, str]:
@@ -97,6 +66,10 @@ def split_people(text: str) -> list[str]:
             continue
         if people and _NAME.match(part) and not _HAS_NAME.search(people[-1]):
             people[-1] = f"{people[-1]} {part}"  # a name after a bare role: «Куратор Латипов А.М»
+        elif people and part[:1].islower() and _NAME.match(people[-1]):
+            # «Пономарёва Е.А., заведующий МБДОУ №18»: a name and its position are one person.
+            name = people[-1] + ("." if re.search(r"[А-ЯЁ]$", people[-1]) else "")
+            people[-1] = f"{name}, {part}"
         else:
             people.append(part)
     return people
@@ -119,8 +92,12 @@ def _fix_broken_word(text: str) -> str:
 class _Reader:
     """Walks the rows once, keeping the current stage and activity."""
 
-    def __init__(self, roles: list[str | None], year: int | None, school_year: bool, result: ParsedRoadmap):
+    def __init__(self, roles: list[str | None], year: int | None, school_year: bool, result: ParsedRoadmap,
+                 guessed: dict[int, str] | None = None):
         self.roles = roles
+        self.guessed = guessed or {}  # column position → why its role is a guess
+        self.merged_roles: set[str] = set()
+        self.empty_deadline: tuple[ParsedActivity, tuple[int | None, str]] | None = None
         self.year, self.school_year = year, school_year
         self.out = result
         self.stage: ParsedStage | None = None
@@ -155,6 +132,14 @@ class _Reader:
         return cells + [""] * (width - len(cells))
 
     def read(self, row: Row) -> None:
+        if row.spans:
+            # A merged row across the whole table, pasted as one line: a stage (parse_table glued the lines
+            # that only continue a cell).
+            number, _title = split_number(row.cells[0])
+            self.new_stage(number or "", row.cells[0], row, {})
+            self.stage.unsure = "строка без колонок (объединённая ячейка) прочитана как этап"
+            return
+        self.merged_roles = {self.roles[i] or "details" for i in row.merged if i < len(self.roles)}
         cells = self.cells_by_role(row)
         first = lambda role: next((c for c in cells.get(role, []) if c), "")  # noqa: E731
         number, stage_text = first("number"), first("stage")
@@ -194,10 +179,14 @@ class _Reader:
             return True
         if "." in num.strip(".") or not num:
             return False  # «1.1» is an activity; no number, no stage
+        if self.table_has_roman_stages and not self.table_has_sub_numbers:
+            return False  # «I. …» sections hold activities «1.», «2.», even with their other cells empty (merged)
         # «1.» is a stage when the row is a merged stage row or the table numbers activities as «1.1».
         return filled <= 2 or self.table_has_sub_numbers
 
     table_has_sub_numbers = False
+    table_has_roman_stages = False
+    numbers_activities = False  # most rows carry a number: an unnumbered row continues the one above
 
     def new_stage(self, number: str, text: str, row: Row, cells) -> None:
         own_number, title = split_number(text)
@@ -215,10 +204,13 @@ class _Reader:
     def read_activity(self, number: str | None, text: str, details: str, cells, row: Row) -> None:
         detail_number = split_number(details)[0] if details else None
         detail_n = int(detail_number) if detail_number and detail_number.isdigit() else 0
+        only_text = not any(c for role in ("deadline", "responsible", "result") for c in cells.get(role, []))
         continues = self.activity is not None and (
             not text
             or text[:1].islower()
             or (detail_n > 1 and detail_n > self.last_detail_number and self.last_detail_number > 0)
+            # A line break inside a cell: no number in a numbered table, nothing but text.
+            or (self.numbers_activities and not number and not split_number(text)[0] and only_text)
         )
         if continues:
             self.continue_activity(text, details, cells)
@@ -254,20 +246,49 @@ class _Reader:
         deadline_text = " ".join(c for c in cells.get("deadline", []) if c)
         if deadline_text and (activity.deadline is None or not activity.deadline.text):
             activity.deadline = self.deadline(deadline_text, activity.line)
+            if self.empty_deadline and self.empty_deadline[0] is activity:
+                # The deadline came on the activity's next row: the cell was not empty after all.
+                activity.unsure.pop("deadline", None)
+                if self.empty_deadline[1] in self.out.warnings:
+                    self.out.warnings.remove(self.empty_deadline[1])
+                self.empty_deadline = None
 
     def fill(self, activity: ParsedActivity, details: str, cells, row: Row, inherit: bool) -> None:
         activity.details = details or None
+        guessed_details = {self.guessed[i] for i, role in enumerate(self.roles)
+                           if role == "details" and i in self.guessed}
+        if details and guessed_details:
+            activity.unsure["details"] = "; ".join(sorted(guessed_details))
+        responsible_columns = [i for i, role in enumerate(self.roles) if role == "responsible"]
         activity.responsible = split_people("\n".join(cells.get("responsible", [])))
+        if len(responsible_columns) > 1 and sum(1 for c in cells.get("responsible", []) if c) > 1:
+            activity.unsure["responsible"] = "ответственные собраны из нескольких колонок"
+        if any(len(p) > 60 for p in activity.responsible):
+            activity.unsure["responsible"] = "длинная запись: проверьте, где кончается один человек и начинается другой"
         activity.expected_result = " ".join(c for c in cells.get("result", []) if c) or None
         deadline_text = " ".join(c for c in cells.get("deadline", []) if c)
         previous = self.stage.activities[-2] if len(self.stage.activities) > 1 else None
+        above = next((a.deadline for a in reversed(self.stage.activities[:-1]) if a.deadline and a.deadline.text),
+                     None)
         if deadline_text:
             activity.deadline = self.deadline(deadline_text, row.line)
-        elif inherit and previous is not None:
-            # An empty cell under a filled one in the same stage: in Word the cell was merged over both rows.
-            activity.deadline = previous.deadline
+        elif inherit and above is not None:
+            if "deadline" in self.merged_roles and previous is not None and previous.deadline is above:
+                # The document shows the cell merged over both rows (a Word vertical merge, a ruled PDF cell).
+                activity.deadline = above
+                activity.unsure["deadline"] = "объединённая ячейка: срок взят из строки выше"
+            else:
+                activity.unsure["deadline"] = f"ячейка пуста; выше — «{above.text}»"
+                warning = (row.line, f"Срок не указан. Если в документе ячейка срока объединена с верхней, "
+                                     f"впишите «{above.text}».")
+                self.out.warnings.append(warning)
+                self.empty_deadline = (activity, warning)
         if not activity.responsible and inherit and previous is not None and not any(cells.get("responsible", [])):
             activity.responsible = list(previous.responsible)
+            if activity.responsible:
+                activity.unsure["responsible"] = ("объединённая ячейка: взято из строки выше"
+                                                  if "responsible" in self.merged_roles else
+                                                  "ячейка пуста: взято из строки выше")
 
     def deadline(self, text: str, line: int | None) -> Deadline:
         parsed = parse_deadline(text, self.year, self.school_year)
@@ -312,6 +333,44 @@ def _title_and_organisation(preamble: list[str]) -> tuple[str | None, str | None
     return title, organisation
 
 
+_STAGE_WORD = re.compile(r"^(?:\S+\s+){0,3}этап\w*\b", re.I)
+
+
+def _looks_like_stage(text: str) -> bool:
+    """A line without cells that starts a stage: «1. Нормативное…», «II. Формирование…», «Подготовительный этап»."""
+    number, rest = split_number(text)
+    if number and (ROMAN.match(number) or "." not in number):
+        return bool(rest) and not rest[:1].islower()
+    return not number and bool(_STAGE_WORD.match(text))
+
+
+def _glue_broken_lines(rows: list[Row]) -> list[Row]:
+    """Lines without tabs (Row.spans): a merged stage row stays a row of its own; the rest is the text of the
+    row above, broken by the paste, and joins that row's last filled cell."""
+    out: list[Row] = []
+    header_seen = False
+    for row in rows:
+        if row.spans and out:
+            text = row.cells[0]
+            after_header = header_seen and (is_header(out[-1].cells) or is_column_numbers(out[-1].cells))
+            if header_seen and (_looks_like_stage(text) or (after_header and not text[:1].islower())):
+                out.append(Row(list(row.cells), row.line, spans=True))  # a copy: the caller's table stays as read
+                continue
+            previous = out[-1]
+            if previous.spans:
+                previous.cells[0] = _join(previous.cells[0], text)
+                continue
+            index = max(i for i, c in enumerate(previous.cells) if c) if any(previous.cells) else 0
+            previous = Row(list(previous.cells), previous.line, merged=previous.merged)
+            previous.cells[index] = _join(previous.cells[index], text).strip()
+            out[-1] = previous
+            continue
+        if not row.spans and is_header(row.cells):
+            header_seen = True
+        out.append(Row(list(row.cells), row.line) if row.spans else row)  # the first row: nothing to continue
+    return out
+
+
 def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
     """Interpret a RawTable; `year` (the --year option) wins over the year found in the document."""
     out = ParsedRoadmap(warnings=list(table.warnings))
@@ -321,7 +380,8 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
     if year:
         school_year = school_year and found_year == year
 
-    header_index = next((i for i, row in enumerate(table.rows) if _is_header(row.cells)), None)
+    glued = _glue_broken_lines(table.rows)
+    header_index = next((i for i, row in enumerate(glued) if is_header(row.cells)), None)
     if header_index is None:
         if not table.rows and not table.preamble:
             out.warnings.append((None, "Файл пуст: вставьте таблицу дорожной карты."))
@@ -330,12 +390,26 @@ def parse_table(table: RawTable, year: int | None = None) -> ParsedRoadmap:
                                  "Не найден заголовок таблицы: нужна строка с колонками вроде «№», «Мероприятия», "
                                  "«Сроки», «Ответственные». Ячейки разделяются табуляцией (так копирует Word)."))
         return out
-    header = table.rows[header_index]
-    roles = header_roles(header.cells)
-    reader = _Reader(roles, out.year, school_year, out)
-    rows = [row for row in table.rows[header_index + 1:] if not _is_column_numbers(row.cells)]
-    number_column = [next((c for r, c in zip(roles, reader.fit(row)) if r == "number" and c), "") for row in rows]
+    rows = glued
+    header = rows[header_index]
+    roles, guessed_columns = second_columns_to_details(header_roles(header.cells))
+    guessed = {i: GUESSED_DETAILS for i in guessed_columns}
+    rows = [row for row in rows[header_index + 1:] if not is_column_numbers(row.cells)]
+    if rows and is_sub_header(rows[0], roles):
+        sub_roles, spread = spread_header(roles, rows[0])
+        if spread:  # short words that split no header cell are a row of the table («\t\tсентябрь\tДиректор»)
+            roles = sub_roles
+            guessed.update({i: "колонка из двухстрочного заголовка" for i in spread})
+            rows = rows[1:]
+    reader = _Reader(roles, out.year, school_year, out, guessed)
+    cells_rows = [reader.fit(row) for row in rows if not row.spans]
+    number_column = [next((c for r, c in zip(roles, cells) if r == "number" and c), "") for cells in cells_rows]
     reader.table_has_sub_numbers = any(re.fullmatch(r"\d{1,2}\.\d{1,2}\.?", n) for n in number_column)
+    leading = [split_number(next((c for c in cells if c), ""))[0] or "" for cells in cells_rows]
+    leading += [split_number(row.cells[0])[0] or "" for row in rows if row.spans]
+    reader.table_has_roman_stages = any(ROMAN.match(n) for n in leading if n)
+    if "number" in roles and cells_rows:
+        reader.numbers_activities = sum(1 for n in number_column if n) * 2 > len(cells_rows)
     for row in rows:
         reader.read(row)
     if not rows:

@@ -17,6 +17,9 @@ class ParsedActivity:
     responsible: list[str] = field(default_factory=list)
     expected_result: str | None = None
     line: int | None = None
+    # Fields the parser was unsure of (a merged or inherited cell, a guessed column) → why, in Russian: the
+    # preview marks them so that a curator checks those first. Not part of the JSON.
+    unsure: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -27,6 +30,7 @@ class ParsedStage:
     result: str | None = None
     activities: list[ParsedActivity] = field(default_factory=list)
     line: int | None = None
+    unsure: str | None = None  # why the stage itself is a guess (a line without cells taken for a stage row)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reading what users bring into rows of cells: pasted table text (.txt) or Word tables (.docx).
+"""Reading what users bring into rows of cells: pasted table text (.txt), Word tables (.docx), PDF (pdf.py).
 
 Both give a `RawTable`: the lines above the table (title, approval block), the table's rows as lists of
 cleaned cell texts with the line each came from, and warnings. portal/roadmaps/parse.py then interprets
@@ -13,7 +13,12 @@ import zipfile
 from dataclasses import dataclass, field
 
 MAX_BYTES = 2 * 1024 * 1024  # real roadmaps are tens of kilobytes; a larger paste is a mistake
-DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive
+DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive (so is an .odt: its "mimetype" entry tells)
+PDF_SIGNATURE = b"%PDF-"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 (.doc), old Excel and PowerPoint
+RTF_SIGNATURE = b"{\\rtf"
+SAVE_AS_DOCX = ("Откройте файл в Word или LibreOffice Writer и сохраните его как «Документ Word (.docx)» "
+                "(«Файл» → «Сохранить как»), затем загрузите .docx — или скопируйте таблицу и вставьте её в поле ниже.")
 
 
 class UnreadableFile(ValueError):
@@ -24,6 +29,12 @@ class UnreadableFile(ValueError):
 class Row:
     cells: list[str]
     line: int | None  # 1-based line of the source text (None for .docx)
+    # A line without tabs inside a pasted table: one cell spanning the table (a merged stage row) or the broken
+    # text of the cell above; parse.py decides which.
+    spans: bool = False
+    # Positions of cells that the document shows merged with the cell above (a .docx vertical merge, a PDF's
+    # ruled cell over several rows): their empty text means «the same as above».
+    merged: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -31,6 +42,7 @@ class RawTable:
     preamble: list[str] = field(default_factory=list)  # non-empty lines above the table
     rows: list[Row] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    source: str = "text"  # "text", "docx" or "pdf": a document's table is shown as tab-separated text to correct
 
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
@@ -57,14 +69,37 @@ def clean(text: str) -> str:
 
 def read_bytes(data: bytes, filename: str = "") -> RawTable:
     """A .docx by its content (a zip), anything else as text."""
+    name = filename.lower()
+    if data.startswith(PDF_SIGNATURE) or name.endswith(".pdf"):
+        from .pdf import read_pdf  # only this path needs pdfplumber; it has its own size and page limits
+
+        return read_pdf(data)
     if len(data) > MAX_BYTES:
         raise UnreadableFile(f"Файл слишком большой: {len(data) // 1024} КБ, допустимо до {MAX_BYTES // 1024} КБ. "
                              "Дорожная карта обычно занимает несколько десятков килобайт.")
+    if data.startswith(OLE_SIGNATURE) or name.endswith(".doc"):
+        raise UnreadableFile("Это документ Word 97–2003 (.doc): такой формат импорт не читает. " + SAVE_AS_DOCX)
+    if data.startswith(RTF_SIGNATURE) or name.endswith(".rtf"):
+        raise UnreadableFile("Это документ RTF: такой формат импорт не читает. " + SAVE_AS_DOCX)
     if data.startswith(DOCX_SIGNATURE):
+        if _zip_mimetype(data).startswith("application/vnd.oasis.opendocument") or name.endswith((".odt", ".ods")):
+            raise UnreadableFile("Это документ OpenDocument (.odt): такой формат импорт не читает. " + SAVE_AS_DOCX)
         return read_docx(data)
-    if filename.lower().endswith(".docx"):
-        raise UnreadableFile("Файл назван .docx, но это не документ Word. Сохраните его в Word как .docx.")
+    if name.endswith((".docx", ".odt")):
+        raise UnreadableFile("Файл назван .docx, но это не документ Word. " + SAVE_AS_DOCX)
     return read_text(decode(data))
+
+
+def _zip_mimetype(data: bytes) -> str:
+    """The "mimetype" entry of an OpenDocument archive; empty for a .docx or a broken zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("mimetype")
+            if info.file_size > 200:
+                return ""
+            return archive.read(info).decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        return ""
 
 
 def decode(data: bytes) -> str:
@@ -107,13 +142,7 @@ def read_text(text: str) -> RawTable:
         cells = [clean(cell) for cell in raw_cells]
         if not any(cells):
             continue
-        if len(raw_cells) == 1 and table.rows:
-            # A line without tabs inside the table: text of the previous row's last cell, broken by the paste.
-            previous = table.rows[-1]
-            index = max(i for i, c in enumerate(previous.cells) if c) if any(previous.cells) else 0
-            previous.cells[index] = f"{previous.cells[index]} {cells[0]}".strip()
-            continue
-        table.rows.append(Row(cells, number))
+        table.rows.append(Row(cells, number, spans=len(raw_cells) == 1 and bool(table.rows)))
     return table
 
 
@@ -136,20 +165,23 @@ def read_docx(data: bytes) -> RawTable:
             text = clean("".join(node.text or "" for node in child.iter() if node.tag.endswith("}t")))
             if text:
                 table.preamble.append(text)
+    table.source = "docx"
     if chosen is None:
         return table
     above: list = []
     for row in chosen.rows:
-        cells, seen = [], set()
+        cells, seen, merged = [], set(), set()
         for index, cell in enumerate(row.cells):
             tc = cell._tc
             merged_left = id(tc) in seen  # a cell spanning columns repeats itself: keep its text once
             merged_above = index < len(above) and above[index] is tc  # vertically merged: text belongs above
             seen.add(id(tc))
+            if merged_above:
+                merged.add(index)
             cells.append("" if merged_left or merged_above else _docx_cell_text(cell))
         above = [cell._tc for cell in row.cells]
         if any(cells):
-            table.rows.append(Row(cells, None))
+            table.rows.append(Row(cells, None, merged=merged))
     return table
 
 

@@ -98,11 +98,83 @@ def test_nothing_is_saved_from_a_table_without_header(world, curator_client):
     assert (count(Roadmap), count(Stage)) == before
 
 
+def upload(client, world, data: bytes, name: str, action: str = "preview", **fields):
+    return client.post("/admin/roadmaps/import", data={
+        "organisation_id": world.org_a.id, action: "1", "file": (io.BytesIO(data), name), **fields},
+        content_type="multipart/form-data")
+
+
 def test_binary_upload_is_refused_with_a_message(world, curator_client):
-    response = curator_client.post("/admin/roadmaps/import", data={
-        "organisation_id": world.org_a.id, "save": "1",
-        "file": (io.BytesIO(b"\x00\x01\x02" * 100), "scan.pdf")}, content_type="multipart/form-data")
+    response = upload(curator_client, world, b"\x00\x01\x02" * 100, "scan.txt", "save")
     assert "двоичные данные" in response.get_data(as_text=True)
+    # Named .pdf, the same bytes are a broken PDF (issue 23: PDFs are read now).
+    response = upload(curator_client, world, b"\x00\x01\x02" * 100, "scan.pdf", "save")
+    assert "Не удалось открыть PDF" in response.get_data(as_text=True)
+
+
+PDF_ROWS = [["№", "Мероприятия", "Сроки", "Ответственные"],
+            ["1. Подготовительный этап"],
+            ["1.1", "Приказ о внедрении целевой модели", "сентябрь 2024", "Директор"],
+            ["1.2", "Анкетирование наставляемых", "", "Куратор"]]
+
+
+def roadmap_pdf() -> bytes:
+    """A ruled table whose deadline cell is drawn over the rows of 1.1 and 1.2 (a merge the PDF shows)."""
+    from pathlib import Path
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(Path(__file__).resolve().parents[1] / "data" / "fonts" /
+                                                 "DejaVuSans.ttf")))
+    style = ParagraphStyle("cell", fontName="DejaVu", fontSize=9, leading=11)
+    data = [[Paragraph(c, style) if c else "" for c in row] + [""] * (4 - len(row)) for row in PDF_ROWS]
+    table = Table(data, colWidths=[40, 250, 100, 120])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("SPAN", (0, 1), (-1, 1)),
+                               ("SPAN", (2, 2), (2, 3))]))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([Paragraph("Дорожная карта МБОУ «СОШ № 7» на 2024 – 2025 учебный год", style),
+                                     table])
+    return buffer.getvalue()
+
+
+def test_upload_pdf_previews_marks_the_merged_cell_and_saves(world, curator_client):
+    data = roadmap_pdf()
+    html = upload(curator_client, world, data, "карта.pdf").get_data(as_text=True)
+    assert "этапов: 1, мероприятий: 2" in html
+    assert "1.1\tПриказ о внедрении целевой модели\tсентябрь 2024\tДиректор" in html  # text to correct
+    assert 'class="unsure"' in html and "объединённая ячейка: срок взят из строки выше" in html
+    assert "ячеек, в которых разбор не уверен: 2" in html  # the stage row without cells, the merged deadline
+    response = upload(curator_client, world, data, "карта.pdf", "save", title="Карта из PDF")
+    assert response.status_code == 302
+    roadmap = db.session.scalar(sa.select(Roadmap).where(Roadmap.title == "Карта из PDF"))
+    assert [(a.number, a.deadline_text) for a in roadmap.stages[0].activities] == [
+        ("1.1", "сентябрь 2024"), ("1.2", "сентябрь 2024")]
+
+
+def test_pasted_empty_deadline_is_marked_for_checking(world, curator_client):
+    text = PASTE.replace("до 31 ноября", "")
+    html = curator_client.post("/admin/roadmaps/import", data={
+        "organisation_id": world.org_a.id, "text": text, "preview": "1"}).get_data(as_text=True)
+    assert "Проверьте: ячейка пуста; выше — «сентябрь»" in html
+    assert "Строка 5: Срок не указан" in html
+
+
+def test_old_word_and_opendocument_files_are_refused_with_how_to_save_as_docx(world, curator_client):
+    import zipfile
+
+    odt = io.BytesIO()
+    with zipfile.ZipFile(odt, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    for data, name, kind in [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "карта.doc", "Word 97–2003"),
+                             (odt.getvalue(), "карта.odt", "OpenDocument")]:
+        before = count(Roadmap)
+        html = upload(curator_client, world, data, name, "save").get_data(as_text=True)
+        assert kind in html and "Документ Word (.docx)" in html, name
+        assert count(Roadmap) == before
 
 
 def test_empty_import_asks_for_a_file_or_text(world, curator_client):

@@ -9,7 +9,7 @@ import json
 import os
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from portal.roadmaps.deadlines import Deadline, document_year, parse_deadline
@@ -60,7 +60,10 @@ def _cell() -> st.SearchStrategy[str]:
 
 HEADERS = [["№", "Мероприятия", "Сроки", "Ответственные", "Ожидаемый результат"],
            ["№ п/п", "Этап", "Мероприятие", "Срок", "Ответственный"],
-           ["Мероприятие", "Сроки"], ["1", "2", "3", "4"]]
+           ["Мероприятие", "Сроки"], ["1", "2", "3", "4"],
+           # issue 23: two activity columns, a two-row header, a stage row without tabs
+           ["№", "Мероприятия", "Содержание деятельности и примерный план мероприятий", "Сроки", "Исполнители"],
+           ["", "", "", "муниципальные", "ОУ", ""], ["I. Подготовительный этап"], ["Пономарёва Е.А., заведующий"]]
 
 
 @st.composite
@@ -73,6 +76,9 @@ def table_texts(draw) -> str:
     separator = draw(st.sampled_from(["\t", "\t", " | ", "\t\t"]))
     lines = preamble + [("| " + separator.join(row) + " |") if separator == " | " else separator.join(row)
                         for row in rows]
+    if draw(st.booleans()):  # lines without tabs inside the table: merged stage rows or broken cell text
+        for text in draw(st.lists(_cell(), max_size=3)):
+            lines.insert(draw(st.integers(0, len(lines))), text)
     return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
 
 
@@ -114,6 +120,8 @@ def check_parsed(parsed) -> None:
 
 @FUZZ
 @given(text=st.one_of(table_texts(), st.text(max_size=300)), year=st.one_of(st.none(), st.integers(1900, 2100)))
+# A line without tabs joined the header's last cell and made it no header («№» in the joined text).
+@example(text="Этап\tМероприятие\nнаставник МБОУ «СОШ № 1»\n\t", year=None)
 def test_any_pasted_table_gives_a_roadmap_or_warnings(text, year):
     check_parsed(parse_table(read_text(text), year))
 
@@ -130,3 +138,60 @@ def test_any_file_gives_a_roadmap_or_a_clear_refusal(data, name):
         assert str(error)  # a Russian sentence for the editor
         return
     check_parsed(parse_table(table))
+
+
+def _small_pdf() -> bytes:
+    """A real one-page PDF with a ruled table, for the mutations below (built once)."""
+    import io
+    from pathlib import Path
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(Path(__file__).resolve().parents[1] / "data" / "fonts" /
+                                                 "DejaVuSans.ttf")))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("DejaVu", 9)
+    cells = [["№", "Мероприятия", "Сроки"], ["1.1", "Приказ", "сентябрь 2024"]]
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            page.rect(50 + c * 150, 700 - r * 20, 150, 20)
+            page.drawString(55 + c * 150, 706 - r * 20, text)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+SMALL_PDF = _small_pdf()
+
+
+@st.composite
+def mutated_pdfs(draw) -> bytes:
+    data = bytearray(SMALL_PDF)
+    for _ in range(draw(st.integers(1, 8))):
+        position = draw(st.integers(0, len(data) - 1))
+        data[position] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        data = data[:draw(st.integers(0, len(data)))]
+    return bytes(data)
+
+
+@settings(max_examples=max(EXAMPLES // 3, 1), deadline=None)
+@given(data=st.one_of(mutated_pdfs(), st.binary(max_size=300).map(lambda b: b"%PDF-1.4\n" + b),
+                      st.binary(max_size=300).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
+                      st.binary(max_size=300)),
+       name=st.sampled_from(["карта.pdf", "карта.doc", "карта.odt", "карта.docx", "карта.PDF", "карта"]))
+def test_any_pdf_or_word_file_gives_a_roadmap_or_a_clear_refusal(data, name):
+    try:
+        table = read_bytes(data, name)
+    except UnreadableFile as error:
+        assert str(error)
+        return
+    check_parsed(parse_table(table))
+
+
+def test_the_unmutated_pdf_reads():
+    parsed = parse_table(read_bytes(SMALL_PDF, "карта.pdf"))
+    assert [a.title for s in parsed.stages for a in s.activities] == ["Приказ"]

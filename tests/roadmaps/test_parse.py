@@ -58,8 +58,12 @@ def test_sample_001_roman_stages_numbered_items_and_html():
     first = parsed.stages[0].activities
     assert [a.number for a in first] == ["1", "2", "3", "4", "5"]
     assert first[0].title.startswith("Подготовить нормативно-правовое обеспечение Программы")
-    # The stage's deadline cell was merged over its rows: every activity of the stage has it.
-    assert {a.deadline.text for a in first} == {"до 31 ноября"}
+    # Pasted text does not show whether the empty deadline cells were merged with the one above (issue 23):
+    # they stay empty, each with a warning naming the deadline above, and the preview marks them.
+    assert first[0].deadline.text == "до 31 ноября"
+    assert [a.deadline for a in first[1:]] == [None] * 4
+    assert all("до 31 ноября" in a.unsure["deadline"] for a in first[1:])
+    assert sum("впишите «до 31 ноября»" in message for _line, message in parsed.warnings) == 4
     assert first[0].deadline.end is None  # 31 November does not exist…
     assert any("31 ноября" in message for _, message in parsed.warnings)  # …and the warning says so
     assert parsed.stages[1].activities[1].title.startswith("Сформировать базу наставляемых")
