@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .tables import Row
+from .rows import Row
 
 # Column roles, recognised by words of the header cell; the first role that matches wins.
 HEADER_WORDS: list[tuple[str, tuple[str, ...]]] = [

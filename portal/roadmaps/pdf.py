@@ -12,7 +12,7 @@ import io
 import re
 
 from .columns import header_roles, is_header
-from .tables import RawTable, Row, UnreadableFile, clean
+from .rows import RawTable, Row, UnreadableFile, clean
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 40  # roadmaps are 2–15 pages; a longer PDF is a whole collection of documents

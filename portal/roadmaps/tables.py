@@ -6,11 +6,11 @@ the rows; nothing here knows what a stage or an activity is.
 """
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+
+from .rows import ITEM_SEPARATOR, RawTable, Row, UnreadableFile, clean  # noqa: F401 — part of this module's API
 
 MAX_BYTES = 2 * 1024 * 1024  # real roadmaps are tens of kilobytes; a larger paste is a mistake
 DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive (so is an .odt: its "mimetype" entry tells)
@@ -19,52 +19,6 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 (.doc), ol
 RTF_SIGNATURE = b"{\\rtf"
 SAVE_AS_DOCX = ("Откройте файл в Word или LibreOffice Writer и сохраните его как «Документ Word (.docx)» "
                 "(«Файл» → «Сохранить как»), затем загрузите .docx — или скопируйте таблицу и вставьте её в поле ниже.")
-
-
-class UnreadableFile(ValueError):
-    """The input cannot be read at all; the message says why, in Russian."""
-
-
-@dataclass
-class Row:
-    cells: list[str]
-    line: int | None  # 1-based line of the source text (None for .docx)
-    # A line without tabs inside a pasted table: one cell spanning the table (a merged stage row) or the broken
-    # text of the cell above; parse.py decides which.
-    spans: bool = False
-    # Positions of cells that the document shows merged with the cell above (a .docx vertical merge, a PDF's
-    # ruled cell over several rows): their empty text means «the same as above».
-    merged: set[int] = field(default_factory=set)
-
-
-@dataclass
-class RawTable:
-    preamble: list[str] = field(default_factory=list)  # non-empty lines above the table
-    rows: list[Row] = field(default_factory=list)
-    warnings: list[tuple[int | None, str]] = field(default_factory=list)
-    source: str = "text"  # "text", "docx" or "pdf": a document's table is shown as tab-separated text to correct
-
-
-_TAG = re.compile(r"<[^>]{0,2000}>")
-_LIST_ITEM = re.compile(r"<li[^>]*>", re.I)
-_BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
-_MARKDOWN = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`)")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
-ITEM_SEPARATOR = "\n"  # list items of one cell stay on lines of their own, for parse.py to split
-
-
-def clean(text: str) -> str:
-    """HTML tags and Markdown marks removed, whitespace folded; list items kept on lines of their own."""
-    text = _LIST_ITEM.sub(ITEM_SEPARATOR, text)
-    text = _BREAK.sub(ITEM_SEPARATOR, text)
-    text = html.unescape(_TAG.sub(" ", text))
-    text = _HEADING.sub("", text)
-    text = _MARKDOWN.sub("", text).replace("\\", "")
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
 
 
 def read_bytes(data: bytes, filename: str = "") -> RawTable:
