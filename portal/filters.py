@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import markupsafe
 from flask import Flask
 
 MONTHS_GENITIVE = (
@@ -65,6 +66,17 @@ def label(value: object) -> str:
     return getattr(value, "label", "" if value is None else str(value))
 
 
+def search_filter_text(value: object) -> str:
+    """A value for Pagefind's filter list, escaped twice more than the page escapes it.
+
+    Pagefind's search interface draws filter values as HTML, and Pagefind 1.x decodes a filter element's text
+    twice (the page's escaping and one more): a page that escapes a name once hands the interface the name's
+    markup. Escaped twice here and once by the template, the value reaches the interface as `&lt;…` and the
+    search page shows the name as typed, inert (tests/e2e/test_search_page_inert.py). Plain names are unchanged.
+    """
+    return str(markupsafe.escape(str(markupsafe.escape("" if value is None else str(value)))))
+
+
 def register(app: Flask) -> None:
-    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label):
+    for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, search_filter_text):
         app.add_template_filter(function)
