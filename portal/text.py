@@ -46,10 +46,60 @@ def sanitize(html: str) -> str:
     )
 
 
+# Python-Markdown scans from each opener that never closes to the end of the text: `[` without `]` (or nested
+# deeper than a link ever is), `(` without `)` after a link text, `<` with no `>` before the next `<`. Each costs
+# O(length), so thousands of them cost O(length²) (20 000 `[`: minutes). A few are ordinary text and stay as
+# written; past this many, every one is written escaped, which renders the same characters without the scan.
+_PATHOLOGICAL_OPENERS = 16
+_MAX_BRACKET_DEPTH = 8
+
+
+def _unclosed_openers(text: str) -> list[int]:
+    """Positions of the openers that make Python-Markdown scan to the end of the text (one linear pass each)."""
+    found: list[int] = []
+    for opener, closer in (("[", "]"), ("(", ")")):
+        stack: list[int] = []
+        escaped = False
+        for position, char in enumerate(text):
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == opener:
+                if opener == "[" and len(stack) >= _MAX_BRACKET_DEPTH:
+                    found.append(position)
+                else:
+                    stack.append(position)
+            elif char == closer and stack:
+                stack.pop()
+        found.extend(stack)
+    next_angle = ""
+    for position in range(len(text) - 1, -1, -1):
+        if text[position] == "<":
+            if next_angle != ">":
+                found.append(position)
+            next_angle = "<"
+        elif text[position] == ">":
+            next_angle = ">"
+    return found
+
+
+def _defuse(text: str) -> str:
+    """The text with its unclosed openers escaped when there are pathologically many; otherwise unchanged."""
+    found = _unclosed_openers(text)
+    if len(found) <= _PATHOLOGICAL_OPENERS:
+        return text
+    escapes = {"[": "\\[", "(": "\\(", "<": "&lt;"}
+    characters = list(text)
+    for position in found:
+        characters[position] = escapes[characters[position]]
+    return "".join(characters)
+
+
 def render_markdown(text: str | None) -> str:
-    """Render Markdown written by an editor into HTML that is safe to publish."""
+    """Render Markdown written by an editor into HTML that is safe to publish, in time linear in its length."""
     if not text or not text.strip():
         return ""
-    html = markdown.markdown(text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
+    html = markdown.markdown(_defuse(text), extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
                              output_format="html")
     return sanitize(html)
