@@ -26,6 +26,7 @@ from portal.models import (
 )
 
 from . import images, storage
+from .archive_limits import ArchiveTooLarge, check_archive
 from .sniff import ACCEPTED, FileType, extension_of, sniff
 
 # Owners of files by table: the model and the Russian name of one such row.
@@ -60,6 +61,11 @@ def check(filename: str, data: bytes) -> FileType:
         raise UploadError("Файл пустой.")
     if len(data) > limit * 1024 * 1024:
         raise UploadError(f"Файл занимает {file_size(len(data))}, а можно не больше {limit} МБ.")
+    if data.startswith(b"PK"):
+        try:
+            check_archive(data)
+        except ArchiveTooLarge as error:
+            raise UploadError(str(error)) from None
     found = sniff(data)
     if found is None:
         raise UploadError(f"Такие файлы не принимаются. Можно загрузить: {ACCEPTED}.")
@@ -68,6 +74,11 @@ def check(filename: str, data: bytes) -> FileType:
         claimed = f"«.{extension}»" if extension else "без расширения"
         raise UploadError(f"Имя файла {claimed} не совпадает с содержимым: это {found.label}. "
                           f"Проверьте, тот ли файл выбран.")
+    if found.kind is MediaKind.IMAGE:  # a bomb or a damaged image is refused with the form, not while saving
+        try:
+            images.check(data)
+        except images.ImageError as error:
+            raise UploadError(str(error)) from error
     return found
 
 

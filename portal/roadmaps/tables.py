@@ -12,8 +12,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from portal.media.archive_limits import MB, ArchiveTooLarge, check_archive
+
 MAX_BYTES = 2 * 1024 * 1024  # real roadmaps are tens of kilobytes; a larger paste is a mistake
 DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive
+DOCX_MAX_PART = 8 * MB  # a document body inflated; real roadmaps are far below
 
 
 class UnreadableFile(ValueError):
@@ -122,6 +125,10 @@ def read_docx(data: bytes) -> RawTable:
     from docx import Document  # imported here: only this path needs python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        check_archive(data, max_member_size=DOCX_MAX_PART)
+    except ArchiveTooLarge as error:
+        raise UnreadableFile(str(error)) from None
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
