@@ -94,10 +94,10 @@ def serve_command(host: str | None, port: int | None) -> None:
     click.echo("Остановить: Ctrl+C")
     # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
     # machine; a production deployment puts a WSGI server in front of create_app().
-    from portal.serve import PublishedSite
+    from portal.serve import PublishedSite, RequestHandler
 
     run_simple(host, port, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True, use_reloader=False,
-               use_debugger=False)
+               use_debugger=False, request_handler=RequestHandler)
 
 
 @main.command("build")

@@ -6,7 +6,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from portal import audit
 from portal.clock import local_now
@@ -16,7 +16,7 @@ from portal.monitoring import answers_import
 from portal.monitoring.charts import distribution_svg
 from portal.monitoring.results import questionnaire_results
 
-from . import bp
+from . import bp, import_files
 from .forms import BaseForm
 from .questionnaires import questionnaires
 
@@ -35,9 +35,7 @@ def questionnaire_results_view(id: int):
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return import_files.folder()
 
 
 def _render(questionnaire: Questionnaire, form: BaseForm, **context):

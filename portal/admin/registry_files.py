@@ -5,13 +5,13 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import audit, permissions
 from portal.registries import io
 
-from . import bp
+from . import bp, import_files
 from .forms import BaseForm
 from .registries import persons
 
@@ -19,9 +19,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return import_files.folder()
 
 
 def _checked(data: bytes, filename: str) -> io.ImportPlan:
