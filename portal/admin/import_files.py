@@ -10,13 +10,14 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal import private_files
+
 KEEP_SECONDS = 24 * 60 * 60
 
 
 def folder() -> Path:
     """instance/imports/, owner-only, with files older than a day removed."""
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = private_files.make_dir(Path(current_app.instance_path) / "imports")
     oldest = time.time() - KEEP_SECONDS
     for waiting in path.iterdir():
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
 
-from portal import audit
+from portal import audit, private_files
 from portal.clock import local_now
 from portal.extensions import db
 from portal.models import Questionnaire
@@ -57,7 +57,7 @@ def answers_import_view(id: int):
             data = upload.read()
             sheet = answers_import.read_csv(data)
             token = secrets.token_urlsafe(24)
-            (_uploads() / f"answers-{token}").write_bytes(data)  # kept between the mapping and the save
+            private_files.write(_uploads() / f"answers-{token}", data)  # kept between the mapping and the save
             mapping = answers_import.suggest_mapping(sheet.headers, questionnaire.questions)
             return _render(questionnaire, form, sheet=sheet, token=token, mapping=mapping,
                            filename=Path(upload.filename).name)

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, permissions
+from portal import audit, permissions, private_files
 from portal.registries import io
 
 from . import bp, import_files
@@ -40,7 +40,7 @@ def registry_import():
                 filename = Path(upload.filename).name
                 data = upload.read()
                 token = secrets.token_urlsafe(24)
-                (_uploads() / token).write_bytes(data)  # kept between the check and the save, under a random name
+                private_files.write(_uploads() / token, data)  # kept between the check and the save, under a random name
             elif _TOKEN.match(token) and (_uploads() / token).exists():
                 data = (_uploads() / token).read_bytes()
             else:
