@@ -26,12 +26,15 @@ _ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
-# C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL, and none has a meaning in a form.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, newline and carriage return (PostgreSQL refuses NUL, and none has a meaning in a form), C1
+# controls, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make «отчёт‮fdp.exe»
+# look like a PDF. The left-to-right and right-to-left marks stay: Arabic or Hebrew text may need them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_control_characters(value):
-    """Remove control characters from text typed or pasted by a user; other values pass unchanged."""
+    """Remove control characters and bidi overrides from text typed, pasted or uploaded by a user (form fields,
+    file names, imported cells); other values pass unchanged."""
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
 
-from portal import audit, private_files
+from portal import audit, private_files, text
 from portal.clock import local_now
 from portal.extensions import db
 from portal.models import Questionnaire
@@ -60,7 +60,7 @@ def answers_import_view(id: int):
             private_files.write(_uploads() / f"answers-{token}", data)  # kept between the mapping and the save
             mapping = answers_import.suggest_mapping(sheet.headers, questionnaire.questions)
             return _render(questionnaire, form, sheet=sheet, token=token, mapping=mapping,
-                           filename=Path(upload.filename).name)
+                           filename=Path(text.strip_control_characters(upload.filename)).name)
         path = _uploads() / f"answers-{token}"
         if not _TOKEN.match(token) or not path.exists():
             flash("Выберите файл CSV с ответами.", "error")
@@ -69,7 +69,7 @@ def answers_import_view(id: int):
     except answers_import.AnswersFileError as error:
         flash(str(error), "error")
         return _render(questionnaire, form)
-    filename = Path(request.form.get("filename", "")).name[:200]
+    filename = Path(text.strip_control_characters(request.form.get("filename", ""))).name[:200]
     targets = {str(q.id) for q in questionnaire.questions} | {answers_import.SUBMITTED_AT}
     mapping = {index: value if (value := request.form.get(f"column-{index}", "")) in targets else ""
                for index in range(len(sheet.headers))}

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, permissions, private_files
+from portal import audit, permissions, private_files, text
 from portal.registries import io
 
 from . import bp, import_files
@@ -37,7 +37,7 @@ def registry_import():
         upload = request.files.get("file")
         try:
             if upload and upload.filename:
-                filename = Path(upload.filename).name
+                filename = Path(text.strip_control_characters(upload.filename)).name
                 data = upload.read()
                 token = secrets.token_urlsafe(24)
                 private_files.write(_uploads() / token, data)  # kept between the check and the save, under a random name

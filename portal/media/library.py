@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
+from portal import text
 from portal.filters import file_size
 from portal.models.base import utcnow
 from portal.models import (
@@ -114,7 +115,7 @@ def store(filename: str, data: bytes, media: MediaFile | None = None, **fields) 
 
 def _display_name(filename: str) -> str:
     """The name as the user's computer called it, without any folders; kept as text only."""
-    return filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return text.strip_control_characters(filename).replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 _DOOMED = "media_files_to_remove"

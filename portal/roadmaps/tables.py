@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from portal.media.archive_limits import MB, ArchiveTooLarge, check_archive
+from portal.text import strip_control_characters
 
 MAX_BYTES = 2 * 1024 * 1024  # real roadmaps are tens of kilobytes; a larger paste is a mistake
 DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive
@@ -48,7 +49,7 @@ ITEM_SEPARATOR = "\n"  # list items of one cell stay on lines of their own, for 
 
 def clean(text: str) -> str:
     """HTML tags and Markdown marks removed, whitespace folded; list items kept on lines of their own."""
-    text = _LIST_ITEM.sub(ITEM_SEPARATOR, text)
+    text = _LIST_ITEM.sub(ITEM_SEPARATOR, strip_control_characters(text))
     text = _BREAK.sub(ITEM_SEPARATOR, text)
     text = html.unescape(_TAG.sub(" ", text))
     text = _HEADING.sub("", text)
