@@ -5,10 +5,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 
 from portal import config as settings
-from portal import security_headers
+from portal import private_files, security_headers
 from portal.config import PROJECT_ROOT
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -53,7 +54,10 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
         # against everybody, and the audit log would show the proxy's address.
         count = values["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_files.make_dir(Path(app.instance_path))
+    database = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        private_files.touch(Path(database.database))  # SQLite would create it readable by all
     db.init_app(app)
     from portal import filters
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from portal import private_files
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -148,8 +150,7 @@ def _stored_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_files.make_dir(instance)
     key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
+    private_files.write(path, key.encode())
     return key

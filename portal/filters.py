@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import markupsafe
 from flask import Flask
 
 MONTHS_GENITIVE = (
@@ -96,21 +97,18 @@ def person_name(email: str | None) -> str:
     return names[email]
 
 
-# What cannot make markup: Pagefind decodes entities in a filter value however often they are escaped.
-_PAGEFIND_INERT = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", ",": "‚"})
+def search_filter_text(value: object) -> str:
+    """A value for Pagefind's filter list, escaped twice more than the page escapes it.
 
-
-def pagefind_value(value: object) -> str:
-    """A value for `data-pagefind-filter="name:value"` that cannot turn into markup.
-
-    Pagefind's search interface draws filter values with innerHTML, and Pagefind decodes character references in
-    the value it indexes: an organisation named «<img onerror=…>», escaped or not, would run in every visitor's
-    browser. The characters that make markup (and the comma, which separates filters in the attribute) are
-    swapped for look-alikes that make none; the name is shown as typed everywhere else on the page."""
-    return str(value).translate(_PAGEFIND_INERT)
+    Pagefind's search interface draws filter values as HTML, and Pagefind 1.x decodes a filter element's text
+    twice (the page's escaping and one more): a page that escapes a name once hands the interface the name's
+    markup. Escaped twice here and once by the template, the value reaches the interface as `&lt;…` and the
+    search page shows the name as typed, inert (tests/e2e/test_search_page_inert.py). Plain names are unchanged.
+    """
+    return str(markupsafe.escape(str(markupsafe.escape("" if value is None else str(value)))))
 
 
 def register(app: Flask) -> None:
     for function in (ru_date, ru_month, plural, plural_form, file_size, decimal, label, local_time, person_name,
-                     pagefind_value):
+                     search_filter_text):
         app.add_template_filter(function)

@@ -7,9 +7,17 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.security import safe_join
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from portal import security_headers
+
+
+class RequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without «Werkzeug/… Python/…» in the Server header: versions help only an attacker."""
+
+    def version_string(self) -> str:
+        return "portal"
 
 
 class PublishedSite:

@@ -28,12 +28,15 @@ _ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
-# C0 controls but tab, newline and carriage return: PostgreSQL refuses NUL, and none has a meaning in a form.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, newline and carriage return (PostgreSQL refuses NUL, and none has a meaning in a form), C1
+# controls, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make «отчёт‮fdp.exe»
+# look like a PDF. The left-to-right and right-to-left marks stay: Arabic or Hebrew text may need them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_control_characters(value):
-    """Remove control characters from text typed or pasted by a user; other values pass unchanged."""
+    """Remove control characters and bidi overrides from text typed, pasted or uploaded by a user (form fields,
+    file names, imported cells); other values pass unchanged."""
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
@@ -48,11 +51,61 @@ def sanitize(html: str) -> str:
     )
 
 
+# Python-Markdown scans from each opener that never closes to the end of the text: `[` without `]` (or nested
+# deeper than a link ever is), `(` without `)` after a link text, `<` with no `>` before the next `<`. Each costs
+# O(length), so thousands of them cost O(length²) (20 000 `[`: minutes). A few are ordinary text and stay as
+# written; past this many, every one is written escaped, which renders the same characters without the scan.
+_PATHOLOGICAL_OPENERS = 16
+_MAX_BRACKET_DEPTH = 8
+
+
+def _unclosed_openers(text: str) -> list[int]:
+    """Positions of the openers that make Python-Markdown scan to the end of the text (one linear pass each)."""
+    found: list[int] = []
+    for opener, closer in (("[", "]"), ("(", ")")):
+        stack: list[int] = []
+        escaped = False
+        for position, char in enumerate(text):
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == opener:
+                if opener == "[" and len(stack) >= _MAX_BRACKET_DEPTH:
+                    found.append(position)
+                else:
+                    stack.append(position)
+            elif char == closer and stack:
+                stack.pop()
+        found.extend(stack)
+    next_angle = ""
+    for position in range(len(text) - 1, -1, -1):
+        if text[position] == "<":
+            if next_angle != ">":
+                found.append(position)
+            next_angle = "<"
+        elif text[position] == ">":
+            next_angle = ">"
+    return found
+
+
+def _defuse(text: str) -> str:
+    """The text with its unclosed openers escaped when there are pathologically many; otherwise unchanged."""
+    found = _unclosed_openers(text)
+    if len(found) <= _PATHOLOGICAL_OPENERS:
+        return text
+    escapes = {"[": "\\[", "(": "\\(", "<": "&lt;"}
+    characters = list(text)
+    for position in found:
+        characters[position] = escapes[characters[position]]
+    return "".join(characters)
+
+
 def render_markdown(text: str | None) -> str:
-    """Render Markdown written by an editor into HTML that is safe to publish."""
+    """Render Markdown written by an editor into HTML that is safe to publish, in time linear in its length."""
     if not text or not text.strip():
         return ""
-    html = markdown.markdown(text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
+    html = markdown.markdown(_defuse(text), extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
                              output_format="html")
     return sanitize(html)
 

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.cli import main
+from portal.serve import RequestHandler
 from portal.extensions import db
 from tests_support import sample_path
 from portal.models import Case, Organisation, Page, Pairing, Person, Roadmap, User, UserRole
@@ -140,7 +141,7 @@ def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     assert "admin@example.org" in result.output
     [(args, kwargs)] = calls
     assert args[:2] == ("127.0.0.1", 5055) and args[2].admin_app is fresh_app
-    assert kwargs == {"threaded": True, "use_reloader": False, "use_debugger": False}
+    assert kwargs == {"threaded": True, "use_reloader": False, "use_debugger": False, "request_handler": RequestHandler}
     assert Path(fresh_app.instance_path, "demo_login.txt").exists()
 
 

@@ -57,6 +57,23 @@ def _account_key() -> str:
     return f"login-account:{email}" if email else ""
 
 
+def _authenticated() -> User | None:
+    """The active user the posted e-mail and password name, checked once per request (a hash takes time)."""
+    if "login_user" not in g:
+        user = db.session.scalar(sa.select(User).where(User.email == _posted_email())) if _posted_email() else None
+        password = request.form.get("password") or ""
+        if user is None:
+            check_password_hash(_DUMMY_HASH, password)  # the same time whether the account exists or not
+        g.login_user = user if user is not None and user.check_password(password) and user.active else None
+    return g.login_user
+
+
+def _right_password() -> bool:
+    """A correct password passes the per-address limit: a school behind one address is not locked out by a pupil
+    guessing there. The per-account limit still holds it."""
+    return request.method == "POST" and _authenticated() is not None
+
+
 def _failed(_response) -> bool:
     """Only failed attempts count: an editor who logs in many times a day is never limited."""
     return bool(g.get("login_failed"))
@@ -79,16 +96,14 @@ def _refuse(limit: RequestLimit):
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
                deduct_when=_failed, on_breach=_refuse, scope="login-account")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed,
-               on_breach=_refuse, scope="login-ip")
+               on_breach=_refuse, scope="login-ip", exempt_when=_right_password)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.email == form.email.data))
-        if user is None:
-            check_password_hash(_DUMMY_HASH, form.password.data)
-        elif user.check_password(form.password.data) and user.active:
+        user = _authenticated()
+        if user is not None:
             session.permanent = True  # expires after SESSION_LIFETIME_MINUTES without a request
             login_user(user, remember=form.remember.data)
             audit.record("login", user=user, commit=True)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal import audit, jobs, workflow
 from portal.extensions import db
 from portal.models import Status
-from portal.registries.io_export import _safe_text
+from portal.cell_text import safe_cell_text
 
 from . import bp
 from .crud import CRUDS, Crud
@@ -110,7 +110,7 @@ def _export(crud: Crud, rows: list) -> Response:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([column.label for column in crud.columns])
     for row in rows:
-        writer.writerow([_safe_text(_text(column.cell(row))) for column in crud.columns])
+        writer.writerow([safe_cell_text(_text(column.cell(row))) for column in crud.columns])
     audit.record("export", details=f"{crud.name}: {len(rows)}", commit=True)
     response = Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{crud.name}.csv"'

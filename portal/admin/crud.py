@@ -25,6 +25,8 @@ from .forms import BaseForm, options
 
 
 MAX_PAGE = 100_000
+CONFLICT_MESSAGE = ("Эту запись уже изменил другой пользователь, пока вы её редактировали. Ваш текст не потерян: он "
+                    "в форме ниже, а сохранённая версия — рядом. Перенесите нужное и сохраните ещё раз.")
 
 
 @dataclass
@@ -201,16 +203,18 @@ class Crud:
             previews = {name: text.render_markdown(getattr(form, name).data) for name in form.markdown_fields}
         elif request.method == "POST" and self._conflict(obj):
             conflict = True
-            flash("Эту запись уже изменил другой пользователь, пока вы её редактировали. Ваш текст не потерян: он "
-                  "в форме ниже, а сохранённая версия — рядом. Перенесите нужное и сохраните ещё раз.", "error")
+            flash(CONFLICT_MESSAGE, "error")
         elif form.validate_on_submit() and self._validate_more(form, obj):
             was_public = self._on_site(obj)
-            self._populate(form, obj)
-            if self.owned and not permissions.may_change(current_user, obj):
-                abort(403)  # the form offers only allowed organisations; this guards the rest
-            if is_new:
-                db.session.add(obj)
             try:
+                # Nothing is written before the flush below: a query while filling the row (tags, networks,
+                # permissions) would otherwise write a row another editor has just saved, outside this handling.
+                with db.session.no_autoflush:
+                    self._populate(form, obj)
+                    if self.owned and not permissions.may_change(current_user, obj):
+                        abort(403)  # the form offers only allowed organisations; this guards the rest
+                if is_new:
+                    db.session.add(obj)
                 db.session.flush()
                 audit.record("create" if is_new else "save", obj)
                 db.session.commit()
@@ -218,10 +222,10 @@ class Crud:
                 db.session.rollback()
                 flash("Не удалось сохранить: такая запись уже есть или связанная запись удалена. "
                       "Проверьте адрес на сайте и связанные поля.", "error")
-            except StaleDataError:
+            except StaleDataError:  # saved by another editor between the version check and this flush
                 db.session.rollback()
-                flash("Эту запись только что сохранил другой пользователь. Обновите страницу: ваш текст ниже.",
-                      "error")
+                conflict = True
+                flash(CONFLICT_MESSAGE, "error")
             except DBAPIError:  # after IntegrityError: a lock timeout, a lost connection, a full disk…
                 db.session.rollback()
                 current_app.logger.exception("Saving %s failed in the database", self.name)

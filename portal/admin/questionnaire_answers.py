@@ -8,9 +8,9 @@ from io import BytesIO
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 
-from portal import audit
+from portal import audit, private_files, text
 from portal.clock import local_now
 from portal.extensions import db
 from portal.models import Questionnaire, QuestionnaireResponse
@@ -18,7 +18,7 @@ from portal.monitoring import answers_export, answers_import
 from portal.monitoring.charts import distribution_svg
 from portal.monitoring.results import questionnaire_results
 
-from . import bp
+from . import bp, import_files
 from .forms import BaseForm
 from .questionnaires import questionnaires
 
@@ -49,9 +49,7 @@ def answers_export_view(id: int, fmt: str):
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return import_files.folder()
 
 
 def _render(questionnaire: Questionnaire, form: BaseForm, **context):
@@ -73,10 +71,10 @@ def answers_import_view(id: int):
             data = upload.read()
             sheet = answers_import.read_csv(data)
             token = secrets.token_urlsafe(24)
-            (_uploads() / f"answers-{token}").write_bytes(data)  # kept between the mapping and the save
+            private_files.write(_uploads() / f"answers-{token}", data)  # kept between the mapping and the save
             mapping = answers_import.suggest_mapping(sheet.headers, questionnaire.questions)
             return _render(questionnaire, form, sheet=sheet, token=token, mapping=mapping,
-                           filename=Path(upload.filename).name)
+                           filename=Path(text.strip_control_characters(upload.filename)).name)
         path = _uploads() / f"answers-{token}"
         if not _TOKEN.match(token) or not path.exists():
             flash("Выберите файл CSV с ответами.", "error")
@@ -85,7 +83,7 @@ def answers_import_view(id: int):
     except answers_import.AnswersFileError as error:
         flash(str(error), "error")
         return _render(questionnaire, form)
-    filename = Path(request.form.get("filename", "")).name[:200]
+    filename = Path(text.strip_control_characters(request.form.get("filename", ""))).name[:200]
     targets = {str(q.id) for q in questionnaire.questions} | {answers_import.SUBMITTED_AT}
     mapping = {index: value if (value := request.form.get(f"column-{index}", "")) in targets else ""
                for index in range(len(sheet.headers))}

@@ -6,13 +6,13 @@ import secrets
 from io import BytesIO
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portal import audit, permissions
+from portal import audit, permissions, private_files, text
 from portal.registries import io
 
-from . import bp
+from . import bp, import_files
 from .forms import BaseForm
 from .persons import persons
 
@@ -20,9 +20,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return import_files.folder()
 
 
 def _checked(data: bytes, filename: str) -> io.ImportPlan:
@@ -40,10 +38,10 @@ def registry_import():
         upload = request.files.get("file")
         try:
             if upload and upload.filename:
-                filename = Path(upload.filename).name
+                filename = Path(text.strip_control_characters(upload.filename)).name
                 data = upload.read()
                 token = secrets.token_urlsafe(24)
-                (_uploads() / token).write_bytes(data)  # kept between the check and the save, under a random name
+                private_files.write(_uploads() / token, data)  # kept between the check and the save, under a random name
             elif _TOKEN.match(token) and (_uploads() / token).exists():
                 data = (_uploads() / token).read_bytes()
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, jobs, revisions, workflow
+from portal import audit, jobs, permissions, revisions, workflow
 from portal.extensions import db
 from portal.models import Revision
 
@@ -69,11 +69,22 @@ def revision_restore(kind: str, id: int, revision_id: int):
         abort(404)
     if not BaseForm().validate_on_submit():
         abort(400)
-    revisions.restore(revision, item)
-    if crud.publishable and item.status not in workflow.status_choices(current_user, item.status):
-        abort(403)
+    # A restore is a save by this user: the same workflow and organisation rules, checked against the row as it
+    # was before the restore (not the revision's own status, which would allow itself).
+    status_before = item.status if crud.publishable else None
+    with db.session.no_autoflush:
+        revisions.restore(revision, item)
+    if crud.owned and not permissions.may_change(current_user, item):
+        db.session.rollback()
+        flash("Эта версия относится к организации, с которой вы не работаете: восстановить её нельзя.", "error")
+        return redirect(url_for(f"admin.{kind}_edit", id=id))
+    kept_status = crud.publishable and item.status not in workflow.status_choices(current_user, status_before)
+    if kept_status:
+        item.status = status_before  # the text comes back; publishing it again goes through review
     db.session.info["revision_comment"] = f"восстановлена версия от {revision.created_at:%d.%m.%Y %H:%M}"
     audit.record("restore", item, details=f"revision {revision.id}")
     db.session.commit()
-    flash("Версия восстановлена. Это сохранение тоже попало в историю.", "success")
+    flash("Версия восстановлена. Это сохранение тоже попало в историю."
+          + (f" Состояние осталось прежним («{status_before.label}»): менять его может координатор."
+             if kept_status else ""), "success")
     return redirect(url_for(f"admin.{kind}_edit", id=id))

@@ -123,7 +123,7 @@ def serve_command(host: str | None, port: int | None) -> None:
     # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
     # machine; a production deployment puts a WSGI server in front of create_app().
     from portal import jobs
-    from portal.serve import PublishedSite
+    from portal.serve import PublishedSite, RequestHandler
 
     _refuse_unshared_settings(app)
     in_process = app.config["WORKER_IN_PROCESS"]
@@ -131,7 +131,7 @@ def serve_command(host: str | None, port: int | None) -> None:
         click.echo("Задания (публикация, расписание) выполняются в этом же процессе.")
     with jobs.worker(app) if in_process else contextlib.nullcontext():
         run_simple(host, port, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True, use_reloader=False,
-                   use_debugger=False)
+                   use_debugger=False, request_handler=RequestHandler)
 
 
 def _refuse_unshared_settings(app) -> None:

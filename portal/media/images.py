@@ -3,6 +3,8 @@ re-encoding, and resized to a few widths for srcset. The only module that import
 from __future__ import annotations
 
 import io
+import struct
+import warnings
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageColor, ImageDraw, ImageOps
@@ -11,6 +13,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageOps
 WIDTHS = (480, 960, 1600)
 # A decompression bomb is refused before it is decoded: 40 megapixels is more than any phone photo.
 MAX_PIXELS = 40_000_000
+TOO_LARGE = "Изображение слишком большое: можно не больше 40 мегапикселей (например, 8000 × 5000 точек). Уменьшите его."
 SAVE_OPTIONS = {
     "jpeg": {"format": "JPEG", "quality": 85, "optimize": True, "progressive": True},
     "png": {"format": "PNG", "optimize": True},
@@ -30,20 +33,38 @@ class ProcessedImage:
     renditions: dict[int, bytes] = field(default_factory=dict)  # width → re-encoded smaller copy
 
 
-def process(data: bytes, image_format: str) -> ProcessedImage:
-    """Decode, orient, re-encode without metadata, and make the smaller copies."""
+def decode(data: bytes) -> Image.Image:
+    """The image decoded and turned upright; ImageError (in Russian) for a bomb or a damaged file."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ImageError("Изображение слишком большое: уменьшите его до 40 мегапикселей.")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as opened:
-            image = ImageOps.exif_transpose(opened)  # the photo stands as taken, then EXIF is dropped
-            image.load()
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it: here a bomb is an error like any other, and a
+            # damaged EXIF block (a warning too) just gets dropped with the rest of the metadata.
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise ImageError(TOO_LARGE)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as opened:
+                image = ImageOps.exif_transpose(opened)  # the photo stands as taken, then EXIF is dropped
+                image.load()
     except ImageError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageError(TOO_LARGE) from error
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, struct.error, EOFError) as error:
         raise ImageError("Файл повреждён или не является изображением.") from error
+    return image
+
+
+def check(data: bytes) -> None:
+    """Decode once to refuse, before anything is saved, what process() would refuse."""
+    decode(data).close()
+
+
+def process(data: bytes, image_format: str) -> ProcessedImage:
+    """Decode, orient, re-encode without metadata, and make the smaller copies."""
+    image = decode(data)
     image = _mode_for(image, image_format)
     result = ProcessedImage(_encode(image, image_format), image.width, image.height)
     for width in WIDTHS:

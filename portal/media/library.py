@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
+from portal import text
 from portal.filters import file_size
 from portal.models.base import utcnow
 from portal.models import (
@@ -26,6 +27,7 @@ from portal.models import (
 )
 
 from . import images, storage
+from .archive_limits import ArchiveTooLarge, check_archive
 from .sniff import ACCEPTED, FileType, extension_of, sniff
 
 # Owners of files by table: the model and the Russian name of one such row.
@@ -60,6 +62,11 @@ def check(filename: str, data: bytes) -> FileType:
         raise UploadError("Файл пустой.")
     if len(data) > limit * 1024 * 1024:
         raise UploadError(f"Файл занимает {file_size(len(data))}, а можно не больше {limit} МБ.")
+    if data.startswith(b"PK"):
+        try:
+            check_archive(data)
+        except ArchiveTooLarge as error:
+            raise UploadError(str(error)) from None
     found = sniff(data)
     if found is None:
         raise UploadError(f"Такие файлы не принимаются. Можно загрузить: {ACCEPTED}.")
@@ -68,6 +75,11 @@ def check(filename: str, data: bytes) -> FileType:
         claimed = f"«.{extension}»" if extension else "без расширения"
         raise UploadError(f"Имя файла {claimed} не совпадает с содержимым: это {found.label}. "
                           f"Проверьте, тот ли файл выбран.")
+    if found.kind is MediaKind.IMAGE:  # a bomb or a damaged image is refused with the form, not while saving
+        try:
+            images.check(data)
+        except images.ImageError as error:
+            raise UploadError(str(error)) from error
     return found
 
 
@@ -103,7 +115,7 @@ def store(filename: str, data: bytes, media: MediaFile | None = None, **fields) 
 
 def _display_name(filename: str) -> str:
     """The name as the user's computer called it, without any folders; kept as text only."""
-    return filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return text.strip_control_characters(filename).replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 _DOOMED = "media_files_to_remove"

@@ -62,11 +62,17 @@ def _office(data: bytes) -> FileType | None:
                 return TYPES["docx"]
             if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
                 return TYPES["xlsx"]
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+            if "mimetype" in names and _head(archive, "mimetype").strip() == ODT_MIMETYPE:
                 return TYPES["odt"]
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
         return None
     return None
+
+
+def _head(archive: zipfile.ZipFile, name: str, size: int = 256) -> bytes:
+    """The first bytes of a member: a crafted member must not be inflated whole to be recognised."""
+    with archive.open(name) as member:
+        return member.read(size)
 
 
 def extension_of(filename: str) -> str:

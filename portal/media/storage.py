@@ -10,13 +10,13 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal import private_files
+
 NAME = re.compile(r"^[0-9a-f]{32}(?:-\d{2,5})?\.[a-z0-9]{2,5}$")
 
 
 def folder() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_files.make_dir(Path(current_app.config["UPLOAD_DIR"]))
 
 
 def new_name(extension: str) -> str:
@@ -50,7 +50,7 @@ def write(name: str, data: bytes) -> None:
         return
     target = path_of(name)
     temporary = target.with_name(target.name + ".part")
-    temporary.write_bytes(data)
+    private_files.write(temporary, data)
     os.replace(temporary, target)
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from portal.models import Questionnaire, QuestionnaireResponse
-from portal.registries.io_export import _safe_text
+from portal.cell_text import safe_cell_text
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -39,17 +39,17 @@ def export_answers(questionnaire: Questionnaire, responses: list[QuestionnaireRe
     if fmt not in FORMATS:
         raise ValueError(f"Неизвестный формат «{fmt}»: нужно csv или xlsx.")
     headers, rows = _table(questionnaire, responses)
-    safe = [[value if isinstance(value, int) else _safe_text(str(value)) for value in row] for row in rows]
+    safe = [[value if isinstance(value, int) else safe_cell_text(str(value)) for value in row] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([_safe_text(header) for header in headers])
+        writer.writerow([safe_cell_text(header) for header in headers])
         writer.writerows(safe)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM: Excel opens UTF-8 as such
     book = Workbook()
     sheet = book.active
     sheet.title = "Ответы"
-    sheet.append([_safe_text(header) for header in headers])
+    sheet.append([safe_cell_text(header) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in safe:

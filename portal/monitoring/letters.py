@@ -16,9 +16,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from portal.media.archive_limits import MB, check_archive
+
 PLACEHOLDERS = ("{ФИО}", "{Организация}", "{Программа}", "{Год}", "{Подписант}")
 _PLACEHOLDER = re.compile(r"\{[^{}\s]{1,40}\}")
 FONT = "Times New Roman"
+# A letter template's body is kilobytes; python-docx walks a large one for minutes.
+DOCX_MAX_PART = 4 * MB
 DEFAULT_TEXT = (
     "Уважаемый(ая) {ФИО}!\n"
     "Выражаем Вам искреннюю благодарность за работу наставником {Программа} в {Год} году: за щедрость, с которой "
@@ -116,6 +120,7 @@ def _paragraphs(document):
 
 def template_placeholders(template: bytes) -> list[str]:
     """The placeholders an uploaded .docx holds; ValueError (in Russian) if it is not a Word document."""
+    check_archive(template, max_member_size=DOCX_MAX_PART)  # ArchiveTooLarge is a ValueError in Russian
     try:
         document = Document(io.BytesIO(template))
     except Exception:  # python-docx raises several kinds for a file that is not .docx
@@ -126,6 +131,7 @@ def template_placeholders(template: bytes) -> list[str]:
 def fill_docx(template: bytes, data: LetterData) -> bytes:
     """An uploaded .docx with the placeholders replaced. A placeholder split over several runs (Word does that
     after editing) is found too: the paragraph's text goes into its first run, which keeps that run's format."""
+    check_archive(template, max_member_size=DOCX_MAX_PART)
     document = Document(io.BytesIO(template))
     values = data.values()
     for paragraph in _paragraphs(document):

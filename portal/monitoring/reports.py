@@ -84,15 +84,16 @@ def to_xlsx_bytes(indicators: Indicators, filters: str, generated_at: datetime) 
             sheet.column_dimensions[get_column_letter(column)].width = max(12, min(len(header) + 2, 40))
         sheet.column_dimensions["A"].width = 40
         sheet.freeze_panes = "B2"
-        for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # «=…» in a name stays text, never a formula
     about = workbook.create_sheet("Параметры")
     for key, value in (("Период", indicators.period.label()), ("Отбор", filters or "все организации"),
                        ("Сформировано", generated_at.strftime("%d.%m.%Y %H:%M"))):
         about.append([key, value])
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 16, 60
+    for sheet in workbook.worksheets:  # the selection's organisation names too
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # «=…» in a name stays text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from portal.cell_text import safe_cell_text
 from portal.clock import local_now
 from portal.extensions import db
 from portal.registries.network import name_for
@@ -41,8 +41,6 @@ PROGRAM_HEADERS = ["Название", "Организация", "Форма", "
 PAIRING_HEADERS = ["Наставник", "Наставляемые", "Программа", "Форма", "Приказ №", "Дата приказа", "Начало",
                    "Окончание", "Состояние", "Результат"]
 DATE_FORMAT = "DD.MM.YYYY"
-_FORMULA_START = ("=", "@", "\t", "\r")
-_PHONE_LIKE = re.compile(r"[+\-][\d\s()+\-.]*")
 
 Row = list[object]
 
@@ -153,20 +151,13 @@ def _pairing_rows(organisation_ids: set[int] | None) -> list[Row]:
             for p in db.session.scalars(_limited(query, Pairing.organisation_id, organisation_ids)).unique()]
 
 
-def _safe_text(text: str) -> str:
-    """A text a spreadsheet will not run as a formula (CSV injection); phone numbers like +7 … stay as they are."""
-    if text.startswith(_FORMULA_START) or (text.startswith(("+", "-")) and not _PHONE_LIKE.fullmatch(text)):
-        return "'" + text
-    return text
-
-
 def to_csv(headers: list[str], rows: list[Row]) -> bytes:
     """UTF-8 with BOM and «;»: what Excel in a Russian locale opens with a double click."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else f"{v:%d.%m.%Y}" if isinstance(v, date) else _safe_text(str(v))
+        writer.writerow(["" if v is None else f"{v:%d.%m.%Y}" if isinstance(v, date) else safe_cell_text(str(v))
                          for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -14,12 +14,16 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
+from portal.media.archive_limits import ArchiveTooLarge, check_archive
+
 from .io_values import header_key, is_empty, text_of
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 10  # a title or an approval block may stand above the header
 MAX_COLUMNS = 100
+# Rows read from a sheet at most, empty ones included: the participants, the header search and room for gaps.
+MAX_READ_ROWS = 3 * MAX_ROWS + HEADER_SEARCH_ROWS
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # .xls and .doc of old Office
 OTHER_SIGNATURES = {b"%PDF": "PDF", b"\x89PNG": "картинка PNG", b"\xff\xd8\xff": "картинка JPEG",
@@ -124,6 +128,10 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
+            check_archive(data)
+        except ArchiveTooLarge as error:
+            raise RegistryFileError(str(error)) from None
+        try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # a zip that is not a workbook: openpyxl raises whatever its parser met
             raise RegistryFileError("Не удалось открыть файл как книгу Excel (.xlsx): он повреждён или это "
@@ -146,6 +154,9 @@ def _filled(rows) -> list[tuple[int, list]]:
     """The non-empty rows with their numbers; stops early on a file far over the limit (nothing to check)."""
     found = []
     for number, values in rows:
+        if number > MAX_READ_ROWS:  # a sheet of a million empty rows takes a minute to walk
+            raise RegistryFileError(f"Таблица длиннее {MAX_READ_ROWS:_} строк (считая пустые): удалите пустые строки "
+                                    "в конце листа или разделите файл на части.".replace("_", " "))
         values = list(values)
         while values and is_empty(values[-1]):
             values.pop()

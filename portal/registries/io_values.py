@@ -14,8 +14,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from portal.clock import local_now
 from portal.models import MentoringForm, PersonCategory, PublicField, Role
+from portal.text import strip_control_characters
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _QUOTES = re.compile(r"[\"'«»„“”‘’`]")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*г\.?)?")
@@ -37,7 +37,7 @@ def text_of(value, keep_lines: bool = False) -> str:
         value = value.date()
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
-    text = _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_control_characters(str(value)).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line) if keep_lines else " ".join(line for line in lines if line)
 

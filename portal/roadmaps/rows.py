@@ -7,6 +7,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from portal.text import strip_control_characters
+
 
 class UnreadableFile(ValueError):
     """The input cannot be read at all; the message says why, in Russian."""
@@ -44,7 +46,7 @@ ITEM_SEPARATOR = "\n"  # list items of one cell stay on lines of their own, for 
 
 def clean(text: str) -> str:
     """HTML tags and Markdown marks removed, whitespace folded; list items kept on lines of their own."""
-    text = _LIST_ITEM.sub(ITEM_SEPARATOR, text)
+    text = _LIST_ITEM.sub(ITEM_SEPARATOR, strip_control_characters(text))
     text = _BREAK.sub(ITEM_SEPARATOR, text)
     text = html.unescape(_TAG.sub(" ", text))
     text = _HEADING.sub("", text)

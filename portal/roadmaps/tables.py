@@ -10,10 +10,13 @@ import io
 import re
 import zipfile
 
+from portal.media.archive_limits import MB, ArchiveTooLarge, check_archive
+
 from .rows import ITEM_SEPARATOR, RawTable, Row, UnreadableFile, clean  # noqa: F401 — part of this module's API
 
 MAX_BYTES = 2 * 1024 * 1024  # real roadmaps are tens of kilobytes; a larger paste is a mistake
 DOCX_SIGNATURE = b"PK\x03\x04"  # a .docx is a zip archive (so is an .odt: its "mimetype" entry tells)
+DOCX_MAX_PART = 8 * MB  # a document body inflated; real roadmaps are far below
 PDF_SIGNATURE = b"%PDF-"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 (.doc), old Excel and PowerPoint
 RTF_SIGNATURE = b"{\\rtf"
@@ -105,6 +108,10 @@ def read_docx(data: bytes) -> RawTable:
     from docx import Document  # imported here: only this path needs python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        check_archive(data, max_member_size=DOCX_MAX_PART)
+    except ArchiveTooLarge as error:
+        raise UnreadableFile(str(error)) from None
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from portal.cell_text import safe_cell_text
 from portal.models import Activity, MentoringForm, Roadmap, Stage
 from portal.roadmaps.progress import effective_status
 
@@ -252,8 +253,8 @@ def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(part) for part in value)
-    return str(value)
+        return safe_cell_text(", ".join(str(part) for part in value))
+    return safe_cell_text(str(value))
 
 
 def _csv_lines(header: list[str], rows: list[Row]) -> Iterator[list[str]]:

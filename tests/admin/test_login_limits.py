@@ -63,10 +63,22 @@ def test_one_address_trying_many_accounts_is_limited(make_app, world):
     client = limited_app(make_app, LOGIN_LIMIT_PER_IP="3 per 15 minutes").test_client()
     codes = [attempt(client, f"guess{i}@example.org", ip="10.0.0.7").status_code for i in range(3)]
     assert codes == [200, 200, 200]
-    refused = attempt(client, world.editor.email, PASSWORD, ip="10.0.0.7")
+    refused = attempt(client, world.editor.email, ip="10.0.0.7")
     assert refused.status_code == 429 and LIMITED in refused.get_data(as_text=True)
     # Someone at another address still logs in.
     assert attempt(client, world.editor.email, PASSWORD, ip="10.0.0.8").status_code == 302
+
+
+def test_a_right_password_passes_the_address_limit_but_not_the_account_limit(make_app, world):
+    """Issue 18, finding 9: a school behind one address is not locked out by one pupil guessing there."""
+    client = limited_app(make_app, LOGIN_LIMIT_PER_IP="3 per 15 minutes", LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes").test_client()
+    assert [attempt(client, f"guess{i}@example.org", ip="10.0.0.7").status_code for i in range(3)] == [200, 200, 200]
+    assert attempt(client, world.curator_a.email, ip="10.0.0.7").status_code == 429  # a wrong one is refused
+    assert attempt(client, world.editor.email, PASSWORD, ip="10.0.0.7").status_code == 302
+    # The account's own limit still closes it, right password included.
+    other = limited_app(make_app, LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes").test_client()
+    assert [attempt(other, world.admin.email, ip="10.0.0.9").status_code for _ in range(2)] == [200, 200]
+    assert attempt(other, world.admin.email, PASSWORD, ip="10.0.0.9").status_code == 429
 
 
 def test_successful_logins_do_not_count(make_app, world):

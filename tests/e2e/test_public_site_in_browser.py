@@ -63,7 +63,9 @@ def publish_case_through_the_admin(page, base: str, world) -> None:
     page.locator("#body_md").fill("Каждую субботу **наставники** из десятых классов разбирают партии с младшими.")
     page.get_by_label("Статус").select_option(label="Опубликовано")
     page.get_by_role("button", name="Сохранить").click()
-    page.get_by_text(f"Сохранено: «{TITLE}»").wait_for()
+    # The save asks the worker for a publication, which builds in this process meanwhile: on a loaded machine the
+    # next page can take a while.
+    page.get_by_text(f"Сохранено: «{TITLE}»").wait_for(timeout=30_000)
     page.goto(f"{base}/admin/publish")
     page.get_by_role("button", name="Опубликовать").click()
     page.get_by_text("Сайт опубликован").wait_for(timeout=60_000)
@@ -102,6 +104,7 @@ def test_published_case_reaches_home_catalogue_filters_and_search(portal_server,
 
     # A filter narrows the list to its page, which says what is chosen and leads back to all.
     visitor.get_by_role("navigation", name="Отбор практик").get_by_role("link", name="Ученик – ученик").click()
+    visitor.wait_for_url("**/cases/form/pupil_pupil/")
     assert cards.all_inner_texts() == [TITLE]
     assert "Форма наставничества: Ученик – ученик — 1 практика" in visitor.get_by_role("status").inner_text()
     visitor.get_by_role("link", name="шахматы").click()

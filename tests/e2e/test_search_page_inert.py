@@ -1,0 +1,61 @@
+"""Issue 18, finding 1: whatever reaches Pagefind (filter values, titles, excerpts) is inert text on the search
+page, even served with no Content-Security-Policy at all."""
+from __future__ import annotations
+
+import pytest
+
+from http_support import live_server as serving
+from portal.extensions import db
+from portal.models import Status
+from portal.publish import publishing
+
+ORG_NAME = "Школа <img src=x onerror=window.__xss=1>"
+TITLE = "Наставники <img src=y onerror=window.__xss=2> <script>window.__xss=3</script>"
+
+
+@pytest.fixture
+def hostile_site(app, world, tmp_path):
+    case = world.rows[("cases", "a")]
+    case.status = Status.PUBLISHED
+    case.title = TITLE
+    case.body_md = "Наставники и <b onmouseover=window.__xss=4>наставляемые</b> в шахматном клубе."
+    case.organisation.short_name = ORG_NAME
+    db.session.commit()
+    report = publishing.run_build(app)
+    assert report.ok, report.details
+    build = app.config["BUILD_DIR"]
+
+    def bare(environ, start_response):  # a static host that sends no security headers
+        from werkzeug.wrappers import Request, Response
+        from pathlib import Path
+        path = Path(build, Request(environ).path.lstrip("/"))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            return Response("нет", 404)(environ, start_response)
+        types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm"}
+        return Response(path.read_bytes(), mimetype=types.get(path.suffix, "application/octet-stream"))(environ, start_response)
+
+    with serving(bare) as (host, port):
+        yield f"http://{host}:{port}"
+
+
+def test_script_in_names_and_titles_stays_text_on_the_search_page(hostile_site, browser):
+    context = browser.new_context(locale="ru-RU", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        response = page.goto(f"{hostile_site}/search/?q=наставники")
+        assert "content-security-policy" not in {k.lower() for k in response.headers}
+        page.locator(".pagefind-ui__result-link", has_text="Наставники").first.wait_for()
+        page.locator(".pagefind-ui__filter-name", has_text="Организация").click()
+        label = page.locator(".pagefind-ui__filter-label", has_text="Школа")
+        label.wait_for()
+        page.wait_for_timeout(300)  # let an injected image fail to load and run its handler
+        assert page.evaluate("window.__xss") is None
+        assert page.locator(".pagefind-ui__filter-label img").count() == 0
+        assert label.inner_text().startswith(ORG_NAME)
+        assert page.locator(".pagefind-ui__result-link", has_text="Наставники").first.inner_text() == TITLE
+        assert page.locator(".pagefind-ui__results img, .pagefind-ui__results script").count() == 0
+    finally:
+        context.close()
