@@ -2,13 +2,10 @@
 schedule with nobody clicking, a dead worker's build marked failed and retried, a worker command."""
 from __future__ import annotations
 
-import os
-import socket
 import threading
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +16,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, BuildRun, BuildState, Status
 from portal.models.base import utcnow
 from portal.publish import runs
+from tests_support import redis_url
 
 # The database matters here: run on PostgreSQL too (conftest's docstring).
 pytestmark = pytest.mark.both_databases
@@ -173,20 +171,12 @@ def test_a_shared_queue_refuses_per_process_secrets_and_counters(make_app):
 
 # ---- two hosts: one database, one Redis, each with its own instance folder ---------------------------------------
 
-def _redis_url() -> str | None:
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    parsed = urlparse(url)
-    try:
-        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=0.5).close()
-    except OSError:
-        return None
-    return url
 
 
-@pytest.mark.skipif(_redis_url() is None, reason="no Redis server (TEST_REDIS_URL or 127.0.0.1:6379)")
+@pytest.mark.skipif(redis_url() is None, reason="no Redis server (TEST_REDIS_URL or 127.0.0.1:6379)")
 def test_two_hosts_asking_at_once_get_one_build_and_a_coalesced_follow_up(make_app, world, tmp_path):
     published_case(world)
-    shared = {"QUEUE_URL": _redis_url(), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:10]}",
+    shared = {"QUEUE_URL": redis_url(), "QUEUE_NAME": f"test-{uuid.uuid4().hex[:10]}",
               "BUILD_DIR": str(tmp_path / "site")}
     host_a = make_app(INSTANCE_PATH=str(tmp_path / "a"), **shared)
     host_b = make_app(INSTANCE_PATH=str(tmp_path / "b"), **shared)

@@ -11,6 +11,21 @@ DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = DATA / "roadmaps"
 
 
+def redis_url() -> str | None:
+    """The Redis server the tests may use (TEST_REDIS_URL, or 127.0.0.1:6379 database 15), None if none answers."""
+    import os
+    import socket
+    from urllib.parse import urlparse
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=0.5).close()
+    except OSError:
+        return None
+    return url
+
+
 def sample_path(prefix: str) -> Path:
     found = sorted(SAMPLES.glob(f"{prefix}_*.txt"))
     assert found, f"no sample {prefix}_*.txt in {SAMPLES}: copy it from the shared samples into tests/data/roadmaps/"

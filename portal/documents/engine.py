@@ -16,6 +16,9 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError as JinjaError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+# Every paragraph of the body, tables, headers and footers: the letters of thanks walk Word files the same way.
+from portal.monitoring.letters import paragraphs
+
 MAX_UNPACKED = 20 * 1024 * 1024  # a template's members together, unpacked
 MAX_RATIO = 100  # unpacked to packed, for a member larger than RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
@@ -101,7 +104,7 @@ def convert_legacy(data: bytes) -> bytes:
     runs is found too: such a paragraph's text goes into its first run, which keeps that run's format."""
     document = Document(io.BytesIO(data))
     changed = False
-    for paragraph in _paragraphs(document):
+    for paragraph in paragraphs(document):
         if "{" not in paragraph.text or not _LEGACY.search(paragraph.text):
             continue
         runs = paragraph.runs
@@ -118,20 +121,6 @@ def convert_legacy(data: bytes) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _paragraphs(document):
-    def walk(container):
-        yield from container.paragraphs
-        for table in getattr(container, "tables", []):
-            for row in table.rows:
-                for cell in row.cells:
-                    yield from walk(cell)
-
-    yield from walk(document)
-    for section in document.sections:
-        yield from walk(section.header)
-        yield from walk(section.footer)
 
 
 def _template(data: bytes) -> DocxTemplate:

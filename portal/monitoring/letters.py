@@ -103,7 +103,7 @@ def letter_docx(data: LetterData, text: str = DEFAULT_TEXT) -> bytes:
     return buffer.getvalue()
 
 
-def _paragraphs(document):
+def paragraphs(document):
     """Every paragraph of the body, tables, headers and footers."""
     def walk(container):
         yield from container.paragraphs
@@ -125,7 +125,7 @@ def template_placeholders(template: bytes) -> list[str]:
         document = Document(io.BytesIO(template))
     except Exception:  # python-docx raises several kinds for a file that is not .docx
         raise ValueError("Шаблон должен быть документом Word (.docx).") from None
-    return sorted({found for p in _paragraphs(document) for found in _PLACEHOLDER.findall(p.text)})
+    return sorted({found for p in paragraphs(document) for found in _PLACEHOLDER.findall(p.text)})
 
 
 def fill_docx(template: bytes, data: LetterData) -> bytes:
@@ -134,7 +134,7 @@ def fill_docx(template: bytes, data: LetterData) -> bytes:
     check_archive(template, max_member_size=DOCX_MAX_PART)
     document = Document(io.BytesIO(template))
     values = data.values()
-    for paragraph in _paragraphs(document):
+    for paragraph in paragraphs(document):
         if "{" not in paragraph.text:
             continue
         filled = fill(paragraph.text, values)

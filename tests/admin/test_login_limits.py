@@ -1,17 +1,14 @@
 """Failed logins are limited per account and per address (Flask-Limiter); refusals are 429, Russian, audited."""
 from __future__ import annotations
 
-import os
-import socket
 import uuid
-from urllib.parse import urlparse
 
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEntry, User, UserRole
-from tests_support import PASSWORD
+from tests_support import redis_url, PASSWORD
 
 LIMITED = "Слишком много неудачных попыток входа"
 
@@ -130,17 +127,9 @@ def test_a_generic_limit_answers_a_russian_429_page(make_app):
     assert response.status_code == 429 and "Слишком много запросов" in response.get_data(as_text=True)
 
 
-def _redis_url() -> str | None:
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    parsed = urlparse(url)
-    try:
-        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=0.5).close()
-    except OSError:
-        return None
-    return url
 
 
-@pytest.mark.skipif(_redis_url() is None, reason="no Redis server (TEST_REDIS_URL or 127.0.0.1:6379)")
+@pytest.mark.skipif(redis_url() is None, reason="no Redis server (TEST_REDIS_URL or 127.0.0.1:6379)")
 def test_counters_can_live_in_redis_and_are_shared_by_workers(make_app, world):
     # Two apps on one Redis are two workers: failures at one count at the other. A fresh account per run, as
     # Redis keeps counters between test runs.
@@ -149,7 +138,7 @@ def test_counters_can_live_in_redis_and_are_shared_by_workers(make_app, world):
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
-    settings = {"RATELIMIT_STORAGE_URL": _redis_url(), "LOGIN_LIMIT_PER_ACCOUNT": "2 per 15 minutes"}
+    settings = {"RATELIMIT_STORAGE_URL": redis_url(), "LOGIN_LIMIT_PER_ACCOUNT": "2 per 15 minutes"}
     ip = "10.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
     first = limited_app(make_app, **settings)
     assert attempt(first.test_client(), email, ip=ip).status_code == 200
