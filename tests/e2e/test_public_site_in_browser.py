@@ -104,7 +104,7 @@ def test_published_case_reaches_home_catalogue_filters_and_search(portal_server,
 
     # A filter narrows the list to its page, which says what is chosen and leads back to all.
     visitor.get_by_role("navigation", name="Отбор практик").get_by_role("link", name="Ученик – ученик").click()
-    visitor.wait_for_url("**/cases/form/pupil_pupil/")
+    visitor.wait_for_url("**/cases/form/pupil_pupil/**")  # the filter is a page of its own
     assert cards.all_inner_texts() == [TITLE]
     assert "Форма наставничества: Ученик – ученик — 1 практика" in visitor.get_by_role("status").inner_text()
     visitor.get_by_role("link", name="шахматы").click()
