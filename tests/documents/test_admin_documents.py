@@ -239,3 +239,13 @@ def test_the_program_page_makes_the_order_for_chosen_pairings(world, curator_cli
     assert chosen.mimetype == DOCX and len(rows(chosen.data)) == 1
     none = curator_client.get(f"/admin/documents/programs/{pairing.program_id}/?kind=pairing_order&pairing=999")
     assert "нет наставнических пар" in none.get_data(as_text=True)
+
+
+def test_a_programs_documents_page_offers_chosen_pairings_once_and_has_a_plain_title(world, curator_client):
+    import re
+
+    program = world.rows[("programs", "a")]
+    html = curator_client.get(f"/admin/documents/programs/{program.id}/").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and title.startswith("Документы: ")
+    assert html.count('id="chosen-title"') == 1
