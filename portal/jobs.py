@@ -99,11 +99,7 @@ def look_at_the_schedule() -> str | None:
     """The periodic job's work: what it asked a build for, if anything."""
     from portal.publish import runs
 
-    reason = None
-    if runs.abandon_stale():
-        reason = "retry"
-    else:
-        reason = runs.due()
+    reason = "retry" if runs.abandon_stale() else runs.due()
     if reason is not None:
         request_publish(reason)
     elif runs.waiting():  # asked, but its job was lost with a worker: start one

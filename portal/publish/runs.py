@@ -130,7 +130,7 @@ def finish(run_id: int, report: BuildReport) -> bool:
     db.session.execute(sa.update(BuildState).where(BuildState.run_id == run_id)
                        .values(run_id=None, heartbeat_at=None).execution_options(synchronize_session=False))
     db.session.commit()
-    return bool(db.session.scalar(sa.select(BuildState.requested).where(BuildState.id == STATE_ID)))
+    return requested()
 
 
 def abandon_stale() -> bool:
