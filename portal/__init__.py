@@ -10,10 +10,10 @@ from flask import Flask
 
 from portal import config as settings
 from portal import private_files, security_headers
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_DIR
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 
 
 def _base_app(overrides: dict[str, Any] | None) -> Flask:
@@ -21,7 +21,7 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
     app = Flask(
         __name__,
         instance_path=values["INSTANCE_PATH"],
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(PACKAGE_DIR / "templates"),
         static_folder=None,
     )
     app.config.update(values)

@@ -14,6 +14,8 @@ from typing import Any, Callable
 from portal import private_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Templates, static files, migrations and default content travel inside the package, so that a wheel runs.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Key that signs sessions and CSRF tokens; empty means a random key kept in "
             "<INSTANCE_PATH>/secret_key."),
     Setting("BUILD_DIR", str(PROJECT_ROOT / "build"), "Folder the published static site is written to."),
-    Setting("CONTENT_DIR", str(PROJECT_ROOT / "content"),
+    Setting("CONTENT_DIR", str(PACKAGE_DIR / "content"),
             "Folder with content pages (pages/*.md) and the demo data set (demo/)."),
     Setting("SITE_NAME", "Наставничество", "Name of the portal shown in the admin and on the site."),
     Setting("SITE_URL", None,

@@ -39,9 +39,9 @@ def test_reasonable_passwords_pass(password):
 def test_the_demo_passwords_satisfy_the_policy():
     import yaml
 
-    from portal.config import PROJECT_ROOT
+    from portal.config import PACKAGE_DIR
 
-    users = yaml.safe_load((PROJECT_ROOT / "content" / "demo" / "users.yaml").read_text(encoding="utf-8"))
+    users = yaml.safe_load((PACKAGE_DIR / "content" / "demo" / "users.yaml").read_text(encoding="utf-8"))
     assert all(password_problems(u["password"], u["email"]) == [] for u in users)
 
 

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import Client
 
 from portal import security_headers
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_DIR, PROJECT_ROOT
 from portal.extensions import db
 from portal.models import Status
 from portal.publish import publishing
@@ -111,8 +111,8 @@ def test_the_readme_shows_the_same_site_policy_for_nginx():
             assert f"{name} {value}" in nginx, name
 
 
-ADMIN_TEMPLATES = sorted((PROJECT_ROOT / "templates" / "admin").glob("*.html")) + [
-    PROJECT_ROOT / "templates" / "base.html"]
+ADMIN_TEMPLATES = sorted((PACKAGE_DIR / "templates" / "admin").glob("*.html")) + [
+    PACKAGE_DIR / "templates" / "base.html"]
 
 
 @pytest.mark.parametrize("template", ADMIN_TEMPLATES, ids=lambda p: p.name)

@@ -3,13 +3,13 @@ from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_DIR
 
 bp = Blueprint(
     "admin",
     __name__,
     url_prefix="/admin",
-    static_folder=str(PROJECT_ROOT / "static" / "admin"),
+    static_folder=str(PACKAGE_DIR / "static" / "admin"),
     static_url_path="/static",
 )
 

@@ -1,12 +1,12 @@
 """The public site blueprint: GET only, anonymous, the only code that is frozen into build/."""
 from flask import Blueprint
 
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_DIR
 
 bp = Blueprint(
     "site",
     __name__,
-    static_folder=str(PROJECT_ROOT / "static" / "site"),
+    static_folder=str(PACKAGE_DIR / "static" / "site"),
     static_url_path="/static",
 )
 

@@ -18,7 +18,6 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from portal.config import PROJECT_ROOT
 
 PACKAGE = Path(__file__).resolve().parent.parent  # portal/
 
@@ -89,8 +88,8 @@ def site_modules() -> tuple[str, ...]:
 def site_version() -> str:
     """Changes whenever templates, static files or the code that renders pages change."""
     digest = hashlib.sha256()
-    files = [*(PROJECT_ROOT / "templates").rglob("*.html"), *(PROJECT_ROOT / "static" / "site").rglob("*")]
-    sources = {str(path.relative_to(PROJECT_ROOT)): path for path in files if path.is_file()}
+    files = [*(PACKAGE / "templates").rglob("*.html"), *(PACKAGE / "static" / "site").rglob("*")]
+    sources = {str(path.relative_to(PACKAGE)): path for path in files if path.is_file()}
     sources.update((name, path) for name in site_modules() if (path := module_path(name)) is not None)
     for name in sorted(sources):
         digest.update(name.encode())

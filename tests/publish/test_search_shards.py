@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from http_support import static_host
 
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_DIR
 from portal.publish import search_shards
 from portal.publish.search_index import build_search_index
 
@@ -154,7 +154,7 @@ def search_page(sharded) -> Path:
     """The sharded site with a search page like the portal's: its search.js merges the listed bundles."""
     site, _ = sharded
     (site / "static").mkdir()
-    shutil.copy(PROJECT_ROOT / "static" / "site" / "search.js", site / "static" / "search.js")
+    shutil.copy(PACKAGE_DIR / "static" / "site" / "search.js", site / "static" / "search.js")
     (site / "search").mkdir()
     (site / "search" / "index.html").write_text(
         '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title>'
