@@ -86,6 +86,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BUILD_STALE_SECONDS", 120,
             "Seconds without a sign of life after which a build is taken for dead (its worker was killed): it is "
             "marked failed and publishing is asked for again.", int),
+    Setting("TRASH_DAYS", 30,
+            "Days a deleted case, news item, event or page stays in «Корзина», restorable; then the daily job "
+            "deletes it for good.", int),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
     Setting("PORT", 5000, "Port `portal serve` listens on.", int),
     Setting("SESSION_COOKIE_SECURE", False,

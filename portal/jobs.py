@@ -58,7 +58,18 @@ def _register(huey: Huey, app: Flask) -> None:
         with app.app_context():
             look_at_the_schedule()
 
-    huey.portal_tasks = {"publish": publish, "schedule": schedule}
+    @huey.periodic_task(crontab(minute="17", hour="3"), name="purge_trash")
+    def purge_trash() -> int:
+        """Once a night: what has lain in «Корзина» longer than TRASH_DAYS goes for good."""
+        from portal import trash
+
+        with app.app_context():
+            gone = trash.purge(app.config["TRASH_DAYS"])
+            if gone:
+                log.info("Trash purge: %d items older than %d days deleted", gone, app.config["TRASH_DAYS"])
+            return gone
+
+    huey.portal_tasks = {"publish": publish, "schedule": schedule, "purge_trash": purge_trash}
 
 
 def request_publish(reason: str = "manual", *, full: bool = False, user=None) -> bool:

@@ -46,7 +46,9 @@ ID_ROWS = {"media_detach": "media_uses", "consent_new": "persons", "consent_with
            "goal_edit": "goals", "goal_delete": "goals", "goal_done": "goals",
            # documents (issue #24)
            "document_template_download": "document_templates", "document_template_preview": "document_templates",
-           "document_template_delete": "document_templates"}
+           "document_template_delete": "document_templates",
+           # the trash (issue #20)
+           "trash_restore": "trash_items"}
 # Rows the world fixture does not make, added on first use: questionnaires, journals, awards.
 MONITORING_ROWS = {"questionnaires", "questions", "meetings", "goals", "awards"}
 PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
@@ -99,7 +101,23 @@ def row_of(world, kind: str, owner: str):
         _add_media_rows(world, owner)
     if (kind, owner) not in world.rows and kind == "document_templates":
         _add_document_template(world, owner)
+    if (kind, owner) not in world.rows and kind == "trash_items":
+        _add_trash_item(world, owner)
     return world.rows[(kind, owner)]
+
+
+def _add_trash_item(world, owner: str) -> None:
+    """A case of the organisation deleted into the trash (its own, so the world's case stays)."""
+    from portal import trash
+    from portal.extensions import db
+    from portal.models import Case
+
+    org = world.org_a if owner == "a" else world.org_b
+    case = Case(organisation=org, title=f"Удалённый кейс {owner.upper()}", mentoring_form=world.rows[("cases", owner)].mentoring_form)
+    db.session.add(case)
+    db.session.flush()
+    world.rows[("trash_items", owner)] = trash.discard(case)
+    db.session.commit()
 
 
 def _add_document_template(world, owner: str) -> None:

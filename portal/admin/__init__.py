@@ -64,6 +64,8 @@ def menu():
                  len(items))
     items[after:after] = [("Показатели", "admin.indicators"), ("Лучшие наставники", "admin.recognition"),
                           ("Шаблоны документов", "admin.document_templates")]
+    after = next((i + 1 for i, (_t, endpoint) in enumerate(items) if endpoint == "admin.media_list"), len(items))
+    items.insert(after, ("Корзина", "admin.trash_list"))
     if permissions.is_staff(current_user):
         items.append(("Публикация", "admin.publish_status"))
     if permissions.is_admin(current_user):
@@ -101,5 +103,6 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     roadmap_files,
     roadmaps,
     search,
+    trash,
     users,
 )

@@ -9,7 +9,7 @@ import io
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import audit, jobs, workflow
+from portal import audit, jobs, trash, workflow
 from portal.extensions import db
 from portal.models import Status
 from portal.cell_text import safe_cell_text
@@ -93,7 +93,10 @@ def _delete(crud: Crud, rows: list, back):
     on_site = any(crud._on_site(row) for row in free)
     for row in free:
         audit.record("delete", row)
-        db.session.delete(row)
+        if trash.keeps(crud.model):
+            trash.discard(row, current_user)
+        else:
+            db.session.delete(row)
     db.session.commit()
     if on_site:
         jobs.request_publish("edit", user=current_user)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, jobs, permissions, revisions, text, workflow
+from portal import audit, jobs, permissions, revisions, text, trash, workflow
 from portal.extensions import db
 from portal.models import Organisation, Status
 from portal.models.base import PublishableMixin
@@ -133,7 +133,10 @@ class Crud:
             label = self.title_of(obj)  # a deleted row can no longer load what its name is made of
             was_public = self._on_site(obj)
             audit.record("delete", obj)
-            db.session.delete(obj)
+            if trash.keeps(self.model):
+                trash.discard(obj, current_user)
+            else:
+                db.session.delete(obj)
             try:
                 db.session.commit()
             except IntegrityError:
@@ -141,11 +144,18 @@ class Crud:
                 reasons = ["на запись ссылаются другие данные"]
             else:
                 self._republish(was_public)
-                flash(f"Удалено: «{label}».", "success")
+                flash(f"Удалено: «{label}»." + (" Запись можно восстановить из «Корзины» в течение "
+                                                 f"{current_app.config['TRASH_DAYS']} дней."
+                                                 if trash.keeps(self.model) else ""), "success")
                 return redirect(url_for(f"admin.{self.name}_list"))
         return render_template("admin/confirm_delete.html", crud=self, obj=obj, reasons=reasons)
 
     # ---- helpers ------------------------------------------------------------------------------------
+    @property
+    def trash_days(self) -> int | None:
+        """Days a deleted row stays restorable in «Корзина»; None when a deletion is final."""
+        return current_app.config["TRASH_DAYS"] if trash.keeps(self.model) else None
+
     @property
     def publishable(self) -> bool:
         return issubclass(self.model, PublishableMixin)

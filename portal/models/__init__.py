@@ -13,6 +13,7 @@ from .page import Page
 from .registry import Consent, Pairing, Person, PersonRole, Program
 from .roadmap import Activity, Roadmap, Stage
 from .search import SearchEntry
+from .trash import TrashItem
 from .user import User
 from .vocabulary import (
     ActivityStatus,
@@ -53,4 +54,6 @@ __all__ = [
     "SearchEntry",
     # documents
     "DocumentTemplate",
+    # deleted content, restorable for TRASH_DAYS
+    "TrashItem",
 ]
