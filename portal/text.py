@@ -125,3 +125,20 @@ def markdown_from_html(html: str) -> str:
                        table_infer_header=True)
     text = strip_control_characters(text).replace("\xa0", " ")
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+# A picture (or a file) of the media library put into a text: /media/<stored name> (portal/media/storage.py).
+_MEDIA_LINK = re.compile(r'(src|href)="/media/([0-9a-f]{32}(?:-\d{2,5})?\.[a-z0-9]{2,5})"')
+
+
+def media_names(html: str) -> set[str]:
+    """The library files a rendered text shows: the build publishes them with the page."""
+    return {match.group(2) for match in _MEDIA_LINK.finditer(html)} if "/media/" in html else set()
+
+
+def relink_media(html: str, link) -> str:
+    """The text with its /media/… addresses made by `link(name)` (relative ones on the static site)."""
+    if "/media/" not in html:
+        return html
+    return _MEDIA_LINK.sub(lambda match: f'{match.group(1)}="{link(match.group(2))}"', html)
+

@@ -7,9 +7,13 @@ from sqlalchemy.orm import joinedload
 from portal.extensions import db
 from portal.models import Case, Tag
 
-from . import bp
+from . import bp, covers
 from .crud import Column, Crud
 from .forms import CaseForm, split_tags
+
+
+class NewCaseForm(CaseForm, covers.CoverFields):
+    """The case form; a new case chooses its cover here too."""
 
 
 def load_tags(case: Case, form: CaseForm) -> None:
@@ -28,7 +32,7 @@ def apply_tags(form: CaseForm, case: Case) -> None:
 cases = Crud(
     name="cases",
     model=Case,
-    form=CaseForm,
+    form=NewCaseForm,
     title="Кейсы лучших практик",
     new_label="Новый кейс",
     columns=[
@@ -42,5 +46,8 @@ cases = Crud(
     custom_fields=("tags_text",),
     load=load_tags,
     apply=apply_tags,
+    prepare=covers.prepare,
+    extra_validate=covers.validate,
+    after_flush=covers.attach,
     list_options=[joinedload(Case.organisation)],
 ).register(bp)

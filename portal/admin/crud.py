@@ -66,6 +66,7 @@ class Crud:
     base_query: Callable[[], sa.Select] | None = None  # the list's query, when it needs a join
     extra_context: Callable[[Any], dict] | None = None  # more for the edit page's template
     prepare: Callable[[BaseForm, Any], None] | None = None  # adjust the form to the row, on GET and POST
+    after_flush: Callable[[BaseForm, Any], None] | None = None  # a saved row with its id, before the commit
     label: Callable[[Any], str] | None = None  # the row's name for this user, when str(row) may say too much
     read_only: Callable[[Any], Any] | None = None  # the page of a row the user may see but not change
 
@@ -226,6 +227,8 @@ class Crud:
                 if is_new:
                     db.session.add(obj)
                 db.session.flush()
+                if self.after_flush:
+                    self.after_flush(form, obj)
                 audit.record("create" if is_new else "save", obj)
                 db.session.commit()
             except IntegrityError:

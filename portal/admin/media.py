@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, jsonify, redirect, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -13,7 +13,7 @@ from markupsafe import Markup
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
-from portal import audit, permissions
+from portal import audit, permissions, text
 from portal.extensions import db
 from portal.filters import file_size
 from portal.media import library, storage
@@ -171,6 +171,23 @@ def library_choices(user, owner) -> list[tuple[int, str]]:
     # A municipal row (no organisation) is edited by staff only, who may use any file.
     return [(m.id, f"{m.title} ({m.kind.label.lower()}, {_format(m)})") for m in db.session.scalars(query)
             if may_use(user, m)]
+
+
+@bp.get("/media/pictures")
+def media_pictures():
+    """The pictures the editor's «Картинка» offers (JSON): the user's organisations' and municipal ones, newest
+    first, found by a word of the title or description."""
+    query = (sa.select(MediaFile).where(MediaFile.kind == MediaKind.IMAGE)
+             .order_by(MediaFile.created_at.desc(), MediaFile.id.desc()))
+    allowed = permissions.organisation_ids(current_user)
+    if allowed is not None:
+        query = query.where(sa.or_(MediaFile.organisation_id.is_(None), MediaFile.organisation_id.in_(allowed)))
+    needle = text.strip_control_characters(request.args.get("q", "")).strip().lower()[:100]
+    if needle:
+        query = query.where(sa.or_(sa.func.lower(MediaFile.title).contains(needle, autoescape=True),
+                                   sa.func.lower(MediaFile.alt_text).contains(needle, autoescape=True)))
+    return jsonify([{"title": m.title, "alt": m.alt_text or m.title, "thumbnail": url_for("admin.media_file", id=m.id),
+                     "src": f"/media/{m.stored_name}"} for m in db.session.scalars(query.limit(60))])
 
 
 class AttachForm(FlaskForm):

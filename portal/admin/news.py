@@ -5,14 +5,18 @@ from sqlalchemy.orm import joinedload
 
 from portal.models import Event, NewsItem
 
-from . import bp
+from . import bp, covers
 from .crud import Column, Crud
 from .forms import EventForm, NewsItemForm
+
+
+class NewNewsItemForm(NewsItemForm, covers.CoverFields):
+    """The news form; a new item chooses its cover here too."""
 
 news = Crud(
     name="news",
     model=NewsItem,
-    form=NewsItemForm,
+    form=NewNewsItemForm,
     title="Новости",
     new_label="Новая новость",
     columns=[
@@ -23,6 +27,9 @@ news = Crud(
     ],
     search=["title", "summary", "body_md"],
     default_sort="-published_on",
+    prepare=covers.prepare,
+    extra_validate=covers.validate,
+    after_flush=covers.attach,
     list_options=[joinedload(NewsItem.organisation)],
 ).register(bp)
 

@@ -171,8 +171,23 @@ def places(media: MediaFile) -> list[Place]:
 
 
 def blockers(media: MediaFile) -> list[str]:
-    """Why the file may not be deleted: every place that uses it."""
-    return [place.text for place in places(media)]
+    """Why the file may not be deleted: every place that uses it, texts that show it included."""
+    return [place.text for place in places(media)] + in_texts(media)
+
+
+def in_texts(media: MediaFile) -> list[str]:
+    """The rows whose text shows the file (a picture put in with the editor's «Картинка»)."""
+    if not media.stored_name:
+        return []
+    found = []
+    for table, (model, noun) in OWNERS.items():
+        columns = [getattr(model, f"{name}_md") for name in model.__markdown_fields__]
+        if not columns:
+            continue
+        needle = f"/media/{media.stored_name}"
+        query = sa.select(model).where(sa.or_(*(column.contains(needle, autoescape=True) for column in columns)))
+        found += [f"В тексте: {noun} «{row}»" for row in db.session.scalars(query.order_by(model.id))]
+    return found
 
 
 def touch(owner_kind: str, owner_id: int) -> None:

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from portal.clock import local_now
+from portal import text
 from portal.extensions import db
 from portal.registries import consent
 from portal.site import calendar
@@ -206,6 +207,13 @@ def _load_media(snapshot: Snapshot, now: datetime) -> None:
         if (use.owner_kind, use.owner_id) in public_rows:
             snapshot.media_uses.setdefault((use.owner_kind, use.owner_id), []).append(use)
             snapshot.public_media[use.media.stored_name] = use.media
+    in_texts = {name for items in (snapshot.organisations, snapshot.roadmaps, snapshot.cases, snapshot.news,
+                                   snapshot.events, snapshot.pages) for item in items
+                for field_name in item.__markdown_fields__
+                for name in text.media_names(getattr(item, f"{field_name}_html") or "")}
+    if in_texts:  # pictures put into a text from the media library (the editor's «Картинка»)
+        for media in db.session.scalars(sa.select(MediaFile).where(MediaFile.stored_name.in_(sorted(in_texts)))):
+            snapshot.public_media[media.stored_name] = media
     query = (sa.select(MediaFile).where(MediaFile.public_filter(now), MediaFile.kind == MediaKind.DOCUMENT,
                                         MediaFile.document_kind.is_not(None))
              .options(selectinload(MediaFile.organisation))

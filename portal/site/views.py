@@ -7,7 +7,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Callable
 from flask import abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 
+from portal import text
 from portal.filters import WEEKDAYS, plural
 from portal.models import DocumentKind, MentoringForm, PageKind
 from portal.roadmaps.progress import effective_status, progress
@@ -83,7 +85,17 @@ def _url_for_cache() -> Callable[..., str]:
 def relative_links() -> dict:
     """Site templates link relatively while freezing (Frozen-Flask's own relative mode forgets a sub-path)."""
     link, address = _linker(), _url_for_cache()
-    return {"url_for": lambda endpoint, **values: link(address(endpoint, **values))}
+    return {"url_for": lambda endpoint, **values: link(address(endpoint, **values)),
+            # A stored text, sanitized on save, with the library's pictures linked as every other address.
+            "prose": lambda html: Markup(text.relink_media(html or "", lambda name: link(
+                address("site.media_file", name=name))))}
+
+
+@bp.app_template_global()
+def prose(html: str | None) -> Markup:
+    """A stored text (sanitized on save) with the library's pictures linked; the admin's preview of a site page
+    uses this one, the site's own pages the relative one of `relative_links`."""
+    return Markup(text.relink_media(html or "", lambda name: url_for("site.media_file", name=name)))
 
 
 # The menu item each page belongs to (marked aria-current in the header).

@@ -91,7 +91,69 @@ document.addEventListener("DOMContentLoaded", () => {
       const url = window.prompt("Адрес ссылки (https://…):", "https://");
       if (url && /^(https?:\/\/|mailto:)/.test(url)) wrap(a, "[", `](${url})`, "текст ссылки");
     }],
+    ["Картинка из медиатеки", "🖼", (a) => pickPicture(a)],
   ];
+
+  // «Картинка»: a dialog with the library's pictures (this organisation's and municipal ones); the chosen one
+  // goes into the text as Markdown with its description; the site publishes the file with the page.
+  let dialog;
+  const pickPicture = (area) => {
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "picture-picker";
+      dialog.setAttribute("aria-labelledby", "picture-picker-title");
+      dialog.innerHTML = `<h2 id="picture-picker-title">Картинка из медиатеки</h2>
+        <label>Найти <input type="search" name="picture-search" autocomplete="off"></label>
+        <p class="hint">Нужной нет? <a href="${base}media/new" target="_blank" rel="noopener">Загрузите её в медиатеку</a>,
+        затем найдите здесь.</p>
+        <ul class="picture-grid" role="list"></ul>
+        <p><button type="button" class="secondary" data-close>Закрыть</button></p>`;
+      document.body.append(dialog);
+      dialog.querySelector("[data-close]").addEventListener("click", () => dialog.close());
+      let timer;
+      dialog.querySelector("input").addEventListener("input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => load(dialog.querySelector("input").value), 300);
+      });
+    }
+    const grid = dialog.querySelector(".picture-grid");
+    const load = async (query) => {
+      const response = await fetch(`${base}media/pictures?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
+      const pictures = response.ok ? await response.json() : [];
+      grid.replaceChildren();
+      if (!pictures.length) {
+        const empty = document.createElement("li");
+        empty.textContent = query ? "Ничего не найдено." : "В медиатеке пока нет изображений.";
+        grid.append(empty);
+      }
+      for (const picture of pictures) {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "picture-choice";
+        const image = document.createElement("img");
+        image.src = picture.thumbnail;
+        image.alt = "";
+        image.loading = "lazy";
+        const caption = document.createElement("span");
+        caption.textContent = picture.title;
+        button.append(image, caption);
+        button.addEventListener("click", () => {
+          const alt = picture.alt.replace(/[\[\]\n]/g, " ");
+          const before = area.value.slice(0, area.selectionStart);
+          const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+          area.setRangeText(`${lead}![${alt}](${picture.src})\n`, area.selectionStart, area.selectionEnd, "end");
+          dialog.close();
+          area.focus();
+          area.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+        item.append(button);
+        grid.append(item);
+      }
+    };
+    load(dialog.querySelector("input").value);
+    dialog.showModal();
+  };
 
   for (const area of document.querySelectorAll("textarea[name$='_md']")) {
     const bar = document.createElement("div");
