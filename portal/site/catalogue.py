@@ -1,7 +1,9 @@
 """The catalogue of best practices and its filters (by form, organisation, tag and year).
 
 Each filter value is a pre-built page (/cases/form/pupil_pupil/, /cases/tag/proforientatsiya/ …), so the
-filters work on a static host without JavaScript and every filtered list has an address to share.
+filters work on a static host without JavaScript and every filtered list has an address to share. Form and year
+combine (/cases/form/pupil_pupil/year/2025/: a few dozen pages at most, for the pairs that have cases), and the
+whole catalogue is also listed by title (/cases/by-title/).
 """
 from __future__ import annotations
 
@@ -55,6 +57,11 @@ class Catalogue:
                 for value, label in values:
                     self._matching[(facet, value)].append(case)
                     labels[(facet, value)] = label
+        # Form × year, the pair a coordinator asks for («практики «учитель–учитель» за 2025 год»).
+        self._combined: dict[tuple[str, str], list[Case]] = defaultdict(list)
+        for case in cases:
+            self._combined[(case.mentoring_form.value, str(case_year(case)))].append(case)
+        self.by_title = sorted(cases, key=lambda case: (case.title.casefold(), case.id))
         self.filters: dict[str, list[FilterValue]] = {facet: [] for facet in FACETS}
         for (facet, value), items in self._matching.items():
             self.filters[facet].append(FilterValue(facet, value, labels[(facet, value)], len(items)))
@@ -79,6 +86,16 @@ class Catalogue:
     def matching(self, facet: str, value: str) -> list[Case] | None:
         """The cases with this filter value, or None when no published case has it (the page does not exist)."""
         return self._matching.get((facet, value))
+
+    def combined(self, form: str, year: str) -> list[Case] | None:
+        """The cases of this form and year, or None when there are none (the page does not exist)."""
+        return self._combined.get((form, year))
+
+    def combinations(self) -> list[tuple[str, str]]:
+        return sorted(self._combined)
+
+    def combined_count(self, form: str, year: str) -> int:
+        return len(self._combined.get((form, year), ()))
 
     def label(self, facet: str, value: str) -> str:
         return next(v.label for v in self.filters[facet] if v.value == value)

@@ -171,7 +171,8 @@ def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
     catalogue = snap.catalogue
     # Every filter page shows every filter's counts: one hash of them, not their repr on each of 1 500 pages.
     filters = fingerprint([(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values()
-                           for v in values])
+                           for v in values] + [(pair, catalogue.combined_count(*pair))
+                                               for pair in catalogue.combinations()])
     for facet in catalogue.filters:
         yield Address("site.case_filters", {"facet": facet}, fp("filters", facet, filters))
     for values in catalogue.filters.values():
@@ -183,6 +184,16 @@ def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
                 address = {"facet": each.facet, "value": each.value} | ({"page": number} if number > 1 else {})
                 yield Address("site.cases_filtered", address, fp("filtered", number, pages, filters, _cards(shown)),
                               in_sitemap=number == 1)
+    lists = [("site.cases_by_title", {}, catalogue.by_title)]
+    lists += [("site.cases_combined", {"form": form, "year": year}, catalogue.combined(form, year))
+              for form, year in catalogue.combinations()]
+    for endpoint, values, items in lists:
+        pages = max(1, math.ceil(len(items) / per_page))
+        for number in range(1, pages + 1):
+            shown = items[(number - 1) * per_page: number * per_page]
+            address = values | ({"page": number} if number > 1 else {})
+            yield Address(endpoint, address, fp(endpoint, values, number, pages, filters, _cards(shown)),
+                          in_sitemap=number == 1)
 
 
 def _calendar(snap: Snapshot, fp, today: date) -> Iterator[Address]:

@@ -16,7 +16,7 @@ from portal.roadmaps.progress import effective_status, progress
 from portal.roadmaps.timeline import timeline_svg
 
 from . import bp, calendar, content
-from .catalogue import FACETS, case_year
+from .catalogue import case_year
 from .charts import bar_chart
 
 # Where each kind of item lives: (endpoint, attribute of the snapshot with its items by slug, table name).
@@ -101,6 +101,7 @@ def prose(html: str | None) -> Markup:
 # The menu item each page belongs to (marked aria-current in the header).
 SECTIONS = {
     "cases": "site.cases", "case": "site.cases", "cases_filtered": "site.cases", "case_filters": "site.cases",
+    "cases_combined": "site.cases", "cases_by_title": "site.cases",
     "roadmaps": "site.roadmaps", "roadmap": "site.roadmaps",
     "organisations": "site.organisations", "organisation": "site.organisations",
     "news": "site.news", "news_item": "site.news",
@@ -216,40 +217,6 @@ def roadmap_page(item, preview: bool = False) -> str:
     statuses = {a.id: effective_status(a, today) for s in item.stages for a in s.activities}
     return render("site/roadmap.html", roadmap=item, progress=progress(item, today), statuses=statuses,
                   timeline=timeline_svg(item, today), preview=preview)
-
-
-@bp.get("/cases/", defaults={"page": 1})
-@bp.get("/cases/page/<int:page>/")
-def cases(page: int) -> str:
-    catalogue = content.current().catalogue
-    items, pages = paginate(catalogue.cases, page)
-    return render("site/cases.html", items=items, page=page, pages=pages, catalogue=catalogue, facets=FACETS,
-                  chosen=None, pager_endpoint="site.cases", pager_values={})
-
-
-FACET_RULE = "<any(" + ", ".join(FACETS) + "):facet>"
-
-
-@bp.get(f"/cases/filters/{FACET_RULE}/")
-def case_filters(facet: str) -> str:
-    """Every value of one filter with its count: the long lists (organisations, themes) in full."""
-    catalogue = content.current().catalogue
-    return render("site/case_filters.html", catalogue=catalogue, facet=facet, title=FACETS[facet],
-                  values=catalogue.filters[facet])
-
-
-@bp.get(f"/cases/{FACET_RULE}/<value>/", defaults={"page": 1})
-@bp.get(f"/cases/{FACET_RULE}/<value>/page/<int:page>/")
-def cases_filtered(facet: str, value: str, page: int) -> str:
-    """The catalogue narrowed to one filter value: a page of its own, so no JavaScript is needed."""
-    catalogue = content.current().catalogue
-    matching = catalogue.matching(facet, value)
-    if matching is None:
-        abort(404)
-    items, pages = paginate(matching, page)
-    return render("site/cases.html", items=items, page=page, pages=pages, catalogue=catalogue, facets=FACETS,
-                  chosen=(facet, value, catalogue.label(facet, value)), pager_endpoint="site.cases_filtered",
-                  pager_values={"facet": facet, "value": value})
 
 
 @bp.get("/cases/<slug>/")

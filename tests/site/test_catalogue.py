@@ -40,3 +40,23 @@ def test_a_long_filter_shows_the_most_used_values_the_chosen_one_and_says_there_
     shown, _ = catalogue.shown("organisation", chosen="school-14")
     assert [v.value for v in shown][-1] == "school-14" and len(shown) == 13
     assert catalogue.shown("form") == (catalogue.filters["form"], False)
+
+
+def test_form_and_year_combine_and_each_narrows_the_other():
+    from portal.site.catalogue_views import choices
+
+    school = Organisation(short_name="СОШ № 1", slug="sosh-1")
+    a = case("Шахматы", school, MentoringForm.PUPIL_PUPIL, [], datetime(2026, 3, 1))
+    b = case("Футбол", school, MentoringForm.PUPIL_PUPIL, [], datetime(2025, 5, 1))
+    c = case("Адаптация", school, MentoringForm.TEACHER_TEACHER, [], datetime(2026, 1, 1))
+    catalogue = Catalogue([a, b, c])
+    assert catalogue.combined("pupil_pupil", "2026") == [a] and catalogue.combined("teacher_teacher", "2025") is None
+    assert [x.title for x in catalogue.by_title] == ["Адаптация", "Футбол", "Шахматы"]
+
+    years, _ = choices(catalogue, {"form": "teacher_teacher"})["year"]
+    assert [(y.value.value, y.count, y.endpoint, y.values) for y in years] == [
+        ("2026", 1, "site.cases_combined", {"year": "2026", "form": "teacher_teacher"})]  # no 2025 for this form
+    forms, _ = choices(catalogue, {"form": "pupil_pupil", "year": "2025"})["form"]
+    assert [(f.value.value, f.current) for f in forms] == [("pupil_pupil", True)]
+    organisations, _ = choices(catalogue, {"year": "2025"})["organisation"]
+    assert organisations[0].endpoint == "site.cases_filtered" and organisations[0].count == 3
