@@ -27,7 +27,7 @@ from portal.models.case import case_tag
 from portal.models.registry import pairing_mentee
 from portal.models.user import user_organisation
 
-from . import texts
+from portal.demo import texts
 
 BASE = {"organisations": 300, "cases": 3000, "news": 3500, "events": 1500, "persons": 20000}
 ANCHOR = datetime(2025, 9, 1, 9, 0)  # «today» of the generated content: dates spread around it

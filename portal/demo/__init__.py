@@ -129,6 +129,11 @@ def load_demo(demo_dir: Path) -> Counter:
 
     created.update(load_media(_read_yaml(demo_dir / "media.yaml") or {}))
     db.session.commit()
+
+    from portal.demo.municipality import load_municipality  # the rest of the municipality, generated
+
+    created.update(load_municipality())
+    db.session.commit()
     return created
 
 

@@ -35,8 +35,8 @@ def load_media(data: dict[str, Any]) -> Counter:
         owner = db.session.scalar(sa.select(owners[item["owner"]]).where(owners[item["owner"]].slug == item["slug"]))
         if owner is None:
             continue
-        picture = images.placeholder(1600, 900, tuple(item["colours"]))
-        media = library.store(f"{item['slug']}.png", picture, title=item["title"], alt_text=item["alt"],
+        picture = images.placeholder(1600, 900, tuple(item["colours"]), image_format="jpeg")
+        media = library.store(f"{item['slug']}.jpg", picture, title=item["title"], alt_text=item["alt"],
                               organisation_id=getattr(owner, "organisation_id", None), status=Status.PUBLISHED)
         db.session.flush()
         library.attach(owner, media, MediaRole.COVER)
