@@ -114,7 +114,7 @@ def _export(crud: Crud, rows: list) -> Response:
     writer.writerow([column.label for column in crud.columns])
     for row in rows:
         writer.writerow([safe_cell_text(_text(column.cell(row))) for column in crud.columns])
-    audit.record("export", details=f"{crud.name}: {len(rows)}", commit=True)
+    audit.record("export", details=f"{crud.title}: {len(rows)}", commit=True)
     response = Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{crud.name}.csv"'
     return response

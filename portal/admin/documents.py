@@ -223,7 +223,7 @@ def document_template_upload():
         flash(f"Шаблон «{upload.filename}» не принят. {problem}", "error")
         return redirect(url_for("admin.document_templates") + f"#{kind}")
     db.session.flush()
-    audit.record("upload", row, details=kind)
+    audit.record("upload", row, details=KINDS[kind].title)
     db.session.commit()
     flash(f"Шаблон «{KINDS[kind].title}» загружен и проверен. Посмотрите предпросмотр.", "success")
     return redirect(url_for("admin.document_templates") + f"#{kind}")
@@ -258,7 +258,7 @@ def document_template_preview(id: int):
 def document_template_delete(id: int):
     row = _template_or_404(id)
     if BaseForm().validate_on_submit():
-        audit.record("delete", row, details=row.kind)
+        audit.record("delete", row, details=KINDS[row.kind].title if row.kind in KINDS else row.kind)
         db.session.delete(row)
         db.session.commit()
         flash("Шаблон удалён: документы снова делаются по шаблону муниципалитета или по умолчанию.", "success")

@@ -42,7 +42,7 @@ def make(session: Session, code: str, obj: Any, options: Options, *, user=None, 
     content = template if template is not None else store.template_for(session, code, organisation_of(obj)).content
     made = [Made(f"{name}.docx", engine.render(content, context)) for name, context in contexts]
     # Who, which kind, for which object: the object's reference, no personal data in the details.
-    audit.record("document", obj, details=f"{code}: {len(made)} файл(ов)", user=user, email=email)
+    audit.record("document", obj, details=f"{kind.title}: {len(made)} файл(ов)", user=user, email=email)
     return made
 
 

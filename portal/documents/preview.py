@@ -25,7 +25,7 @@ def preview(session: Session, kind: Kind, template: bytes, organisation_ids: lis
             contexts = kind.build(session, obj, options)
         except MissingData:
             continue
-        audit.record("document", obj, details=f"{kind.code}: предпросмотр шаблона")
+        audit.record("document", obj, details=f"{kind.title}: предпросмотр шаблона")
         session.commit()
         return engine.render(template, contexts[0][1])
     return engine.render(template, sample(kind.schema))

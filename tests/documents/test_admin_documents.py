@@ -79,7 +79,7 @@ def test_a_document_is_downloaded_and_written_to_the_audit_log(world, curator_cl
                                    ["2", "Выступить на конференции", "01.03.2026", "в работе"]]
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "document"))
     assert (entry.user_email, entry.object_kind, entry.object_id) == ("curator-a@example.org", "pairing", pairing.id)
-    assert entry.details == "development_plan: 1 файл(ов)"  # no personal data beyond the object's reference
+    assert entry.details == "Индивидуальный план развития: 1 файл(ов)"  # no personal data beyond the object's reference
     order = curator_client.get(f"/admin/documents/pairings/{pairing.id}/?kind=pairing_order")
     assert rows(order.data)[0][1:3] == ["Наставник A", "Наставляемый A"]
 
@@ -203,7 +203,7 @@ def test_cli_lists_the_kinds_and_makes_a_document(app, world, tmp_path):
     assert run(app, "documents", "make", "passport", "--id", "1", "-o", str(tmp_path / "x.docx")).exit_code == 1
     assert run(app, "documents", "make", "--help").exit_code == 0
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "document"))
-    assert (entry.object_kind, entry.object_id, entry.details) == ("pairing", pairing.id, "pairing_order: 1 файл(ов)")
+    assert (entry.object_kind, entry.object_id, entry.details) == ("pairing", pairing.id, "Приказ о закреплении наставнических пар (групп): 1 файл(ов)")
     assert entry.user_email.startswith("командная строка (")
 
 

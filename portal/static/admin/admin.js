@@ -87,11 +87,11 @@ document.addEventListener("DOMContentLoaded", () => {
     ["Курсив", "К", (a) => wrap(a, "*", "*", "текст")],
     ["Список", "•", (a) => lines(a, () => "- ")],
     ["Нумерованный список", "1.", (a) => lines(a, (i) => `${i + 1}. `)],
-    ["Ссылка", "🔗", (a) => {
+    ["Ссылка", "Ссылка", (a) => {
       const url = window.prompt("Адрес ссылки (https://…):", "https://");
       if (url && /^(https?:\/\/|mailto:)/.test(url)) wrap(a, "[", `](${url})`, "текст ссылки");
     }],
-    ["Картинка из медиатеки", "🖼", (a) => pickPicture(a)],
+    ["Картинка из медиатеки", "Картинка", (a) => pickPicture(a)],
   ];
 
   // «Картинка»: a dialog with the library's pictures (this organisation's and municipal ones); the chosen one
