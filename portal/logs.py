@@ -122,7 +122,7 @@ def init_request_log(app) -> None:
     def remember_user(response):
         user = g.get("_login_user")
         if user is not None and getattr(user, "is_authenticated", False):
-            request.environ["portal.user_id"] = user.get_id()
+            request.environ["portal.user_id"] = str(user.id)  # not get_id(): it carries the session's salt
         return response
 
     app.wsgi_app = RequestLog(app.wsgi_app)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 DEMO_HINT_FILE = "demo_login.txt"  # written by `portal demo`, shown again by `portal serve`
 
@@ -44,8 +45,6 @@ def serve_command(host: str | None, port: int | None, production: bool) -> None:
         return
     # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
     # machine (`make run`); --production runs gunicorn.
-    from werkzeug.serving import run_simple
-
     from portal import jobs
     from portal.serve import PublishedSite, RequestHandler
 
