@@ -44,10 +44,9 @@ class _Context(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = request_id_var.get()
-        if isinstance(record.msg, str) and "/q/" in record.msg:
-            record.msg = _TOKEN_PATH.sub(r"\1***", record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(_TOKEN_PATH.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        if "/q/" in str(record.msg) or (isinstance(record.args, tuple)
+                                         and any(isinstance(a, str) and "/q/" in a for a in record.args)):
+            record.msg, record.args = _TOKEN_PATH.sub(r"\1***", record.getMessage()), None
         return True
 
 
