@@ -6,7 +6,6 @@ import json
 import logging
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from portal.extensions import db
 from portal.models import Person, Questionnaire, QuestionnaireAudience, QuestionnaireStage
 from portal.publish import build as build_module
 from portal.publish import publishing
+from log_watch import demo_personal_data
 from tests_support import PASSWORD
 
 DEMO = PACKAGE_DIR / "content" / "demo"
@@ -147,22 +147,6 @@ class _Hidden(HTMLParser):
         attributes = dict(attrs)
         if tag == "input" and attributes.get("type") == "hidden" and attributes.get("name"):
             self.fields[attributes["name"]] = attributes.get("value") or ""
-
-
-def demo_personal_data() -> list[str]:
-    """Every name and e-mail of the demo data set, and the demo users' passwords."""
-    found: set[str] = set()
-    for path in DEMO.rglob("*"):
-        if path.suffix in (".yaml", ".yml", ".md"):
-            text = path.read_text(encoding="utf-8")
-            found.update(re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text))
-    registry = yaml.safe_load((DEMO / "registry.yaml").read_text(encoding="utf-8"))
-    for person in registry["persons"]:
-        found.add(person["full_name"])
-        found.add(" ".join(person["full_name"].split()[:2]))  # «Соколова Марина»
-    for user in yaml.safe_load((DEMO / "users.yaml").read_text(encoding="utf-8")):
-        found.update(str(user[key]) for key in ("email", "password", "name") if user.get(key))
-    return sorted(found)
 
 
 def test_no_demo_persons_name_email_or_password_reaches_the_log(make_app, captured, monkeypatch):
