@@ -108,7 +108,7 @@ def configure(level: str = "INFO", fmt: str = "text") -> logging.Handler:
 
 
 def init_app(app) -> None:
-    """Logging for an app: the process's configuration, and for the admin app the request log around it."""
+    """The process's logging configuration with the app's LOG_LEVEL and LOG_FORMAT (every app calls it)."""
     configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "text"))
 
 

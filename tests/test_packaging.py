@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(not (PROJECT_ROOT / "pyproject.toml").is_file(),
 DATA_FOLDERS = ("templates", "static", "migrations", "content")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def wheel(tmp_path_factory) -> Path:
     """The wheel, built by pip from a copy of pyproject.toml, README.md and portal/ (a build writes into the
     source folder: never into the checkout, whose build/ is the published site)."""
@@ -47,7 +47,7 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
-def test_the_wheel_carries_templates_static_files_migrations_and_content(wheel):
+def assert_the_wheel_carries_templates_static_files_migrations_and_content(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in DATA_FOLDERS:
         files = [p for p in (PACKAGE_DIR / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
@@ -58,7 +58,7 @@ def test_the_wheel_carries_templates_static_files_migrations_and_content(wheel):
     assert "portal/content/demo/users.yaml" in names  # the demo data set ships too
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def venv(wheel, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True, timeout=120)
@@ -86,7 +86,19 @@ def _get(url: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def test_an_installed_wheel_runs_init_demo_build_and_the_production_server_in_an_empty_folder(venv, tmp_path):
+def _wait_for(url: str, server: subprocess.Popen) -> tuple[int, dict, bytes]:
+    for _ in range(300):  # gunicorn boots its workers; give up after a minute
+        try:
+            return _get(url)
+        except (urllib.error.URLError, ConnectionError):
+            assert server.poll() is None, server.stdout.read()
+            time.sleep(0.2)
+    pytest.fail("the production server did not answer")
+
+
+def test_an_installed_wheel_runs_init_demo_build_and_the_production_server_in_an_empty_folder(wheel, venv, tmp_path):
+    # One test, so that pytest-xdist builds the wheel once.
+    assert_the_wheel_carries_templates_static_files_migrations_and_content(wheel)
     folder = tmp_path / "empty"
     folder.mkdir()
     port = _free_port()
@@ -122,15 +134,7 @@ def test_an_installed_wheel_runs_init_demo_build_and_the_production_server_in_an
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):  # gunicorn boots its worker; give up after a minute
-            try:
-                status, headers, body = _get(f"{base}/healthz")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert server.poll() is None, server.stdout.read()
-                time.sleep(0.2)
-        else:
-            pytest.fail("the production server did not answer")
+        status, headers, body = _wait_for(f"{base}/healthz", server)
         assert status == 200, body
         health = json.loads(body)
         assert health["status"] == "ok" and health["checks"]["build"]["status"] == "done"
@@ -141,8 +145,14 @@ def test_an_installed_wheel_runs_init_demo_build_and_the_production_server_in_an
         assert status == 200 and "immutable" in headers["Cache-Control"]
         status, _, login = _get(f"{base}/admin/login")
         assert status == 200 and "Вход".encode() in login
+        # systemctl reload: SIGHUP to gunicorn's master replaces the workers; the server keeps answering.
+        os.kill(server.pid, signal.SIGHUP)
+        time.sleep(1)
+        status, _, _ = _wait_for(f"{base}/healthz", server)
+        assert status == 200
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output, _ = server.communicate(timeout=120)
     assert server.returncode == 0, output[-3000:]
     assert "GET /admin/login 200" in output  # the request log, on stderr
+    assert "Handling signal: hup" in output
