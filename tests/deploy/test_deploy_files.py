@@ -3,12 +3,15 @@ portal: every setting in the environment file, the gunicorn settings of `portal 
 that exist, the container image built where an engine runs."""
 from __future__ import annotations
 
+import os
 import re
 import runpy
 import shlex
 import shutil
 import subprocess
 import sys
+import time
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -183,3 +186,85 @@ def test_the_image_builds_where_a_container_engine_runs():
                              str(PROJECT_ROOT)], capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
 
+
+
+def test_nginx_with_this_configuration_serves_the_site_and_proxies_the_portal(app, tmp_path):
+    """nginx for real, on a free port: pages and hashed files with their caching and headers, /healthz and the admin
+    through the proxy with nginx's request id."""
+    import socket
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed (Debian package nginx; `make test` installs it)")
+    site = tmp_path / "site"
+    (site / "static").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>Главная</title>" + "<p>текст</p>" * 200, encoding="utf-8")
+    hashed = assets.asset("site.css")
+    (site / "static" / hashed).write_bytes(b"body { color: black; }\n" * 100)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    conf = (DEPLOY / "nginx" / "portal.conf").read_text(encoding="utf-8")
+    conf = (conf.replace("server 127.0.0.1:5000;", f"server 127.0.0.1:{server.server_port};")
+            .replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
+            .replace("root /var/lib/portal/build;", f"root {site};")
+            .replace("/etc/nginx/portal_proxy.conf", str(DEPLOY / "nginx" / "portal_proxy.conf")))
+    (tmp_path / "portal.conf").write_text(conf, encoding="utf-8")
+    mime = "/etc/nginx/mime.types"
+    # As root, nginx's workers would be `nobody`, who cannot read pytest's private temporary folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(f"""
+{user}
+daemon off;
+pid {tmp_path}/nginx.pid;
+error_log stderr;
+events {{}}
+http {{
+    {f'include {mime};' if Path(mime).exists() else ''}
+    access_log off;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    include {tmp_path}/portal.conf;
+}}
+""", encoding="utf-8")
+    process = subprocess.Popen([nginx, "-p", str(tmp_path), "-e", "stderr", "-c", str(tmp_path / "nginx.conf")],
+                               stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path: str, **headers):
+        request = urllib.request.Request(base + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    try:
+        for _ in range(100):
+            try:
+                status, headers, _ = get("/")
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read()
+                time.sleep(0.1)
+        assert status == 200 and headers["Cache-Control"] == "no-cache"
+        assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        status, headers, _ = get(f"/static/{hashed}", **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert headers["Content-Encoding"] == "gzip" and headers["X-Content-Type-Options"] == "nosniff"
+        status, headers, body = get("/healthz")
+        assert status == 200 and b'"status":"ok"' in body.replace(b" ", b"")
+        assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])  # nginx's $request_id, passed through
+        status, headers, _ = get("/admin/login")
+        assert status == 200 and "script-src 'self';" in headers["Content-Security-Policy"]  # the admin's own
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+        server.shutdown()
+        server.server_close()
