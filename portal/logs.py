@@ -101,6 +101,9 @@ def configure(level: str = "INFO", fmt: str = "text") -> logging.Handler:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    # Werkzeug's development server logs each request with its query string (a search for a person's name): the
+    # request log above replaces it; its errors still show.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     numeric = logging.getLevelName(level.strip().upper())
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(numeric if isinstance(numeric, int) else logging.INFO)

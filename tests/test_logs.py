@@ -69,6 +69,23 @@ def test_each_request_is_logged_with_method_path_status_duration_user_and_its_id
     assert re.fullmatch(r"[0-9a-f]{16}", dashboard.request_id)  # made here when nginx sends none
 
 
+def test_the_development_servers_own_request_lines_with_query_strings_are_off(app, captured):
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/admin/login?q=secret", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "secret" not in captured.all() and "GET /admin/login 200" in captured.all()
+
+
 def test_a_request_id_that_is_not_a_plain_token_is_replaced(client, captured):
     for forged in ("x\r\nSet-Cookie: a=b", "<script>", "a" * 65):
         response = client.get("/admin/login", environ_overrides={"HTTP_X_REQUEST_ID": forged})
