@@ -30,6 +30,17 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core
 
+# The deployment kit's checkers (tests/deploy/): `nginx -t` for deploy/nginx/, `systemd-analyze verify` for the units.
+NGINX = /usr/sbin/nginx
+SYSTEMD_ANALYZE = /usr/bin/systemd-analyze
+$(NGINX):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx
+
+$(SYSTEMD_ANALYZE):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq systemd
+
 $(AXE):
 	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
@@ -46,7 +57,7 @@ run: install
 ## is seen there). With TEST_DATABASE_URL set, the modules where the database matters run on PostgreSQL too
 ## (tests/conftest.py says how to run the whole matrix). PYTEST_ARGS adds options: make test PYTEST_ARGS="-k cases".
 PYTEST_ARGS ?=
-test: install $(CHROMIUM) $(AXE)
+test: install $(CHROMIUM) $(AXE) $(NGINX) $(SYSTEMD_ANALYZE)
 	TEST_CHROMIUM=$(CHROMIUM) TEST_AXE=$(AXE) $(BIN)/pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 ## Benchmarks at regional scale (about 10 000 pages; `make bench SCALE=0.25` for a quarter): bench/README.md.

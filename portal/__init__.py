@@ -27,7 +27,9 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
     app.config.update(values)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=values["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # hide_parameters: an SQL error in the log or a report shows the statement, never the values (a person's
+        # name, an e-mail).
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         # WTForms' own Russian messages («Обязательное поле.», «Неверный вариант.»), no Babel needed.
         WTF_I18N_ENABLED=False,
         # The token is bound to the session already; a time limit would lose a long edit at «Сохранить».
@@ -59,8 +61,9 @@ def _base_app(overrides: dict[str, Any] | None) -> Flask:
     if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
         private_files.touch(Path(database.database))  # SQLite would create it readable by all
     db.init_app(app)
-    from portal import filters
+    from portal import filters, logs
 
+    logs.init_app(app)  # the process's one logging configuration (portal/logs.py)
     filters.register(app)
     return app
 
@@ -82,6 +85,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(site_bp)
     app.register_blueprint(respond_bp)  # /q/<token>: questionnaires answered without login, never frozen
+    from portal import assets, health, logs
+
+    app.register_blueprint(health.bp)  # /healthz: no login, no personal data
+    assets.init_app(app)  # hashed names of static files, served with a year's cache
+    logs.init_request_log(app)  # each request in the log, with its request id
     from portal import save_effects
 
     save_effects.init_app(app)  # what a save triggers: Markdown, slugs, media uses and files, revisions, search
@@ -97,8 +105,9 @@ def create_site_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.site import bp as site_bp
 
     app.register_blueprint(site_bp)
-    from portal import save_effects
+    from portal import assets, save_effects
 
+    assets.init_app(app)  # the frozen pages link the hashed names of static files
     # Publishing saves too (scheduled rows, build state): the same rules apply; the admin's own effects do not.
     save_effects.init_app(app, admin=False)
     return app

@@ -49,6 +49,10 @@ def site_cache_control(key: str) -> str:
         return "public, max-age=31536000, immutable"
     if key.startswith("media/"):
         return "public, max-age=31536000, immutable"
+    from portal import assets
+
+    if assets.is_hashed(key):  # static/site.3f9a1c2b7e.css: the name changes with the content
+        return assets.LONG_CACHE
     return "public, max-age=3600"
 
 

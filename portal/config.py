@@ -13,9 +13,14 @@ from typing import Any, Callable
 
 from portal import private_files
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Templates, static files, migrations and default content travel inside the package, so that a wheel runs.
 PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# Where local state goes by default. In a checkout (`make run`, `make test`, an editable install) beside the
+# code, as always; an installed package (a wheel in site-packages) keeps it in the folder the command runs in
+# (a service's WorkingDirectory), resolved when the settings load: never inside site-packages.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+STATE_HOME = PROJECT_ROOT if IN_CHECKOUT else Path(".")
 
 
 @dataclass(frozen=True)
@@ -31,15 +36,17 @@ def _bool(value: str) -> bool:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"),
-            "Folder for local state: the SQLite file, the secret key, the search index and uploads."),
+    Setting("INSTANCE_PATH", str(STATE_HOME / "instance"),
+            "Folder for local state: the SQLite file, the secret key, the search index and uploads. Default: "
+            "instance/ of the checkout; for an installed package, instance/ in the current folder."),
     Setting("DATABASE_URL", None,
             "SQLAlchemy URL of the database; empty means SQLite at <INSTANCE_PATH>/portal.db. "
             "postgresql://user@host/db is used through psycopg 3."),
     Setting("SECRET_KEY", None,
             "Key that signs sessions and CSRF tokens; empty means a random key kept in "
             "<INSTANCE_PATH>/secret_key."),
-    Setting("BUILD_DIR", str(PROJECT_ROOT / "build"), "Folder the published static site is written to."),
+    Setting("BUILD_DIR", str(STATE_HOME / "build"),
+            "Folder the published static site is written to (a relative path: from the current folder)."),
     Setting("CONTENT_DIR", str(PACKAGE_DIR / "content"),
             "Folder with content pages (pages/*.md) and the demo data set (demo/)."),
     Setting("SITE_NAME", "Наставничество", "Name of the portal shown in the admin and on the site."),
@@ -91,6 +98,17 @@ SETTINGS: tuple[Setting, ...] = (
             "deletes it for good.", int),
     Setting("HOST", "127.0.0.1", "Address `portal serve` listens on."),
     Setting("PORT", 5000, "Port `portal serve` listens on.", int),
+    Setting("WEB_WORKERS", 2,
+            "Processes of `portal serve --production` (gunicorn workers); about one per core for the admin.", int),
+    Setting("WEB_THREADS", 4, "Threads per process of `portal serve --production`.", int),
+    Setting("WEB_TIMEOUT", 120,
+            "Seconds a request may take in `portal serve --production` before its worker is restarted (a large "
+            "import or a document package).", int),
+    Setting("LOG_LEVEL", "INFO", "Level of the portal's log on stderr: DEBUG, INFO, WARNING or ERROR."),
+    Setting("LOG_FORMAT", "text",
+            "Format of the log: text (one line per record) or json (one JSON object per line, for a log collector)."),
+    Setting("HEALTH_MIN_FREE_MB", 200,
+            "Free megabytes the instance and build folders need; with less, /healthz answers 503.", int),
     Setting("SESSION_COOKIE_SECURE", False,
             "Send the session cookie over HTTPS only; turn on when the admin is behind HTTPS.", _bool),
     Setting("SESSION_LIFETIME_MINUTES", 480,
@@ -112,6 +130,17 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def from_environment(name: str) -> Any:
+    """One setting from PORTAL_<NAME> or its default, without the rest of `load` (no secret key is made): for
+    deploy/gunicorn.conf.py and the production server's options."""
+    setting = BY_NAME[name]
+    raw = os.environ.get(f"PORTAL_{name}")
+    return setting.parse(raw) if raw not in (None, "") else setting.default
+
+
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Resolve every setting: overrides first, then PORTAL_<NAME> from the environment, then the default."""
     overrides = dict(overrides or {})
@@ -126,6 +155,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 
     instance = Path(values["INSTANCE_PATH"]).resolve()
     values["INSTANCE_PATH"] = str(instance)
+    values["BUILD_DIR"] = str(Path(values["BUILD_DIR"]).resolve())
     if not values["DATABASE_URL"]:
         values["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
     values["DATABASE_URL"] = normalise_database_url(values["DATABASE_URL"])

@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     else:
         raise ValueError(f"PORTAL_QUEUE_URL: ожидается redis://… или пусто (SQLite в папке экземпляра), а не {url!r}")
     _register(huey, app)
+    from portal import logs
+
+    logs.watch_jobs(huey)  # each job in the log: started, done or failed, how long
     app.extensions[EXTENSION] = huey
 
 

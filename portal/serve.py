@@ -10,7 +10,7 @@ from werkzeug.security import safe_join
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from portal import security_headers
+from portal import assets, logs, security_headers
 
 
 class RequestHandler(WSGIRequestHandler):
@@ -24,15 +24,21 @@ class PublishedSite:
     def __init__(self, admin_app: Flask, build_dir: str):
         self.admin_app = admin_app
         self.build_dir = Path(build_dir)
+        self.static_app = logs.RequestLog(self._static_app)  # the site's requests are logged as the admin's are
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/).
-        if path == "/admin" or path.startswith(("/admin/", "/q/")):
+        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/); /healthz: the checks.
+        if path in ("/admin", "/healthz") or path.startswith(("/admin/", "/q/")):
             return self.admin_app(environ, start_response)
+        return self.static_app(environ, start_response)
+
+    def _static_app(self, environ, start_response):
         request = Request(environ)
         # What a static host should send too (the README shows it for nginx): the admin app adds its own.
         response = security_headers.add_headers(self.static(request), security_headers.site_headers(request.path))
+        if response.status_code == 200 and assets.is_hashed(request.path):
+            response.headers["Cache-Control"] = assets.LONG_CACHE  # its name changes with its content
         return response(environ, start_response)
 
     def static(self, request: Request) -> Response:

@@ -32,6 +32,7 @@ from portal import create_app
 from portal.config import normalise_database_url
 from portal import search
 from portal.extensions import db
+import log_watch
 from tests_support import PASSWORD
 from portal.models import (
     Activity,
@@ -64,8 +65,13 @@ PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 
 
 def pytest_configure(config):
+    log_watch.configure(config)  # the log of the whole run, grepped for the demo's personal data at the end
     config.addinivalue_line("markers", "both_databases: run on PostgreSQL too when TEST_DATABASE_URL is set")
     config.addinivalue_line("markers", "browser: drives a real Chromium (set by itself for tests that use it)")
+
+
+def pytest_sessionfinish(session):
+    log_watch.finish(session)
 
 
 def pytest_generate_tests(metafunc):

@@ -130,7 +130,7 @@ def test_user_create_binds_a_curator_to_the_organisation(fresh_app):
 
 def test_serve_prints_both_addresses_and_the_demo_login(fresh_app, monkeypatch):
     calls = []
-    monkeypatch.setattr("portal.cli.run_simple", lambda *args, **kwargs: calls.append((args, kwargs)))
+    monkeypatch.setattr("portal.cli.serve.run_simple", lambda *args, **kwargs: calls.append((args, kwargs)))
     run(fresh_app, "init")
     run(fresh_app, "demo")
     result = run(fresh_app, "serve", "--port", "5055")

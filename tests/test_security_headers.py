@@ -102,9 +102,8 @@ def test_portal_serve_sends_the_site_headers_with_the_published_files(served, wo
     assert_admin_headers(served.get("/admin/login"), "/admin/login via portal serve")
 
 
-def test_the_readme_shows_the_same_site_policy_for_nginx():
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    nginx = readme.split("```nginx", 1)[1].split("```", 1)[0]
+def test_the_nginx_configuration_of_deploy_sends_the_same_site_policy():
+    nginx = (PROJECT_ROOT / "deploy" / "nginx" / "portal.conf").read_text(encoding="utf-8")
     assert security_headers.EMBED_CSP in nginx
     for name, value in security_headers.site_headers("/").items():
         if name != "Content-Security-Policy":

@@ -2,7 +2,6 @@
 (plus Flask's own routes and shell)."""
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -11,13 +10,12 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
-from werkzeug.serving import run_simple
 
 from portal import create_app, demo
 from portal.accounts import AccountError, create_user
+from portal.cli.serve import DEMO_HINT_FILE
 from portal.models import UserRole
 
-DEMO_HINT_FILE = "demo_login.txt"
 
 
 class PortalGroup(FlaskGroup):
@@ -102,68 +100,6 @@ def user_create_command(email: str, role: str, orgs: tuple[str, ...], name: str,
         click.echo(f"Ошибка: {error}", err=True)
         sys.exit(1)
     click.echo(f"Создан пользователь {user.email} ({user.role.label}).")
-
-
-@main.command("serve")
-@click.option("--host", default=None, help="Адрес (по умолчанию — настройка HOST).")
-@click.option("--port", default=None, type=int, help="Порт (по умолчанию — настройка PORT).")
-@with_appcontext
-def serve_command(host: str | None, port: int | None) -> None:
-    """Запустить портал: админка — /admin/, опубликованный сайт (папка BUILD_DIR) — /."""
-    app = current_app._get_current_object()
-    host = host or app.config["HOST"]
-    port = port or app.config["PORT"]
-    base = f"http://{host}:{port}"
-    click.echo(f"Админка:  {base}/admin/  (вход: {base}/admin/login)")
-    click.echo(f"Сайт:     {base}/")
-    hint = Path(app.instance_path) / DEMO_HINT_FILE
-    if hint.exists():
-        click.echo(hint.read_text(encoding="utf-8").rstrip())
-    click.echo("Остановить: Ctrl+C")
-    # Not app.run(): Flask ignores it inside its own CLI. Werkzeug's server is enough for one editor's
-    # machine; a production deployment puts a WSGI server in front of create_app().
-    from portal import jobs
-    from portal.serve import PublishedSite, RequestHandler
-
-    _refuse_unshared_settings(app)
-    in_process = app.config["WORKER_IN_PROCESS"]
-    if in_process:
-        click.echo("Задания (публикация, расписание) выполняются в этом же процессе.")
-    with jobs.worker(app) if in_process else contextlib.nullcontext():
-        run_simple(host, port, PublishedSite(app, app.config["BUILD_DIR"]), threaded=True, use_reloader=False,
-                   use_debugger=False, request_handler=RequestHandler)
-
-
-def _refuse_unshared_settings(app) -> None:
-    from portal import jobs
-
-    problems = jobs.unshared_settings(app)
-    if problems:
-        for problem in problems:
-            click.echo(f"Ошибка: {problem}", err=True)
-        sys.exit(2)
-
-
-@main.command("worker")
-@click.option("--threads", default=1, show_default=True, help="Сколько заданий выполнять одновременно.")
-@click.option("--burst", is_flag=True, help="Выполнить задания, которые ждут сейчас, и выйти.")
-@with_appcontext
-def worker_command(threads: int, burst: bool) -> None:
-    """Обработчик заданий: публикация сайта, публикация по расписанию, ежедневное обновление.
-
-    Работает, пока его не остановят (Ctrl+C, SIGTERM); с --burst выполняет ждущие задания и выходит.
-    Код выхода 2 — настройки не годятся для нескольких процессов (см. сообщение).
-    """
-    from portal import jobs
-
-    app = current_app._get_current_object()
-    _refuse_unshared_settings(app)
-    if burst:
-        count = jobs.run_queued(app)
-        click.echo(f"Выполнено заданий: {count}.")
-        return
-    click.echo(f"Обработчик заданий запущен (потоков: {threads}). Остановить: Ctrl+C")
-    jobs.run_worker(app, threads)
 
 
 @main.command("build")
@@ -357,9 +293,11 @@ def _safe_url() -> str:
 
 def _register_command_groups() -> None:
     """One module per command group beside this one."""
-    from portal.cli import backup, search
+    from portal.cli import backup, search, serve
     from portal.documents.cli import documents_group
 
+    main.add_command(serve.serve_command)
+    main.add_command(serve.worker_command)
     main.add_command(search.search_group)
     main.add_command(backup.backup_command)
     main.add_command(backup.restore_command)

@@ -1,23 +1,41 @@
 """`portal backup` and `portal restore`: the whole portal in one archive and back."""
 from __future__ import annotations
 
+import logging
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.option("--into", "folder", type=click.Path(file_okay=False), default=None,
+              help="Записать копию в эту папку под именем portal-ГГГГММДД-ЧЧММСС.zip (время UTC) вместо FILE.")
+@click.option("--keep-days", type=click.IntRange(min=1), default=None,
+              help="С --into: после записи удалить из папки копии старше стольких дней (только файлы portal-*.zip).")
 @with_appcontext
-def backup_command(file: str) -> None:
+def backup_command(file: str | None, folder: str | None, keep_days: int | None) -> None:
     """Сохранить резервную копию портала в один архив .zip: все записи всех таблиц базы, версию схемы базы и
     папку загруженных файлов, с описью и контрольными суммами. Портал может работать во время копирования.
 
-    Код выхода 0 — копия записана, 1 — не удалось (файл FILE не создан и не изменён).
+    Ежедневные копии (таймер systemd из deploy/): `portal backup --into /var/backups/portal --keep-days 14`.
+
+    Код выхода 0 — копия записана, 1 — не удалось (файл FILE не создан и не изменён), 2 — неверные аргументы.
     """
     from portal import backup
+    from portal.backup import rotation
 
+    if (file is None) == (folder is None):
+        click.echo("Ошибка: укажите либо файл копии, либо папку (--into).", err=True)
+        sys.exit(2)
+    if keep_days is not None and folder is None:
+        click.echo("Ошибка: --keep-days работает только с --into.", err=True)
+        sys.exit(2)
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        file = str(rotation.new_path(Path(folder)))
     try:
         summary = backup.create_backup(file)
     except backup.BackupError as error:
@@ -27,6 +45,11 @@ def backup_command(file: str) -> None:
         click.echo(f"Предупреждение. {warning}", err=True)
     click.echo(f"Копия записана в {file}: таблиц — {len(summary.tables)}, записей — {summary.rows}, файлов — "
                f"{summary.files}, схема базы — {summary.schema_version or 'без версии'}.")
+    if keep_days is not None:
+        removed = rotation.remove_old(Path(folder), keep_days, Path(file))
+        click.echo(f"Удалено копий старше {keep_days} дн.: {len(removed)}.")
+    logging.getLogger("portal.backup").info("Backup written: %s (%d rows, %d files)", file, summary.rows,
+                                            summary.files)
 
 
 @click.command("restore")

@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 from flask import Flask, request
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
+from portal import assets
 from portal.site import content
 from portal.site.urls import addresses
 
@@ -126,6 +127,7 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
             work = prepared.folder
             try:
                 _freeze(site_app, prepared, target, base_url, report, progress)
+                assets.write_manifest(work)  # static files under hashed names, and their manifest
                 with _phase(report, "search_index"):
                     if prepared.spare:  # the spare's bundles that differ from the published ones: linked from them
                         take_bundles(work / OUTPUT_SUBDIR, target / OUTPUT_SUBDIR, prepared.live_search)

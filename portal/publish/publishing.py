@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal import logs
+
 from . import atomic
 from .build import build_site
 from .report import BuildReport
@@ -55,6 +57,7 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
         _upload(admin_app, report)
     if not report.busy:  # a refused second build must not hide the report of the one that runs
         _save(instance, report)
+    logs.build_finished(report, reason)  # phases, pages, duration; a failure with its reason
     with admin_app.app_context():
         from portal import audit
 
