@@ -82,12 +82,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(site_bp)
     app.register_blueprint(respond_bp)  # /q/<token>: questionnaires answered without login, never frozen
+    from portal.apply import bp as apply_bp
+
+    # /apply/<kind>: applications posted from the site's static pages, which cannot carry a session's CSRF
+    # token; the view checks the Origin instead (portal/apply/__init__.py).
+    csrf.exempt(apply_bp)
+    app.register_blueprint(apply_bp)
     from portal import save_effects
 
     save_effects.init_app(app)  # what a save triggers: Markdown, slugs, media uses and files, revisions, search
     from portal import jobs
 
     jobs.init_app(app)  # the job queue: publishing and the schedule run in a worker (portal/jobs.py)
+    from portal import mail
+
+    mail.init_app(app)  # mails are rows; their jobs start when the transaction commits (portal/mail/)
     return app
 
 

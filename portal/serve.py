@@ -27,8 +27,9 @@ class PublishedSite:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/).
-        if path == "/admin" or path.startswith(("/admin/", "/q/")):
+        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/); so are the
+        # applications posted from the site's «Стать наставником» and «Найти наставника» (portal/apply/).
+        if path == "/admin" or path.startswith(("/admin/", "/q/", "/apply/")):
             return self.admin_app(environ, start_response)
         request = Request(environ)
         # What a static host should send too (the README shows it for nginx): the admin app adds its own.

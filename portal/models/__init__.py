@@ -1,4 +1,5 @@
 """The data model, one module per aggregate; import models from here."""
+from .application import Application, ApplicationStatus, MailMessage, MailOptOut, MailStatus
 from .audit import AuditEntry, Revision
 from .build import BuildRun, BuildState
 from .case import Case, Tag
@@ -53,4 +54,6 @@ __all__ = [
     "SearchEntry",
     # documents
     "DocumentTemplate",
+    # applications and mail (issue #25)
+    "Application", "ApplicationStatus", "MailMessage", "MailOptOut", "MailStatus",
 ]
