@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from portal.models import MentoringForm
 
+from .tags import key
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -62,7 +64,13 @@ FULL_PENALTY = 100.0  # below every mentor with room, whatever the match
 
 def _tag_matches(request: tuple[str, ...], offered: tuple[str, ...]) -> list[str]:
     """Request tags that a competence covers: equal, or one contains the other («математика» ~ «математика 5–9»)."""
-    return [tag for tag in request if any(tag == have or tag in have or have in tag for have in offered)]
+    have = [key(tag) for tag in offered]
+    return [tag for tag in request if any(_covers(key(tag), h) for h in have)]
+
+
+def _covers(wanted: str, have: str) -> bool:
+    # Containment only for words of some length: «ия» must not match «математика».
+    return wanted == have or (min(len(wanted), len(have)) >= 4 and (wanted in have or have in wanted))
 
 
 def rank(need: Need, candidates: list[Candidate], limit: int | None = None) -> list[Suggestion]:
