@@ -75,7 +75,9 @@ def test_every_post_only_admin_endpoint_is_known(app):
                          # media library (issue #11)
                          "admin.media_attach", "admin.media_detach",
                          # documents (issue #24)
-                         "admin.document_template_upload", "admin.document_template_delete"}
+                         "admin.document_template_upload", "admin.document_template_delete",
+                         # applications and matching (issue #25)
+                         "admin.applications_decide", "admin.person_pair"}
 
 
 @pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])
