@@ -71,3 +71,19 @@ def applications_decide(id: int):
     db.session.commit()
     flash("Решение сохранено, заявителю отправлено письмо.", "success")
     return redirect(url_for("admin.applications_list"))
+
+
+@bp.context_processor
+def application_counts():
+    """For the dashboard: new applications and mails not sent, within the user's organisations."""
+    from portal.mail.outbox import failed_count
+
+    def new_applications() -> int:
+        query = sa.select(sa.func.count()).select_from(Application).where(Application.status == ApplicationStatus.NEW)
+        allowed = permissions.organisation_ids(current_user)
+        if allowed is not None:
+            query = query.where(Application.organisation_id.in_(allowed or {-1}))
+        return db.session.scalar(query) or 0
+
+    return {"new_applications": new_applications,
+            "failed_mails": lambda: failed_count(permissions.organisation_ids(current_user))}

@@ -73,3 +73,18 @@ def program_matches(id: int):
             for mentee in match_query.unpaired_mentees(program)
             if permissions.may_change(current_user, mentee)]
     return render_template("admin/program_matches.html", program=program, rows=rows, form=BaseForm())
+
+
+@bp.context_processor
+def matches_links():
+    """«Подобрать наставника» on a mentee's page, «Подбор пар» on a program's (admin/form.html)."""
+    def matches_link(crud_name: str, obj) -> tuple[str, str] | None:
+        if obj is None or getattr(obj, "id", None) is None:
+            return None
+        if crud_name == "persons" and Role.MENTEE in obj.roles:
+            return "Подобрать наставника", url_for("admin.person_matches", id=obj.id)
+        if crud_name == "programs":
+            return "Подбор пар", url_for("admin.program_matches", id=obj.id)
+        return None
+
+    return {"matches_link": matches_link}
