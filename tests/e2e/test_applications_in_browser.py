@@ -14,6 +14,7 @@ from portal.models import Consent, ConsentKind, MentoringForm, Pairing, Person, 
 from portal.publish import publishing
 from portal.serve import PublishedSite
 from smtp_support import smtp_server, text_of  # noqa: F401
+from test_public_site_in_browser import axe_violations, screenshot
 from tests_support import PASSWORD
 
 SCRIPT = '<img src=x onerror="document.title=\'xss\'">'
@@ -26,6 +27,17 @@ def app(make_app, smtp_server):
     app = make_app(WTF_CSRF_ENABLED=True, MAIL_HOST="127.0.0.1", MAIL_PORT=port, QUEUE_URL="memory://")
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def page(browser):
+    """bypass_csp: axe-core is injected as a script; and a script that slipped through escaping would run, so the
+    «inert» checks below do not lean on the Content-Security-Policy."""
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture
@@ -52,6 +64,8 @@ def test_from_become_a_mentor_to_a_pairing_with_the_mails(served, page, world, s
     page.goto(f"{base}/")
     page.get_by_role("link", name="Стать наставником").click()
     page.wait_for_url("**/join/mentor/**")  # index.html on a static host
+    assert axe_violations(page) == []
+    screenshot(page, "join-mentor")
     page.get_by_label("Организация").select_option(label="Школа A")
     page.get_by_label("Кто вы").select_option(label="Педагог")
     page.get_by_label("Фамилия, имя, отчество").fill("Наставникова Елена Викторовна")
@@ -64,6 +78,7 @@ def test_from_become_a_mentor_to_a_pairing_with_the_mails(served, page, world, s
     # Without the consent: a Russian message, what was typed kept.
     assert page.get_by_text("Без согласия на обработку персональных данных заявку принять нельзя.").first.is_visible()
     assert page.get_by_label("Фамилия, имя, отчество").input_value() == "Наставникова Елена Викторовна"
+    assert axe_violations(page) == []
     page.get_by_label("Я согласен(на) на обработку персональных данных на условиях выше").check()
     page.get_by_role("button", name="Отправить заявку").click()
     page.get_by_role("heading", name="Заявка отправлена").wait_for()
