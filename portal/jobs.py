@@ -3,7 +3,6 @@
 Long work runs here, in a worker, never in a web request:
 - `publish` (retried twice on an error of its own) builds the site while builds are asked for
   (portal/publish/runs.py holds the one lock of the whole portal in the database and coalesces asks);
-- `send_mail` (retried MAIL_RETRIES times) sends one mail of portal/mail/;
 - `schedule`, every minute: publishes what has come due (`publish_at`) and refreshes the date-dependent pages
   after midnight in TIME_ZONE, marks a build whose worker died as failed and asks for it again, and starts the
   job of an ask whose job was lost with its worker.
@@ -59,16 +58,7 @@ def _register(huey: Huey, app: Flask) -> None:
         with app.app_context():
             look_at_the_schedule()
 
-    # Mail (portal/mail/): the row exists before the job; a failed attempt raises and Huey tries again later.
-    @huey.task(retries=app.config["MAIL_RETRIES"], retry_delay=app.config["MAIL_RETRY_SECONDS"], name="send_mail",
-               context=True)
-    def send_mail(message_id: int, task=None) -> str:
-        from portal.mail import delivery
-
-        with app.app_context():
-            return delivery.attempt(message_id, retries_left=task.retries if task else 0)
-
-    huey.portal_tasks = {"publish": publish, "schedule": schedule, "send_mail": send_mail}
+    huey.portal_tasks = {"publish": publish, "schedule": schedule}
 
 
 def request_publish(reason: str = "manual", *, full: bool = False, user=None) -> bool:

@@ -1,7 +1,7 @@
 """A valid application form and the app settings for tests of applications and mail."""
 from __future__ import annotations
 
-from portal.registries.applications import CONSENT_VERSION
+from portal.registries.application_form import CONSENT_VERSION
 
 ORIGIN = {"Origin": "http://localhost"}  # what a browser sends when the site's page posts the form
 

@@ -1,9 +1,10 @@
 """The portal's e-mail: one package for SMTP.
 
 - `kinds`: every kind of mail, who gets it, its subject; users turn the optional kinds off in their profile;
-- `outbox.queue_mail`: a mail is a row (`MailMessage`) first; once the request's transaction commits, a job of
-  the queue (portal/jobs.py, `send_mail`, retried) sends it — never the web request itself;
+- `outbox.queue_mail`: a mail is a row (`MailMessage`) first; once the request's transaction commits, the job
+  `send_mail` of the queue (portal/jobs.py's Huey, registered here) sends it — never the web request itself;
 - `delivery`: one attempt of that job, the only code that talks SMTP (`smtplib`, settings `PORTAL_MAIL_*`);
+  a failed attempt raises and Huey tries again `MAIL_RETRIES` times, `MAIL_RETRY_SECONDS` apart;
 - templates: `portal/templates/mail/<kind>.txt` and `.html`, plain text and simple HTML in Russian.
 
 Mails carry no personal data of a minor and say why they were sent, with a link. A mail that fails stays in the
@@ -15,8 +16,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Send the mails of a transaction when it commits (registered by create_app, once per process)."""
-    from . import outbox
+    """Register the job on the app's queue and send the mails of a transaction when it commits (create_app)."""
+    from portal import jobs
 
+    from . import delivery, outbox
+
+    huey = jobs.queue(app)
+
+    @huey.task(retries=app.config["MAIL_RETRIES"], retry_delay=app.config["MAIL_RETRY_SECONDS"], name="send_mail",
+               context=True)
+    def send_mail(message_id: int, task=None) -> str:
+        with app.app_context():
+            return delivery.attempt(message_id, retries_left=task.retries if task else 0)
+
+    huey.portal_tasks["send_mail"] = send_mail
     outbox.listen()
-    app.extensions["portal.mail"] = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.models import MentoringForm, Organisation, Role
-from portal.registries import applications
+from portal.registries import application_form as applications
 
 from . import bp
 from .content import current
