@@ -22,6 +22,10 @@ KINDS: dict[str, Kind] = {
     "new_application": Kind("Новая заявка в моей организации", "Новая заявка «{title}»", True),
     "digest": Kind("Еженедельная сводка: пары без встреч и просроченные мероприятия",
                    "Сводка за неделю: {count}", True),
+    # The review workflow (workflow_mail.py): editors, and the author who sent the item to review.
+    "review_requested": Kind("Материал отправлен на проверку (для редакторов)", "На проверку: «{title}»", True),
+    "returned": Kind("Мой материал возвращён на доработку", "Возвращено на доработку: «{title}»", True),
+    "published": Kind("Мой материал опубликован", "Опубликовано: «{title}»", True),
 }
 
 

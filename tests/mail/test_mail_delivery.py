@@ -2,28 +2,12 @@
 does not say, and what a failure leaves in the admin."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from application_support import ORIGIN, mentee_form, mentor_form
 from portal.extensions import db
 from portal.models import Application, MailMessage, MailOptOut, MailStatus
-from smtp_support import free_port, html_of, smtp_server, text_of  # noqa: F401
-
-
-@pytest.fixture
-def app(make_app, smtp_server):
-    """The world's app, sending to the local SMTP server; memory://: each job runs at once in the committing
-    thread, so the test reads the result right away."""
-    _collector, port = smtp_server
-    app = make_app(MAIL_HOST="127.0.0.1", MAIL_PORT=port, QUEUE_URL="memory://", SITE_NAME="Портал наставничества")
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def mail_world(app, world, smtp_server):
-    return app, smtp_server[0]
+from smtp_support import free_port, html_of, text_of
 
 
 def messages() -> list[MailMessage]:
