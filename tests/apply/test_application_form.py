@@ -2,11 +2,14 @@
 — missing consent, a 10 MB body, a script in every field, a flood from one address, a foreign page, a bot."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from application_support import ORIGIN, mentee_form, mentor_form
 from portal.extensions import db
 from portal.models import Application, MailMessage, Person
+from portal.publish import publishing
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -86,7 +89,7 @@ def test_unknown_choices_are_refused(client, world):
     assert count(Application) == 0
 
 
-def test_a_script_in_every_field_stays_text_everywhere(client, world, login_as):
+def test_a_script_in_every_field_stays_text_everywhere(app, client, world, login_as):
     form = mentor_form(world.org_a.id, **{name: SCRIPT for name in
                                           ("full_name", "position", "tags", "about", "availability", "phone")})
     form["email"] = 'x"<script>@example.org'
@@ -108,6 +111,11 @@ def test_a_script_in_every_field_stays_text_everywhere(client, world, login_as):
     html = admin.get(f"/admin/persons/{person.id}/edit").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<script>alert" not in admin.get("/admin/mail/").get_data(as_text=True)
+    # Accepted with a consent to publication: the name reaches the site's mentors page, as text.
+    report = publishing.run_build(app)
+    assert report.ok, report.details
+    mentors = (Path(app.config["BUILD_DIR"]) / "mentors" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert" in mentors and "<script>alert" not in mentors and "<img src=x" not in mentors
 
 
 def test_a_flood_from_one_address_is_stopped_with_a_russian_message(make_app, world):

@@ -83,3 +83,8 @@ def test_nothing_of_an_application_reaches_the_site(app, client, world, curator_
              if p.is_file() and p.suffix in (".html", ".xml", ".json", ".csv", ".txt", ".ics")]
     assert texts and not any("Непринятая" in text for text in texts)
     assert (build / "join" / "mentor" / "index.html").exists()
+    # Accepted with a consent to publication: on the mentors' page after the next build.
+    curator_client.post(f"/admin/applications/{db.session.scalar(sa.select(Application.id))}/decide",
+                        data={"action": "accept"})
+    assert publishing.run_build(app).ok
+    assert "Непринятая Заявительница" in (build / "mentors" / "index.html").read_text(encoding="utf-8")
