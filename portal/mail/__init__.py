@@ -43,3 +43,4 @@ def init_app(app: Flask) -> None:
     huey.portal_tasks.update(send_mail=send_mail, weekly_digest=weekly_digest)
     outbox.listen()
     workflow_mail.listen()
+    app.extensions["portal.mail"] = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, has_app_context, render_template
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -27,16 +27,25 @@ def opted_out(session: Session, user: User | None, kind: str) -> bool:
 
 
 def absolute(path: str) -> str:
-    """An address for a mail: the portal's host (from SITE_URL) and the path; the admin sits at the host's root."""
-    parts = urlsplit(current_app.config["SITE_URL"])
-    return urljoin(f"{parts.scheme}://{parts.netloc}/", path.lstrip("/"))
+    """An address for a mail: the admin's paths at the host's root (from SITE_URL), the site's under SITE_URL
+    (which may be a sub-path)."""
+    site = current_app.config["SITE_URL"].rstrip("/") + "/"
+    if path.startswith("/admin"):
+        parts = urlsplit(site)
+        return f"{parts.scheme}://{parts.netloc}{path}"
+    return urljoin(site, path.lstrip("/"))
+
+
+def enabled() -> bool:
+    """Mail is an admin app's business (create_app); a site app in the same process sends none."""
+    return has_app_context() and bool(current_app.extensions.get("portal.mail"))
 
 
 def queue_mail(kind: str, recipient: str, *, reason: str, link: str, user: User | None = None,
                organisation_id: int | None = None, **context) -> MailMessage | None:
     """Add the mail to the session; its job starts when the session commits. None if the user turned it off."""
     session = db.session
-    if not recipient or opted_out(session, user, kind):
+    if not recipient or not enabled() or opted_out(session, user, kind):
         return None
     context.update(site_name=current_app.config["SITE_NAME"], reason=reason, link=absolute(link))
     message = MailMessage(kind=kind, recipient=recipient, user_id=user.id if user else None,

@@ -8,14 +8,13 @@ draft is told nothing.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from portal.models import AuditEntry, Status, User, UserRole
 from portal.models.base import PublishableMixin
 
-from .outbox import queue_mail
+from .outbox import enabled, queue_mail
 
 # The admin's address of each publishable kind (admin/<crud>/<id>/edit), by table: the mail package does not
 # import the admin.
@@ -40,7 +39,7 @@ def _author(session: Session, obj) -> User | None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    if not has_app_context():
+    if not enabled():
         return
     for obj in list(session.dirty):
         if not isinstance(obj, PublishableMixin) or obj.__tablename__ not in ADMIN_PATHS or obj.id is None:

@@ -61,7 +61,7 @@ def submit(values: dict, address: str, now: datetime) -> Application:
     db.session.flush()
     organisation = db.session.get(Organisation, application.organisation_id)
     context = dict(title=application.title, number=application.id, organisation=organisation.short_name)
-    queue_mail("application_received", application.email, link="/", organisation_id=organisation.id,
+    queue_mail("application_received", application.email, link="", organisation_id=organisation.id,
                reason="вы подали заявку на сайте", **context)
     for user in curators_of(organisation.id):
         queue_mail("new_application", user.email, user=user, organisation_id=organisation.id,
@@ -81,7 +81,7 @@ def _decide(application: Application, user: User, status: ApplicationStatus, com
     application.decided_at, application.decided_by_id = now, user.id
     kind = {ApplicationStatus.ACCEPTED: "application_accepted", ApplicationStatus.DECLINED: "application_declined",
             ApplicationStatus.MORE_INFO: "application_more_info"}[status]
-    link = f"/join/{application.kind.value}/" if status == ApplicationStatus.MORE_INFO else "/"
+    link = f"join/{application.kind.value}/" if status == ApplicationStatus.MORE_INFO else ""  # on the site
     queue_mail(kind, application.email, link=link, organisation_id=application.organisation_id,
                reason="вы подали заявку на сайте", title=application.title, number=application.id,
                organisation=application.organisation.short_name, comment=comment)

@@ -111,6 +111,12 @@ def test_a_script_in_every_field_stays_text_everywhere(app, client, world, login
     html = admin.get(f"/admin/persons/{person.id}/edit").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<script>alert" not in admin.get("/admin/mail/").get_data(as_text=True)
+    mentee = next(p for p in db.session.scalars(sa.select(Person)) if p.organisation_id == world.org_a.id
+                  and "mentee" in p.roles)
+    mentee.mentoring_form = person.mentoring_form  # so that the new mentor is suggested to them
+    db.session.commit()
+    html = admin.get(f"/admin/persons/{mentee.id}/matches").get_data(as_text=True)
+    assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the suggestion names the mentor
     # Accepted with a consent to publication: the name reaches the site's mentors page, as text.
     report = publishing.run_build(app)
     assert report.ok, report.details
