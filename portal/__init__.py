@@ -90,12 +90,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)  # /healthz: no login, no personal data
     assets.init_app(app)  # hashed names of static files, served with a year's cache
     logs.init_request_log(app)  # each request in the log, with its request id
+    from portal.apply import bp as apply_bp
+
+    # /apply/<kind>: applications posted from the site's static pages, which cannot carry a session's CSRF
+    # token; the view checks the Origin instead (portal/apply/__init__.py).
+    csrf.exempt(apply_bp)
+    app.register_blueprint(apply_bp)
     from portal import save_effects
 
     save_effects.init_app(app)  # what a save triggers: Markdown, slugs, media uses and files, revisions, search
     from portal import jobs
 
     jobs.init_app(app)  # the job queue: publishing and the schedule run in a worker (portal/jobs.py)
+    from portal import mail
+
+    mail.init_app(app)  # mails are rows; their jobs start when the transaction commits (portal/mail/)
     return app
 
 

@@ -83,6 +83,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUESTIONNAIRE_RATE_LIMIT", "60 per minute",
             "Questionnaire answers accepted from one address at the public link /q/…; generous, as a class "
             "answering in a school shares one address.", str),
+    Setting("APPLICATION_RATE_LIMIT", "5 per minute;20 per hour",
+            "Applications («Стать наставником», «Найти наставника») accepted from one address; beyond it the form "
+            "answers with a Russian message (HTTP 429) and stores nothing.", str),
+    Setting("APPLICATION_MAX_KB", 64,
+            "Largest application form body accepted, in kilobytes (the form has text fields only).", int),
+    Setting("MAIL_HOST", "",
+            "SMTP server the portal sends mail through; empty means no mail is sent (each mail is listed as "
+            "not sent in «Письма» of the admin).", str),
+    Setting("MAIL_PORT", 25, "Port of the SMTP server (587 with STARTTLS, 465 with SSL).", int),
+    Setting("MAIL_SECURITY", "none", "Encryption of the SMTP connection: none, starttls or ssl.", str),
+    Setting("MAIL_USERNAME", "", "Login at the SMTP server; empty means none.", str),
+    Setting("MAIL_PASSWORD", "", "Password at the SMTP server.", str),
+    Setting("MAIL_FROM", "noreply@localhost", "Sender address of the portal's mail (the name is SITE_NAME).", str),
+    Setting("MAIL_TIMEOUT", 15, "Seconds to wait for the SMTP server before an attempt counts as failed.", int),
+    Setting("MAIL_RETRIES", 3, "Further attempts after a mail failed to send (a refused address is not retried).",
+            int),
+    Setting("MAIL_RETRY_SECONDS", 300, "Seconds between attempts to send a mail.", int),
     Setting("QUEUE_URL", None,
             "Where the job queue (Huey) keeps its jobs: empty means a SQLite file in the instance folder, served by "
             "the worker that `portal serve` runs in-process; redis://host:6379/0 when several processes or hosts "

@@ -28,8 +28,10 @@ class PublishedSite:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/); /healthz: the checks.
-        if path in ("/admin", "/healthz") or path.startswith(("/admin/", "/q/")):
+        # /q/: questionnaires answered at a public link are dynamic too (portal/respond/); so are the
+        # applications posted from the site's «Стать наставником» and «Найти наставника» (portal/apply/);
+        # /healthz: the checks.
+        if path in ("/admin", "/healthz") or path.startswith(("/admin/", "/q/", "/apply/")):
             return self.admin_app(environ, start_response)
         return self.static_app(environ, start_response)
 

@@ -48,7 +48,9 @@ ID_ROWS = {"media_detach": "media_uses", "consent_new": "persons", "consent_with
            "document_template_download": "document_templates", "document_template_preview": "document_templates",
            "document_template_delete": "document_templates",
            # the trash (issue #20)
-           "trash_restore": "trash_items"}
+           "trash_restore": "trash_items",
+           # applications and matching (issue #25)
+           "person_matches": "persons", "person_pair": "persons", "program_matches": "programs"}
 # Rows the world fixture does not make, added on first use: questionnaires, journals, awards.
 MONITORING_ROWS = {"questionnaires", "questions", "meetings", "goals", "awards"}
 PART_ENDPOINTS = {"stage_edit": "stages", "stage_delete": "stages", "stage_move": "stages",
@@ -103,6 +105,8 @@ def row_of(world, kind: str, owner: str):
         _add_document_template(world, owner)
     if (kind, owner) not in world.rows and kind == "trash_items":
         _add_trash_item(world, owner)
+    if (kind, owner) not in world.rows and kind == "applications":
+        _add_application(world, owner)
     return world.rows[(kind, owner)]
 
 
@@ -118,6 +122,23 @@ def _add_trash_item(world, owner: str) -> None:
     db.session.flush()
     world.rows[("trash_items", owner)] = trash.discard(case)
     db.session.commit()
+
+
+def _add_application(world, owner: str) -> None:
+    """An application «Стать наставником» to the organisation, as the public form stores it."""
+    from datetime import datetime
+
+    from portal.extensions import db
+    from portal.models import Application, MentoringForm, PersonCategory, Role
+
+    org = world.org_a if owner == "a" else world.org_b
+    row = Application(kind=Role.MENTOR, organisation_id=org.id, full_name=f"Заявитель {owner}",
+                      category=PersonCategory.TEACHER, email=f"applicant-{owner}@example.org",
+                      mentoring_form=MentoringForm.TEACHER_TEACHER, tags="математика", consent_version="test",
+                      consent_at=datetime(2026, 12, 1, 10))
+    db.session.add(row)
+    db.session.commit()
+    world.rows[("applications", owner)] = row
 
 
 def _add_document_template(world, owner: str) -> None:

@@ -66,6 +66,10 @@ def menu():
                           ("Шаблоны документов", "admin.document_templates")]
     after = next((i + 1 for i, (_t, endpoint) in enumerate(items) if endpoint == "admin.media_list"), len(items))
     items.insert(after, ("Корзина", "admin.trash_list"))
+    # Applications from the site after the registry of persons (issue #25); mail and one's own notifications.
+    persons = next((i + 1 for i, (_t, endpoint) in enumerate(items) if endpoint == "admin.persons_list"), len(items))
+    items.insert(persons, ("Заявки", "admin.applications_list"))
+    items += [("Письма", "admin.mail_log"), ("Мои уведомления", "admin.notifications")]
     if permissions.is_staff(current_user):
         items.append(("Публикация", "admin.publish_status"))
     if permissions.is_admin(current_user):
@@ -76,6 +80,7 @@ def menu():
 
 
 from portal.admin import (  # noqa: E402,F401  (each module registers its routes on bp)
+    applications,
     audit_log,
     auth,
     bulk,
@@ -84,6 +89,8 @@ from portal.admin import (  # noqa: E402,F401  (each module registers its routes
     documents,
     errors,
     indicators,
+    mail_log,
+    matching,
     media,
     news,
     organisations,

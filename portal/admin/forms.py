@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import slugs, text
 from portal.accounts import MIN_PASSWORD, password_problems
+from portal.registries.tags import normalise_tags
 from portal.models import (
     ConsentKind,
     EventKind,
@@ -201,6 +202,10 @@ class PersonForm(OrganisationChoiceMixin, BaseForm):
     email = EmailField("Электронная почта", [Optional(), max_len(200), Email(message="Неверный адрес почты.")])
     phone = StringField("Телефон", [Optional(), max_len(60)])
     competencies = TextAreaField("Компетенции", [Optional(), max_len(5000)])
+    tags = StringField("Теги для подбора (компетенции или запрос)", [Optional(), max_len(1000)], filters=[normalise_tags],
+                       description="Через запятую: математика, подготовка к ЕГЭ. По ним подбираются пары.")
+    capacity = IntegerField("Наставляемых одновременно", [Optional(), NumberRange(1, 30)], default=1, filters=[lambda v: v or 1])
+    availability = StringField("Когда удобно встречаться", [Optional(), max_len(300)])
     achievements = TextAreaField("Достижения", [Optional(), max_len(5000)])
     mentoring_form = SelectField("Форма наставничества", [Optional()],
                                  choices=options([("", "— не указана —")] + MentoringForm.choices()),

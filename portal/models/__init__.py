@@ -1,4 +1,5 @@
 """The data model, one module per aggregate; import models from here."""
+from .application import Application, ApplicationStatus, MailMessage, MailOptOut, MailStatus
 from .audit import AuditEntry, Revision
 from .build import BuildRun, BuildState
 from .case import Case, Tag
@@ -56,4 +57,6 @@ __all__ = [
     "DocumentTemplate",
     # deleted content, restorable for TRASH_DAYS
     "TrashItem",
+    # applications and mail (issue #25)
+    "Application", "ApplicationStatus", "MailMessage", "MailOptOut", "MailStatus",
 ]

@@ -49,6 +49,11 @@ class Person(VersionedMixin, TimestampMixin, db.Model):
     mentoring_form: Mapped[MentoringForm | None] = mapped_column(column_type(MentoringForm))
     joined_on: Mapped[date | None] = mapped_column()  # дата вхождения в программу
     birth_date: Mapped[date | None] = mapped_column()  # only for the consent form of a minor (portal/documents/)
+    # Matching (portal/registries/matching.py): a mentor's competences or a mentee's request as tags,
+    # comma-separated in lower case; how many mentees a mentor takes at once; when they are free.
+    tags: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    capacity: Mapped[int] = mapped_column(default=1, server_default="1")
+    availability: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     role_rows: Mapped[list[PersonRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     consents: Mapped[list[Consent]] = relationship(back_populates="person", cascade="all, delete-orphan",
                                                    lazy="selectin", order_by="Consent.signed_on")

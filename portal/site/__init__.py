@@ -10,4 +10,4 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from portal.site import catalogue_views, files, media_files, monitoring_views, views  # noqa: E402,F401  (routes register on bp)
+from portal.site import catalogue_views, files, join, media_files, monitoring_views, views  # noqa: E402,F401  (routes register on bp)

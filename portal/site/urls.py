@@ -140,6 +140,9 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
     yield from _monitoring(snap, fp)
     for endpoint in ("site.search", "site.open_data_page"):
         yield Address(endpoint, {}, fp(endpoint))
+    # The application forms list the organisations to choose from (portal/site/join.py).
+    for kind in ("mentor", "mentee"):
+        yield Address("site.join", {"kind": kind}, fp("join", kind, [(o.id, o.short_name) for o in snap.organisations]))
     yield Address("site.not_found_page", {}, fp("404"), in_sitemap=False)
     yield Address("site.robots", {}, fp("robots"), in_sitemap=False)
     yield Address("site.news_feed", {}, fp("atom", _cards(snap.news)), in_sitemap=False)

@@ -77,7 +77,9 @@ def test_every_post_only_admin_endpoint_is_known(app):
                          # documents (issue #24)
                          "admin.document_template_upload", "admin.document_template_delete",
                          # the trash (issue #20)
-                         "admin.trash_restore"}
+                         "admin.trash_restore",
+                         # applications and matching (issue #25)
+                         "admin.applications_decide", "admin.person_pair"}
 
 
 @pytest.mark.parametrize("role,expected", [("curator_a", 404), ("curator_b", 302), ("editor", 302)])

@@ -100,7 +100,7 @@ http {{
 
 def test_the_nginx_configuration_proxies_the_dynamic_paths_and_caches_hashed_files_for_a_year():
     conf = (DEPLOY / "nginx" / "portal.conf").read_text(encoding="utf-8")
-    for location in ("location /admin/", "location /q/", "location = /healthz"):
+    for location in ("location /admin/", "location /q/", "location /apply/", "location = /healthz"):
         block = conf.split(location, 1)[1].split("}", 1)[0]
         assert "proxy_pass http://portal_app;" in block and "portal_proxy.conf" in block, location
     assert "gzip on;" in conf and "add_header X-Frame-Options DENY always;" in conf
