@@ -138,6 +138,7 @@ def remove_extra(folder: Path, built: set[str]) -> None:
                 os.unlink(os.path.join(root, name))
                 emptied.add(root)
     for root in sorted(emptied, key=len, reverse=True):  # the deepest first, then up while empty
-        while root != str(folder) and not os.listdir(root):
+        # A folder may be gone already: emptied itself, then removed on the way up from a deeper one.
+        while root != str(folder) and os.path.isdir(root) and not os.listdir(root):
             os.rmdir(root)
             root = os.path.dirname(root)
