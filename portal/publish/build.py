@@ -114,8 +114,10 @@ class _Freezer(Freezer):
 
 
 def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
-    """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report."""
+               progress: Callable[[int, int, str], None] | None = None, fold_search: bool = False) -> BuildReport:
+    """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report.
+
+    Pages changed for search go into the small delta bundle unless `full` or `fold_search` (search_delta.py)."""
     report = BuildReport(started_at=time.time())
     target = Path(site_app.config["BUILD_DIR"]).resolve()
     try:
@@ -129,7 +131,8 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 with _phase(report, "search_index"):
                     if prepared.spare:  # the spare's bundles that differ from the published ones: linked from them
                         take_bundles(work / OUTPUT_SUBDIR, target / OUTPUT_SUBDIR, prepared.live_search)
-                    search = build_search_index(work, previous=prepared.live_search, rendered=report.rendered_paths)
+                    search = build_search_index(work, previous=prepared.live_search, rendered=report.rendered_paths,
+                                                fold=full or fold_search)
                 report.indexed_pages = search.pages
                 report.search_bundles, report.search_bundles_reindexed = search.shards, search.reindexed_shards
                 report.search_pages_reindexed = search.reindexed_pages
