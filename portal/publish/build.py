@@ -35,6 +35,7 @@ from .work_folder import SEARCH_STATE_FILE, STATE_FILE
 NEVER = datetime(1970, 1, 1)
 LINK = datetime(1970, 1, 2)  # not rendered: the published site's file, linked into the work folder
 ALWAYS = datetime(9999, 1, 1)
+REMOVE = datetime(1970, 1, 3)  # an address the work folder holds and the new site has not: its file is deleted
 
 
 # Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
@@ -90,6 +91,9 @@ class _Freezer(Freezer):
         path = self.root / relative
         if last_modified is NEVER and path.is_file():
             return path  # what Frozen-Flask would decide, without its request set-up
+        if last_modified is REMOVE:
+            _remove_page(path, self.root)
+            return path
         if last_modified is LINK:
             source = self.published / relative if self.published is not None else None
             if source is not None and source.is_file():
@@ -206,6 +210,12 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
         workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
         mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
         helpers: list[_Helper] = []
+        # A small change in a folder whose pages the state describes: only the addresses that differ are visited
+        # (rendered, linked, or removed from the state's difference); no step through the unchanged ones and no
+        # walk over the folder. A larger one (a new code version, a full build) steps through all and walks.
+        gone = [_parse_key(key) for key in previous if key not in state]
+        fast = bool(previous) and len(todo) < PARALLEL_MIN_PAGES and all(
+            endpoint in app.view_functions for endpoint, _ in gone)
 
         @freezer.register_generator
         def site_addresses():
@@ -215,10 +225,12 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             for helper in helpers:  # their pages are on disk now: the loop below only keeps them
                 helper.wait(rendered, caught)
             for address in plan:
-                if id(address) not in mine:
+                if id(address) not in mine and (id(address) in linked or not fast):
                     yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
+            if fast:  # last: an address that is also a live one's (an old slug taken again) stays
+                yield from ((endpoint, values, REMOVE) for endpoint, values in gone)
 
-        total = len(plan)
+        total = len(todo) + len(linked) + len(gone) if fast else len(plan)
         try:
             with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
                 warnings.simplefilter("always")
@@ -228,7 +240,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                     built.add(page.path.as_posix())
                     if progress:
                         progress(min(number, total), total, page.url)
-                work_folder.remove_extra(work, built)
+                if not fast and not prepared.fresh:
+                    work_folder.remove_extra(work, built)
         finally:
             app.before_request_funcs[None].remove(count_rendered)
             for helper in helpers:
@@ -243,6 +256,27 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     report.pages_removed = sum(1 for key in live if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
+
+
+def _parse_key(key: str) -> tuple[str, dict]:
+    """An address of the state ("endpoint:{values}") as the freezer's generators give it."""
+    endpoint, _, values = key.partition(":")
+    return endpoint, json.loads(values)
+
+
+def _remove_page(path: Path, root: Path) -> None:
+    """A page the new site has not: its file, and folders left empty up to the site's root."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    folder = path.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            break
+        folder = folder.parent
 
 
 def _workers() -> int:
