@@ -190,65 +190,73 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     )
     rendered: set[str] = set()
 
-    @app.before_request
     def count_rendered() -> None:
         if request.endpoint != "site.static":
             rendered.add(request.path)
 
+    # Added to the list itself: the site app is kept from build to build in a worker (publishing.site_app_for),
+    # and Flask refuses `before_request` on an app that has handled requests.
+    app.before_request_funcs.setdefault(None, []).append(count_rendered)
+
     freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.published = published
-    with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
-        with _phase(report, "plan"):
-            plan = list(addresses(snapshot))
-        keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
-        state = {key: address.fingerprint for key, address in keyed}
-        # Rendered: what differs from the published site. Linked from the published site: what the work folder
-        # (the spare, two builds behind) lacks of it. Kept: the rest.
-        todo = [a for key, a in keyed if a.fingerprint is None or live.get(key) != a.fingerprint]
-        linked = {id(a) for key, a in keyed if a.fingerprint is not None and live.get(key) == a.fingerprint
-                  and previous.get(key) != a.fingerprint}
-        workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
-        mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
-        helpers: list[_Helper] = []
-        # A small change in a folder whose pages the state describes: only the addresses that differ are visited
-        # (rendered, linked, or removed from the state's difference); no step through the unchanged ones and no
-        # walk over the folder. A larger one (a new code version, a full build) steps through all and walks.
-        gone = [_parse_key(key) for key in previous if key not in state]
-        fast = bool(previous) and len(todo) < PARALLEL_MIN_PAGES and all(
-            endpoint in app.view_functions for endpoint, _ in gone)
+    url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
+    try:
+        with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
+            with _phase(report, "plan"):
+                plan = list(addresses(snapshot))
+            keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
+            state = {key: address.fingerprint for key, address in keyed}
+            # Rendered: what differs from the published site. Linked from the published site: what the work folder
+            # (the spare, two builds behind) lacks of it. Kept: the rest.
+            todo = [a for key, a in keyed if a.fingerprint is None or live.get(key) != a.fingerprint]
+            linked = {id(a) for key, a in keyed if a.fingerprint is not None and live.get(key) == a.fingerprint
+                      and previous.get(key) != a.fingerprint}
+            workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
+            mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
+            helpers: list[_Helper] = []
+            # A small change in a folder whose pages the state describes: only the addresses that differ are visited
+            # (rendered, linked, or removed from the state's difference); no step through the unchanged ones and no
+            # walk over the folder. A larger one (a new code version, a full build) steps through all and walks.
+            gone = [_parse_key(key) for key in previous if key not in state]
+            fast = bool(previous) and len(todo) < PARALLEL_MIN_PAGES and all(
+                endpoint in app.view_functions for endpoint, _ in gone)
 
-        @freezer.register_generator
-        def site_addresses():
-            for address in plan:
-                if id(address) in mine:
-                    yield address.endpoint, address.values, ALWAYS
-            for helper in helpers:  # their pages are on disk now: the loop below only keeps them
-                helper.wait(rendered, caught)
-            for address in plan:
-                if id(address) not in mine and (id(address) in linked or not fast):
-                    yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
-            if fast:  # last: an address that is also a live one's (an old slug taken again) stays
-                yield from ((endpoint, values, REMOVE) for endpoint, values in gone)
+            @freezer.register_generator
+            def site_addresses():
+                for address in plan:
+                    if id(address) in mine:
+                        yield address.endpoint, address.values, ALWAYS
+                for helper in helpers:  # their pages are on disk now: the loop below only keeps them
+                    helper.wait(rendered, caught)
+                for address in plan:
+                    if id(address) not in mine and (id(address) in linked or not fast):
+                        yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
+                if fast:  # last: an address that is also a live one's (an old slug taken again) stays
+                    yield from ((endpoint, values, REMOVE) for endpoint, values in gone)
 
-        total = len(todo) + len(linked) + len(gone) if fast else len(plan)
-        try:
-            with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
-                warnings.simplefilter("always")
-                helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
-                built = set()
-                for number, page in enumerate(freezer.freeze_yield(), start=1):
-                    built.add(page.path.as_posix())
-                    if progress:
-                        progress(min(number, total), total, page.url)
-                if not fast and not prepared.fresh:
-                    work_folder.remove_extra(work, built)
-        finally:
-            app.before_request_funcs[None].remove(count_rendered)
-            for helper in helpers:
-                helper.kill()
-        # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
-        report.warnings += [str(w.message) for w in caught if not issubclass(w.category, MissingURLGeneratorWarning)]
-        report.phases["workers"] = workers
+            total = len(todo) + len(linked) + len(gone) if fast else len(plan)
+            try:
+                with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
+                    warnings.simplefilter("always")
+                    helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
+                    built = set()
+                    for number, page in enumerate(freezer.freeze_yield(), start=1):
+                        built.add(page.path.as_posix())
+                        if progress:
+                            progress(min(number, total), total, page.url)
+                    if not fast and not prepared.fresh:
+                        work_folder.remove_extra(work, built)
+            finally:
+                for helper in helpers:
+                    helper.kill()
+            # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
+            report.warnings += [str(w.message) for w in caught
+                                if not issubclass(w.category, MissingURLGeneratorWarning)]
+            report.phases["workers"] = workers
+    finally:  # the site app is kept for the next build: nothing of this one stays on it
+        app.before_request_funcs[None].remove(count_rendered)
+        app.url_default_functions[None].remove(url_logger)
     report.pages_total = len(plan)
     report.pages_rendered = len(rendered)
     report.pages_skipped = report.pages_total - report.pages_rendered

@@ -90,7 +90,8 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
     lost = {name for name in plan.shards if entries[name] is None or not isinstance(known, dict)
             or known.get(name) != entries[name]}  # lost, never made, or not the bundle the state describes
     merged = [name for name in sorted(plan.shards) if name != search_shards.PRIMARY]
-    if not fold and not lost and isinstance(previous, dict) and previous.get("groups") == state["groups"] and previous.get("size") == shard_pages:
+    if (not fold and not lost and isinstance(previous, dict) and previous.get("groups") == state["groups"]
+            and previous.get("size") == shard_pages):
         delta = search_delta.plan(previous, digests, entries, sum(len(plan.shards[n]) for n in plan.dirty),
                                   lambda name: _bundle(output, name), delta_max=delta_limits[0],
                                   delta_min_pages=delta_limits[1])

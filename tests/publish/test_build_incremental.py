@@ -82,3 +82,20 @@ def test_incremental_publishes_after_edits_deletes_and_unpublishing_equal_a_full
     case_b.status = Status.PUBLISHED
     db.session.commit()
     same_as_a_full_build(build(app))
+
+
+def test_a_worker_keeps_its_site_app_and_no_build_leaves_a_hook_on_it(app, world):
+    """The site app is made once per worker (templates compiled once); each build's request hook and Frozen-Flask's
+    url_for logger come off it again, or a long-running worker would slow down build after build."""
+    site_app = publishing.site_app_for(app)
+    hooks = (list(site_app.before_request_funcs.get(None, [])), list(site_app.url_default_functions.get(None, [])))
+    for summary in ("Первая правка", "Вторая правка"):
+        world.rows[("cases", "a")].status = Status.PUBLISHED
+        world.rows[("cases", "a")].summary = summary
+        db.session.commit()
+        build(app)
+        assert publishing.site_app_for(app) is site_app
+        assert (site_app.before_request_funcs.get(None, []), site_app.url_default_functions.get(None, [])) == hooks
+    assert "Вторая правка" in (Path(app.config["BUILD_DIR"]) / "cases" / "index.html").read_text(encoding="utf-8")
+    app.config["SITE_NAME"] = "Другое имя"  # a setting the site reads changed: a new site app
+    assert publishing.site_app_for(app) is not site_app

@@ -66,8 +66,9 @@ def test_fragment_ids_name_each_page_of_a_bundle(indexed):
 def test_a_few_changed_pages_go_into_a_delta_and_the_main_bundles_stay(indexed):
     site, first = indexed
     main_before = {path: data for path, data in files_of(site / "pagefind").items()}
-    old_ids = {**search_delta.fragment_ids(site / "pagefind" / "shards" / first.state["pages"]["cases/case-1/index.html"][0]),
-               **search_delta.fragment_ids(site / "pagefind" / "shards" / first.state["pages"]["news/item-1/index.html"][0])}
+    shards = site / "pagefind" / "shards"
+    old_ids = {**search_delta.fragment_ids(shards / first.state["pages"]["cases/case-1/index.html"][0]),
+               **search_delta.fragment_ids(shards / first.state["pages"]["news/item-1/index.html"][0])}
 
     second = build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=edit_site(site),
                                 fold=False, delta_limits=ANY_DELTA)
@@ -166,7 +167,8 @@ def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, b
             more = page.locator("#search .pagefind-ui__button")  # «Показать ещё»: five more each time
             for shown_now in (10, 15):
                 more.click()
-                page.wait_for_function(f"document.querySelectorAll('#search .pagefind-ui__result').length >= {shown_now}")
+                page.wait_for_function(
+                    f"document.querySelectorAll('#search .pagefind-ui__result').length >= {shown_now}")
             page.wait_for_function("document.querySelectorAll('#search .pagefind-ui__result-link').length === 15")
             shown = page.locator("#search .pagefind-ui__result-link").evaluate_all(
                 "(ls) => ls.map((a) => new URL(a.href).pathname)")
