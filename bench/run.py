@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .measure import ROOT, Run, median, psutil, run_step
 
+PAUSE = (2.0, 5.0)  # seconds an editor of the realistic scenario waits before each request
 SLOW = 60.0  # seconds: a step slower than this is not repeated, and the plain baseline is sampled
 BASELINE_SAMPLE = 2000  # pages of the plain baseline when the build is slow (extrapolated to the whole)
 PARTS = ("build", "baseline", "incremental", "search", "admin", "growth")
@@ -26,7 +27,7 @@ TARGETS = {
     # ≤ 1/20 of a full build of the same region in the same run, and under 1 s at scale 1 in a running worker.
     "build_seconds": 15.0, "build_speedup": 1.5, "peak_memory": 1024 ** 3, "incremental_fraction": 1 / 20,
     "worker_seconds": 1.0,
-    "first_query_bytes": 200_000, "later_query_bytes": 100_000, "admin_p95_ms": 100.0, "search_p95_ms": 50.0,
+    "first_query_bytes": 200_000, "later_query_bytes": 100_000,  "search_p95_ms": 50.0,
 }
 
 
@@ -145,9 +146,11 @@ class Bench:
             log("admin: warming up")
             admin_load.load(port, instance, 2, 2)
             self.data["admin"] = {}
-            for clients, rounds in ((1, 10 * self.repeat), (20, 2 * self.repeat)):
-                log(f"admin: {clients} client(s) × {rounds} rounds")
-                self.data["admin"][clients] = admin_load.load(port, instance, clients, rounds)
+            for clients, rounds, pause in ((1, 10 * self.repeat, None), (20, 2 * self.repeat, None),
+                                           (50, 2 * self.repeat, PAUSE)):
+                log(f"admin: {clients} client(s) × {rounds} rounds" + (f", pausing {PAUSE} s" if pause else ""))
+                label = f"{clients} pausing" if pause else clients
+                self.data["admin"][label] = admin_load.load(port, instance, clients, rounds, pause)
             log("admin search")
             self.data["admin_search"] = admin_load.search(port, self.repeat)
         finally:
@@ -270,13 +273,15 @@ def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
     admin = data.get("admin")
     if admin:
         for clients, result in admin.items():
+            # Issue #22: 50 editors pausing 2–5 s, p95 ≤ 100 ms; 20 editors with no pause, p95 ≤ 300 ms.
+            limit = {20: 300.0, "50 pausing": 100.0}.get(clients)
+            who = f"{clients} editors, 2–5 s pauses" if isinstance(clients, str) else f"{clients} client(s)"
             for kind in ("dashboard", "list", "edit", "save"):
                 s = result[kind]
-                target = "< 100 ms" if clients == 20 else ""
-                rows.append((f"5. admin {kind}, {clients} client(s): p50 / p95 / p99 (n={s['n']})",
-                             f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms", target,
-                             _ok(s["p95"] < TARGETS["admin_p95_ms"]) if target else "—"))
-            rows.append((f"   {clients} client(s): requests/s, errors",
+                rows.append((f"5. admin {kind}, {who}: p50 / p95 / p99 (n={s['n']})",
+                             f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms",
+                             f"p95 ≤ {limit:.0f} ms" if limit else "", _ok(s["p95"] <= limit) if limit else "—"))
+            rows.append((f"   {who}: requests/s, errors",
                          f"{result['requests_per_second']:.1f}, {result['error_count']}", "", "—"))
         s = data["admin_search"]
         rows.append((f"   admin search, whole index: p50 / p95 / p99 (n={s['n']})",
