@@ -4,6 +4,8 @@ Freeze, then index, then report. One build at a time (a lock file in the instanc
 or is killed leaves the published folder untouched: it is replaced only at the very end. A build with many pages
 to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot. The
 site that was published stays beside the new one (the spare) and the next build works in it (work_folder.py).
+A small change visits only the addresses that differ (rendered, linked, or removed from the state's difference);
+pages changed for search go into Pagefind's small delta bundle until a fold (search_delta.py).
 """
 from __future__ import annotations
 
