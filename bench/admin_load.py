@@ -4,12 +4,14 @@ Each client logs in (its own session, CSRF token from the page as a browser gets
 the dashboard, a list page with filters (organisation, status, words), an edit page, and a save (POST of the
 edit form with a changed summary; each client edits cases of its own, so saves never conflict). Latencies are
 taken per kind of request. The admin search is measured apart, over the whole index, with one client.
+With a pause, each editor waits 2–5 s before each request (the realistic scenario of issue #22: 50 editors).
 Traffic goes to 127.0.0.1 only, and every loop is bounded in count and in time.
 """
 from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import signal
 import socket
@@ -195,8 +197,11 @@ def _targets(instance: Path) -> tuple[list[int], list[int]]:
     return cases, orgs
 
 
-def load(port: int, instance: Path, clients: int, rounds: int) -> dict:
-    """`clients` editors at once, `rounds` rounds each (dashboard, list, edit, save): latencies per kind."""
+def load(port: int, instance: Path, clients: int, rounds: int, pause: tuple[float, float] | None = None) -> dict:
+    """`clients` editors at once, `rounds` rounds each (dashboard, list, edit, save): latencies per kind.
+
+    With `pause` (low, high seconds) each editor waits a random time in that range before each request, as a
+    person reading the page does (seeded per editor: the same run makes the same waits)."""
     from .region import PASSWORD, USERS
 
     cases, orgs = _targets(instance)
@@ -208,6 +213,11 @@ def load(port: int, instance: Path, clients: int, rounds: int) -> dict:
 
     def editor(number: int) -> None:
         client = Client(port)
+        waits = random.Random(number)
+
+        def think() -> None:
+            if pause:
+                time.sleep(waits.uniform(*pause))
         try:
             client.login(USERS["editor"], PASSWORD)
         except Exception as error:  # noqa: BLE001
@@ -228,6 +238,7 @@ def load(port: int, instance: Path, clients: int, rounds: int) -> dict:
                      f"/admin/cases/?{urlencode({'org': org, 'status': 'published', 'q': word})}", None),
                      ("edit", "GET", f"/admin/cases/{case_id}/edit", None)]
             for kind, method, path, _ in steps:
+                think()
                 status, html, seconds, _ = client.request(method, path)
                 if status != 200:
                     errors.append(f"{kind} {path}: {status}")
@@ -241,6 +252,7 @@ def load(port: int, instance: Path, clients: int, rounds: int) -> dict:
                 continue
             fields = [(k, f"Краткое описание: правка {number}.{round_}." if k == "summary" else v)
                       for k, v in fields] + [("save", "1")]
+            think()
             status, body, seconds, _ = client.post(f"/admin/cases/{case_id}/edit", fields)
             if status != 302:
                 errors.append(f"save {case_id}: {status} " + ("form refused" if status == 200 else body[:200]))
@@ -255,7 +267,7 @@ def load(port: int, instance: Path, clients: int, rounds: int) -> dict:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    result = {"clients": clients, "rounds": rounds, "wall": wall, "errors": errors[:10], "error_count": len(errors)}
+    result = {"clients": clients, "rounds": rounds, "pause": pause, "wall": wall, "errors": errors[:10], "error_count": len(errors)}
     for kind, values in timings.items():
         result[kind] = _summary(values)
     done = sum(len(v) for v in timings.values())

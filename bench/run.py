@@ -18,12 +18,16 @@ from pathlib import Path
 
 from .measure import ROOT, Run, median, psutil, run_step
 
+PAUSE = (2.0, 5.0)  # seconds an editor of the realistic scenario waits before each request
 SLOW = 60.0  # seconds: a step slower than this is not repeated, and the plain baseline is sampled
 BASELINE_SAMPLE = 2000  # pages of the plain baseline when the build is slow (extrapolated to the whole)
 PARTS = ("build", "baseline", "incremental", "search", "admin", "growth")
 TARGETS = {
-    "build_seconds": 15.0, "build_speedup": 4.0, "peak_memory": 1024 ** 3, "incremental_seconds": 2.0,
-    "first_query_bytes": 200_000, "later_query_bytes": 100_000, "admin_p95_ms": 100.0, "search_p95_ms": 50.0,
+    # Issue #22: a full build with search ≥ 1.5× faster than plain Frozen-Flask without search; a one-edit publish
+    # ≤ 1/20 of a full build of the same region in the same run, and under 1 s at scale 1 in a running worker.
+    "build_seconds": 15.0, "build_speedup": 1.5, "peak_memory": 1024 ** 3, "incremental_fraction": 1 / 20,
+    "worker_seconds": 1.0,
+    "first_query_bytes": 200_000, "later_query_bytes": 100_000,  "search_p95_ms": 50.0,
 }
 
 
@@ -131,6 +135,8 @@ class Bench:
             if max(r.wall for r in results["case"] + results["news"]) > SLOW:
                 break
         self.data["incremental"] = results
+        log(f"one-edit publishes in a running worker ({max(3, self.repeat)})")
+        self.data["worker"] = run_step("worker", "--instance", str(instance), "--number", str(max(3, self.repeat)))
 
     def admin(self, instance: Path) -> None:
         from . import admin_load
@@ -140,9 +146,11 @@ class Bench:
             log("admin: warming up")
             admin_load.load(port, instance, 2, 2)
             self.data["admin"] = {}
-            for clients, rounds in ((1, 10 * self.repeat), (20, 2 * self.repeat)):
-                log(f"admin: {clients} client(s) × {rounds} rounds")
-                self.data["admin"][clients] = admin_load.load(port, instance, clients, rounds)
+            for clients, rounds, pause in ((1, 10 * self.repeat, None), (20, 2 * self.repeat, None),
+                                           (50, 2 * self.repeat, PAUSE)):
+                log(f"admin: {clients} client(s) × {rounds} rounds" + (f", pausing {PAUSE} s" if pause else ""))
+                label = f"{clients} pausing" if pause else clients
+                self.data["admin"][label] = admin_load.load(port, instance, clients, rounds, pause)
             log("admin search")
             self.data["admin_search"] = admin_load.search(port, self.repeat)
         finally:
@@ -209,8 +217,8 @@ def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
             how = (f"{plain:.0f} s, extrapolated from {r['pages_frozen']} pages" if "extrapolated_seconds" in r
                    else f"{plain:.1f} s")
             rows += [("2. plain Frozen-Flask, content loaded once", f"{how} (peak {_mb(snap.peak_pss)})", "", "—"),
-                     ("   full build vs it (× faster)", f"{plain / median(walls):.2f}×", "≥ 4×",
-                      _ok(plain / median(walls) >= 4))]
+                     ("   full build with search vs it (× faster)", f"{plain / median(walls):.2f}×", "≥ 1.5×",
+                      _ok(plain / median(walls) >= TARGETS["build_speedup"]))]
         if per_request:
             r = per_request.result
             rows += [(f"   plain, each page loads its content ({r['pages_frozen']}-page sample)",
@@ -226,9 +234,27 @@ def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
             index = [r.result["phases"].get("search_index", 0) for r in runs]
             copy = [r.result["phases"].get("copy", 0) for r in runs]
             rendered = median(r.result["pages_rendered"] for r in runs)
-            rows += [(f"3. incremental build, {label}: wall", _spread(walls), "< 2 s", _ok(median(walls) < 2)),
+            full = median(r.wall for r in build) if build else None
+            fraction = median(walls) / full if full else None
+            rows += [(f"3. incremental build, {label}: wall (new process)", _spread(walls), "", "—"),
+                     ("   of the full build in this run", f"1/{1 / fraction:.0f}" if fraction else "—", "≤ 1/20",
+                      _ok(fraction <= TARGETS["incremental_fraction"]) if fraction else "—"),
                      ("   pages rendered; render / copy / Pagefind s",
                       f"{rendered:.0f}; {median(render):.1f} / {median(copy):.1f} / {median(index):.1f}", "", "—")]
+    worker = data.get("worker")
+    if worker:
+        runs = worker.result["runs"]
+        seconds = [r["seconds"] for r in runs]
+        phases = {k: median(r["phases"].get(k) for r in runs) for k in runs[0]["phases"] if k != "workers"}
+        full = median(r.wall for r in build) if build else None
+        rows += [("3. one case edited, publish in a running worker", _spread(seconds), "< 1 s at scale 1",
+                  _ok(median(seconds) < TARGETS["worker_seconds"]) if data["scale"] >= 1 else "—"),
+                 ("   of the full build in this run", f"1/{full / median(seconds):.0f}" if full else "—", "≤ 1/20",
+                  _ok(median(seconds) / full <= TARGETS["incremental_fraction"]) if full else "—"),
+                 ("   pages rendered, search pages indexed; steps s",
+                  f"{median(r['pages_rendered'] for r in runs):.0f}, "
+                  f"{median(r['search_pages_reindexed'] for r in runs):.0f}; "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()), "", "—")]
     search = data.get("search")
     if search:
         rows += [("4. Pagefind index on disk", f"{search['index_bytes'] / 1024 ** 2:.1f} MB in "
@@ -247,13 +273,15 @@ def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
     admin = data.get("admin")
     if admin:
         for clients, result in admin.items():
+            # Issue #22: 50 editors pausing 2–5 s, p95 ≤ 100 ms; 20 editors with no pause, p95 ≤ 300 ms.
+            limit = {20: 300.0, "50 pausing": 100.0}.get(clients)
+            who = f"{clients} editors, 2–5 s pauses" if isinstance(clients, str) else f"{clients} client(s)"
             for kind in ("dashboard", "list", "edit", "save"):
                 s = result[kind]
-                target = "< 100 ms" if clients == 20 else ""
-                rows.append((f"5. admin {kind}, {clients} client(s): p50 / p95 / p99 (n={s['n']})",
-                             f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms", target,
-                             _ok(s["p95"] < TARGETS["admin_p95_ms"]) if target else "—"))
-            rows.append((f"   {clients} client(s): requests/s, errors",
+                rows.append((f"5. admin {kind}, {who}: p50 / p95 / p99 (n={s['n']})",
+                             f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms",
+                             f"p95 ≤ {limit:.0f} ms" if limit else "", _ok(s["p95"] <= limit) if limit else "—"))
+            rows.append((f"   {who}: requests/s, errors",
                          f"{result['requests_per_second']:.1f}, {result['error_count']}", "", "—"))
         s = data["admin_search"]
         rows.append((f"   admin search, whole index: p50 / p95 / p99 (n={s['n']})",

@@ -1,7 +1,7 @@
 """One measured step of the benchmark, run in a process of its own (`python -m bench.tasks STEP …`), so that the
 runner can time it and poll the memory of its whole process tree. The last line printed is `RESULT {json}`.
 
-Steps: generate, reindex, build, baseline, edit.
+Steps: generate, reindex, build, baseline, edit, worker.
 """
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def baseline(instance: Path, mode: str, sample: int) -> dict:
     return result
 
 
-def edit(instance: Path, what: str, number: int) -> dict:
+def edit(instance: Path, what: str, number: int, app=None) -> dict:
     """One editor's change through the models (session events, revisions, admin index), as a save does."""
     import sqlalchemy as sa
 
@@ -123,7 +123,7 @@ def edit(instance: Path, what: str, number: int) -> dict:
     from portal.models import Case, NewsItem, Organisation, Status
     from portal.models.base import utcnow
 
-    app = admin_app(instance)
+    app = app or admin_app(instance)
     with app.app_context():
         if what == "case":
             ids = list(db.session.scalars(sa.select(Case.id).where(Case.status == Status.PUBLISHED).order_by(Case.id)))
@@ -142,9 +142,31 @@ def edit(instance: Path, what: str, number: int) -> dict:
         return {"added": f"news:{item.id}", "slug": item.slug}
 
 
+def worker(instance: Path, times: int) -> dict:
+    """One-edit publishes in a running worker: the app made and warmed once (a publish with nothing changed),
+    then `times` rounds of one case edited through the models and a publish, each publish timed on its own."""
+    from portal.publish import publishing
+
+    app = admin_app(instance)
+    warm = publishing.run_build(app)
+    if not warm.ok:
+        raise SystemExit(f"build failed: {warm.error}\n{warm.details}")
+    runs = []
+    for number in range(times):
+        edit(instance, "case", 1000 + number, app=app)
+        started = time.perf_counter()
+        report = publishing.run_build(app)
+        seconds = time.perf_counter() - started
+        if not report.ok:
+            raise SystemExit(f"build failed: {report.error}\n{report.details}")
+        runs.append({"seconds": seconds, "pages_rendered": report.pages_rendered, "phases": report.phases,
+                     "search_pages_reindexed": report.search_pages_reindexed})
+    return {"warm_seconds": warm.seconds, "runs": runs}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.tasks")
-    parser.add_argument("step", choices=["generate", "reindex", "build", "baseline", "edit"])
+    parser.add_argument("step", choices=["generate", "reindex", "build", "baseline", "edit", "worker"])
     parser.add_argument("--instance", type=Path, required=True)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2025)
@@ -160,6 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         result = reindex(args.instance)
     elif args.step == "build":
         result = build(args.instance, args.full)
+    elif args.step == "worker":
+        result = worker(args.instance, args.number)
     elif args.step == "baseline":
         result = baseline(args.instance, args.mode, args.sample)
     else:

@@ -4,7 +4,8 @@ Long work runs here, in a worker, never in a web request:
 - `publish` (retried twice on an error of its own) builds the site while builds are asked for
   (portal/publish/runs.py holds the one lock of the whole portal in the database and coalesces asks);
 - `schedule`, every minute: publishes what has come due (`publish_at`) and refreshes the date-dependent pages
-  after midnight in TIME_ZONE, marks a build whose worker died as failed and asks for it again, and starts the
+  after midnight in TIME_ZONE, folds the search's delta bundle into the main bundles once it is ten minutes old
+  (portal/publish/search_delta.py), marks a build whose worker died as failed and asks for it again, and starts the
   job of an ask whose job was lost with its worker.
 
 Where the jobs wait (QUEUE_URL): a SQLite file in the instance folder by default, with the worker running in
@@ -114,6 +115,8 @@ def look_at_the_schedule() -> str | None:
     from portal.publish import runs
 
     reason = "retry" if runs.abandon_stale() else runs.due()
+    if reason is None and not runs.requested() and runs.current() is None and runs.fold_due():
+        reason = "fold"  # the search's delta bundle into the main bundles, while nobody waits for a build
     if reason is not None:
         request_publish(reason)
     elif runs.waiting():  # asked, but its job was lost with a worker: start one

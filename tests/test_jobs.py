@@ -280,3 +280,24 @@ def test_the_dashboard_says_when_the_schedule_publishes_next(app, world, editor_
     db.session.commit()
     html = editor_client.get("/admin/").get_data(as_text=True)
     assert "Следующая публикация по расписанию: 05.12.2026 15:30" in html
+
+
+def test_the_schedule_folds_an_old_search_delta_into_the_bundles(app, world):
+    import json
+
+    from portal.publish.work_folder import SEARCH_STATE_FILE
+
+    published_case(world)
+    jobs.request_publish("manual")
+    jobs.run_queued(app)
+    runs.due()  # the schedule has looked once: nothing else is due below
+    state_file = Path(app.config["INSTANCE_PATH"]) / SEARCH_STATE_FILE
+    assert jobs.look_at_the_schedule() is None  # no delta: nothing to fold
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    state["delta"] = {"pages": {}, "hide": ["ru_0000000"], "since": 0}  # as a publish between folds leaves it
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    assert jobs.look_at_the_schedule() == "fold"
+    assert jobs.run_queued(app) == 1
+    assert "delta" not in json.loads(state_file.read_text(encoding="utf-8"))
+    assert db.session.scalars(sa.select(BuildRun).order_by(BuildRun.id.desc())).first().reason == "fold"
+    assert jobs.look_at_the_schedule() is None  # folded once, not every minute

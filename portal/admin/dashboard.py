@@ -1,7 +1,8 @@
 """The admin's home page: what there is, and what waits for review, within the user's organisations."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload
@@ -23,38 +24,59 @@ from .crud import CRUDS
 
 @bp.get("/")
 def dashboard():
-    waiting = []
-    scheduled = []
     now = local_now()
-    counts = []
     visible = [crud for crud in CRUDS.values() if crud.visible_to(current_user)]
+    counts = []
     for crud in visible:
         query = sa.select(sa.func.count()).select_from(crud.model)
         if crud.owned:
             query = permissions.scope(query, crud.model, current_user)
         counts.append(query.scalar_subquery())
-        if crud.publishable:
-            # Rows shown by their name only: none of their eagerly loaded collections (a case's tags…).
-            review = sa.select(crud.model).where(crud.model.status == Status.REVIEW).options(lazyload("*"))
-            if crud.owned:
-                review = permissions.scope(review, crud.model, current_user)
-            waiting += [(crud, obj) for obj in db.session.scalars(review.limit(20))]
-            later = (sa.select(crud.model).where(crud.model.status == Status.PUBLISHED, crud.model.publish_at > now)
-                     .options(lazyload("*")))
-            if crud.owned:
-                later = permissions.scope(later, crud.model, current_user)
-            scheduled += [(crud, obj) for obj in db.session.scalars(later.limit(20))]
     # Every area's count in one statement: one round trip instead of one per area.
     areas = list(zip(visible, db.session.execute(sa.select(*counts)).one())) if counts else []
+    waiting, scheduled = _waiting_and_scheduled([crud for crud in visible if crud.publishable], now)
     days = current_app.config["UNPAIRED_MENTEE_DAYS"]
-    scheduled.sort(key=lambda pair: pair[1].publish_at)
     weeks, today = current_app.config["MEETING_GAP_WEEKS"], now.date()
     return render_template("admin/dashboard.html", areas=areas, waiting=waiting, scheduled=scheduled, days=days,
-                           unpaired=unpaired_mentees(current_user, local_now().date() - timedelta(days=days)),
+                           unpaired=unpaired_mentees(current_user, today - timedelta(days=days)),
                            weeks=weeks, quiet=journals.quiet_pairings(db.session, current_user, weeks, today),
                            overdue_goals=journals.overdue_goals(db.session, current_user, today),
                            pairing_label=lambda pairing: network.pairing_label(current_user, pairing),
                            next_build=runs.next_scheduled(now))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A row of the dashboard's lists: only what they show (not the row with its bodies and collections)."""
+    id: int
+    title: str
+    publish_at: datetime | None
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _waiting_and_scheduled(cruds: list, now: datetime) -> tuple[list, list]:
+    """Rows on review and rows published ahead of time, up to 20 of each per kind, in one statement."""
+    if not cruds:
+        return [], []
+    parts = []
+    for number, crud in enumerate(cruds):
+        model = crud.model
+        for waits, condition in ((True, model.status == Status.REVIEW),
+                                 (False, sa.and_(model.status == Status.PUBLISHED, model.publish_at > now))):
+            part = sa.select(sa.literal(number).label("kind"), sa.literal(waits).label("waits"), model.id,
+                             model.title.label("title"), model.publish_at.label("publish_at")).where(condition)
+            if crud.owned:
+                part = permissions.scope(part, model, current_user)
+            # Wrapped: SQLite takes no LIMIT inside a compound statement's own parts.
+            parts.append(sa.select(part.order_by(model.id).limit(20).subquery()))
+    waiting, scheduled = [], []
+    for row in db.session.execute(sa.union_all(*parts)):
+        (waiting if row.waits else scheduled).append((row.kind, Listed(row.id, row.title, row.publish_at)))
+    waiting.sort(key=lambda pair: (pair[0], pair[1].id))  # by area in the dashboard's order
+    scheduled.sort(key=lambda pair: pair[1].publish_at)
+    return [(cruds[kind], row) for kind, row in waiting], [(cruds[kind], row) for kind, row in scheduled]
 
 
 def unpaired_mentees(user, joined_before: date) -> list[Person]:

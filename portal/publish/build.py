@@ -4,6 +4,8 @@ Freeze, then index, then report. One build at a time (a lock file in the instanc
 or is killed leaves the published folder untouched: it is replaced only at the very end. A build with many pages
 to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot. The
 site that was published stays beside the new one (the spare) and the next build works in it (work_folder.py).
+A small change visits only the addresses that differ (rendered, linked, or removed from the state's difference);
+pages changed for search go into Pagefind's small delta bundle until a fold (search_delta.py).
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from .work_folder import SEARCH_STATE_FILE, STATE_FILE
 NEVER = datetime(1970, 1, 1)
 LINK = datetime(1970, 1, 2)  # not rendered: the published site's file, linked into the work folder
 ALWAYS = datetime(9999, 1, 1)
+REMOVE = datetime(1970, 1, 3)  # an address the work folder holds and the new site has not: its file is deleted
 
 
 # Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
@@ -91,6 +94,9 @@ class _Freezer(Freezer):
         path = self.root / relative
         if last_modified is NEVER and path.is_file():
             return path  # what Frozen-Flask would decide, without its request set-up
+        if last_modified is REMOVE:
+            _remove_page(path, self.root)
+            return path
         if last_modified is LINK:
             source = self.published / relative if self.published is not None else None
             if source is not None and source.is_file():
@@ -115,8 +121,10 @@ class _Freezer(Freezer):
 
 
 def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
-    """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report."""
+               progress: Callable[[int, int, str], None] | None = None, fold_search: bool = False) -> BuildReport:
+    """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report.
+
+    Pages changed for search go into the small delta bundle unless `full` or `fold_search` (search_delta.py)."""
     report = BuildReport(started_at=time.time())
     target = Path(site_app.config["BUILD_DIR"]).resolve()
     try:
@@ -131,7 +139,8 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 with _phase(report, "search_index"):
                     if prepared.spare:  # the spare's bundles that differ from the published ones: linked from them
                         take_bundles(work / OUTPUT_SUBDIR, target / OUTPUT_SUBDIR, prepared.live_search)
-                    search = build_search_index(work, previous=prepared.live_search, rendered=report.rendered_paths)
+                    search = build_search_index(work, previous=prepared.live_search, rendered=report.rendered_paths,
+                                                fold=full or fold_search)
                 report.indexed_pages = search.pages
                 report.search_bundles, report.search_bundles_reindexed = search.shards, search.reindexed_shards
                 report.search_pages_reindexed = search.reindexed_pages
@@ -185,56 +194,73 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     )
     rendered: set[str] = set()
 
-    @app.before_request
     def count_rendered() -> None:
         if request.endpoint != "site.static":
             rendered.add(request.path)
 
+    # Added to the list itself: the site app is kept from build to build in a worker (publishing.site_app_for),
+    # and Flask refuses `before_request` on an app that has handled requests.
+    app.before_request_funcs.setdefault(None, []).append(count_rendered)
+
     freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.published = published
-    with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
-        with _phase(report, "plan"):
-            plan = list(addresses(snapshot))
-        keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
-        state = {key: address.fingerprint for key, address in keyed}
-        # Rendered: what differs from the published site. Linked from the published site: what the work folder
-        # (the spare, two builds behind) lacks of it. Kept: the rest.
-        todo = [a for key, a in keyed if a.fingerprint is None or live.get(key) != a.fingerprint]
-        linked = {id(a) for key, a in keyed if a.fingerprint is not None and live.get(key) == a.fingerprint
-                  and previous.get(key) != a.fingerprint}
-        workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
-        mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
-        helpers: list[_Helper] = []
+    url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
+    try:
+        with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
+            with _phase(report, "plan"):
+                plan = list(addresses(snapshot))
+            keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
+            state = {key: address.fingerprint for key, address in keyed}
+            # Rendered: what differs from the published site. Linked from the published site: what the work folder
+            # (the spare, two builds behind) lacks of it. Kept: the rest.
+            todo = [a for key, a in keyed if a.fingerprint is None or live.get(key) != a.fingerprint]
+            linked = {id(a) for key, a in keyed if a.fingerprint is not None and live.get(key) == a.fingerprint
+                      and previous.get(key) != a.fingerprint}
+            workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
+            mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
+            helpers: list[_Helper] = []
+            # A small change in a folder whose pages the state describes: only the addresses that differ are visited
+            # (rendered, linked, or removed from the state's difference); no step through the unchanged ones and no
+            # walk over the folder. A larger one (a new code version, a full build) steps through all and walks.
+            gone = [_parse_key(key) for key in previous if key not in state]
+            fast = bool(previous) and len(todo) < PARALLEL_MIN_PAGES and all(
+                endpoint in app.view_functions for endpoint, _ in gone)
 
-        @freezer.register_generator
-        def site_addresses():
-            for address in plan:
-                if id(address) in mine:
-                    yield address.endpoint, address.values, ALWAYS
-            for helper in helpers:  # their pages are on disk now: the loop below only keeps them
-                helper.wait(rendered, caught)
-            for address in plan:
-                if id(address) not in mine:
-                    yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
+            @freezer.register_generator
+            def site_addresses():
+                for address in plan:
+                    if id(address) in mine:
+                        yield address.endpoint, address.values, ALWAYS
+                for helper in helpers:  # their pages are on disk now: the loop below only keeps them
+                    helper.wait(rendered, caught)
+                for address in plan:
+                    if id(address) not in mine and (id(address) in linked or not fast):
+                        yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
+                if fast:  # last: an address that is also a live one's (an old slug taken again) stays
+                    yield from ((endpoint, values, REMOVE) for endpoint, values in gone)
 
-        total = len(plan)
-        try:
-            with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
-                warnings.simplefilter("always")
-                helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
-                built = set()
-                for number, page in enumerate(freezer.freeze_yield(), start=1):
-                    built.add(page.path.as_posix())
-                    if progress:
-                        progress(min(number, total), total, page.url)
-                work_folder.remove_extra(work, built)
-        finally:
-            app.before_request_funcs[None].remove(count_rendered)
-            for helper in helpers:
-                helper.kill()
-        # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
-        report.warnings += [str(w.message) for w in caught if not issubclass(w.category, MissingURLGeneratorWarning)]
-        report.phases["workers"] = workers
+            total = len(todo) + len(linked) + len(gone) if fast else len(plan)
+            try:
+                with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
+                    warnings.simplefilter("always")
+                    helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
+                    built = set()
+                    for number, page in enumerate(freezer.freeze_yield(), start=1):
+                        built.add(page.path.as_posix())
+                        if progress:
+                            progress(min(number, total), total, page.url)
+                    if not fast and not prepared.fresh:
+                        work_folder.remove_extra(work, built)
+            finally:
+                for helper in helpers:
+                    helper.kill()
+            # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
+            report.warnings += [str(w.message) for w in caught
+                                if not issubclass(w.category, MissingURLGeneratorWarning)]
+            report.phases["workers"] = workers
+    finally:  # the site app is kept for the next build: nothing of this one stays on it
+        app.before_request_funcs[None].remove(count_rendered)
+        app.url_default_functions[None].remove(url_logger)
     report.pages_total = len(plan)
     report.pages_rendered = len(rendered)
     report.pages_skipped = report.pages_total - report.pages_rendered
@@ -242,6 +268,27 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     report.pages_removed = sum(1 for key in live if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
+
+
+def _parse_key(key: str) -> tuple[str, dict]:
+    """An address of the state ("endpoint:{values}") as the freezer's generators give it."""
+    endpoint, _, values = key.partition(":")
+    return endpoint, json.loads(values)
+
+
+def _remove_page(path: Path, root: Path) -> None:
+    """A page the new site has not: its file, and folders left empty up to the site's root."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    folder = path.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            break
+        folder = folder.parent
 
 
 def _workers() -> int:

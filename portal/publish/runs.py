@@ -16,6 +16,7 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -32,7 +33,10 @@ STATE_ID = 1
 SCHEDULED = (Case, NewsItem, Event, Roadmap, Page)
 REASONS = {"manual": "по кнопке «Опубликовать»", "approval": "после одобрения", "edit": "после правки на сайте",
            "scheduled": "по расписанию",
-           "daily": "ежедневное обновление", "retry": "повтор после сбоя", "command": "из командной строки"}
+           "daily": "ежедневное обновление", "retry": "повтор после сбоя", "command": "из командной строки",
+           "fold": "объединение поискового индекса"}
+# Builds that fold the search's delta bundle into the main bundles (search_delta.py): the schedule's own.
+FOLD_REASONS = ("fold", "daily")
 INTERRUPTED = ("Публикация прервана: обработчик заданий остановился во время сборки (процесс завершён или сервер "
                "перезагружен). Опубликованный сайт не изменился; публикация запрошена снова.")
 
@@ -174,12 +178,21 @@ def due(now: datetime | None = None) -> str | None:
     return "daily" if now.date() > last.date() else None
 
 
+def fold_due() -> bool:
+    """Has the published search a delta bundle old enough to fold into the main bundles?"""
+    from .search_delta import fold_due as due_now
+    from .work_folder import SEARCH_STATE_FILE, read_state
+
+    return due_now(read_state(Path(current_app.config["INSTANCE_PATH"]) / SEARCH_STATE_FILE))
+
+
 def next_scheduled(now: datetime | None = None) -> datetime:
     """When the schedule will publish next (local time): the nearest `publish_at` ahead, or the next midnight."""
     now = now or local_now()
     midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
-    ahead = [db.session.scalar(sa.select(sa.func.min(model.publish_at)).where(model.publish_at > now))
-             for model in SCHEDULED]
+    ahead = db.session.execute(sa.select(*(  # one statement: the dashboard shows it on every visit
+        sa.select(sa.func.min(model.publish_at)).where(model.publish_at > now).scalar_subquery()
+        for model in SCHEDULED))).one()
     return min([moment for moment in ahead if moment is not None] + [midnight])
 
 

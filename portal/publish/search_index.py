@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from . import atomic, search_shards
+from . import atomic, search_delta, search_shards
 
 OUTPUT_SUBDIR = "pagefind"  # Pagefind's default; the site's search page loads /pagefind/pagefind-ui.js
 SHARDS_SUBDIR = "shards"  # pagefind/shards/<name>/: the bundles merged into the primary one
@@ -63,11 +63,14 @@ class SearchIndexReport:
 
 def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict | None = None,
                        rendered: Iterable[str] | None = None, shard_pages: int = SHARD_PAGES,
-                       workers: int | None = None) -> SearchIndexReport:
+                       workers: int | None = None, fold: bool = True,
+                       delta_limits: tuple[int, int] = (search_delta.DELTA_MAX, search_delta.DELTA_MIN_PAGES)
+                       ) -> SearchIndexReport:
     """Index the HTML pages under `site_dir` into `site_dir/pagefind/` and report what was indexed.
 
     With the `previous` state (of the build `site_dir` was copied from) and the addresses `rendered` since, only
-    the pages rendered again are read and only the bundles whose pages changed are indexed again.
+    the pages rendered again are read. Then either the bundles whose pages changed are indexed again (a fold),
+    or, when `fold` is False and few pages changed, only those pages go into the delta bundle (search_delta.py).
     """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
@@ -83,20 +86,52 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
                                  reindexed_pages=pages)
     plan, state = search_shards.plan(digests, shard_pages, previous)
     known = previous.get("bundles") if isinstance(previous, dict) else None
-    for name in plan.shards:
-        # A bundle lost, never made, or not the one the state describes (a site put back from elsewhere).
-        entry = _entry(output, name)
-        if entry is None or not isinstance(known, dict) or known.get(name) != entry:
-            plan.dirty.add(name)
+    entries = {name: _entry(output, name) for name in plan.shards}
+    lost = {name for name in plan.shards if entries[name] is None or not isinstance(known, dict)
+            or known.get(name) != entries[name]}  # lost, never made, or not the bundle the state describes
+    merged = [name for name in sorted(plan.shards) if name != search_shards.PRIMARY]
+    if (not fold and not lost and isinstance(previous, dict) and previous.get("groups") == state["groups"]
+            and previous.get("size") == shard_pages):
+        delta = search_delta.plan(previous, digests, entries, sum(len(plan.shards[n]) for n in plan.dirty),
+                                  lambda name: _bundle(output, name), delta_max=delta_limits[0],
+                                  delta_min_pages=delta_limits[1])
+        if delta is not None:
+            return _index_delta(site_dir, output, previous, delta, merged, digests, timeout, started)
+    plan.dirty |= lost
     _remove_stale_bundles(output, plan)
     jobs = sorted(plan.dirty, key=lambda name: -len(plan.shards[name]))  # the largest first, for an even finish
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), workers or _cores()))) as pool:
         runs = list(pool.map(lambda name: _index_shard(site_dir, output, name, plan.shards[name], timeout), jobs))
-    _write_shards_file(output, [name for name in sorted(plan.shards) if name != search_shards.PRIMARY])
+    _write_shards_file(output, merged)
     state["bundles"] = {name: _entry(output, name) for name in plan.shards}
+    state["ids"] = search_delta.kept_ids(previous, state["bundles"])
     return SearchIndexReport(pages=len(digests), words=max((w for _, w in runs if w is not None), default=None),
                              filters={}, seconds=time.monotonic() - started, shards=len(plan.shards),
                              reindexed_shards=len(jobs), reindexed_pages=sum(p for p, _ in runs), state=state)
+
+
+def _index_delta(site_dir: Path, output: Path, previous: dict, delta: search_delta.Delta, merged: list[str],
+                 digests: dict[str, str], timeout: float, started: float) -> SearchIndexReport:
+    """The main bundles stay; the delta bundle is indexed again when its pages differ from the published one's."""
+    old = previous.get("delta") if isinstance(previous.get("delta"), dict) else {}
+    bundles = dict(previous["bundles"])
+    entry = _entry(output, search_delta.DELTA) if delta.pages else None
+    reindexed = 0
+    if not delta.pages or old.get("pages") != delta.pages or entry is None or bundles.get(search_delta.DELTA) != entry:
+        shutil.rmtree(_bundle(output, search_delta.DELTA), ignore_errors=True)
+        if delta.pages:
+            reindexed, _ = _index_shard(site_dir, output, search_delta.DELTA, sorted(delta.pages), timeout)
+        entry = _entry(output, search_delta.DELTA) if delta.pages else None
+    bundles.pop(search_delta.DELTA, None)
+    if entry is not None:
+        bundles[search_delta.DELTA] = entry
+    search_delta.write_view(output)
+    _write_shards_file(output, merged, delta=bool(delta.pages), hide=delta.hide)
+    state = {key: previous[key] for key in ("size", "groups", "pages")} | {
+        "bundles": bundles, "ids": delta.ids,
+        "delta": {"pages": delta.pages, "hide": delta.hide, "since": delta.since}}
+    return SearchIndexReport(pages=len(digests), words=None, filters={}, seconds=time.monotonic() - started,
+                             shards=len(merged) + 1, reindexed_shards=0, reindexed_pages=reindexed, state=state)
 
 
 def _digests(site_dir: Path, previous: dict | None, rendered: Iterable[str] | None) -> dict[str, str]:
@@ -109,8 +144,8 @@ def _digests(site_dir: Path, previous: dict | None, rendered: Iterable[str] | No
         found = ((page.relative_to(site_dir).as_posix(), search_shards.digest(page.read_bytes()))
                  for page in _html_pages(site_dir))
         return {path: page_digest for path, page_digest in found if page_digest}
-    digests = {path: entry[1] for path, entry in old.items()
-               if isinstance(entry, list) and len(entry) == 2 and (site_dir / path).is_file()}
+    digests = {path: page_digest for path, page_digest in search_delta.current_digests(previous).items()
+               if (site_dir / path).is_file()}
     for address in rendered:
         path = address.lstrip("/") + ("index.html" if address.endswith("/") else "")
         if not path.endswith(".html"):
@@ -134,6 +169,8 @@ def _html_pages(site_dir: Path) -> Iterable[Path]:
 
 
 def _bundle(output: Path, name: str) -> Path:
+    if name == search_delta.DELTA:
+        return output / search_delta.DELTA
     return output if name == search_shards.PRIMARY else output / SHARDS_SUBDIR / name
 
 
@@ -171,11 +208,15 @@ def _bundle_items(folder: Path) -> list[Path]:
     """A bundle's files and folders (the primary bundle's folder also holds the others, in shards/)."""
     if not folder.is_dir():
         return []
-    return [item for item in folder.iterdir() if item.name not in (SHARDS_SUBDIR, SHARDS_FILE)]
+    return [item for item in folder.iterdir()
+            if item.name not in (SHARDS_SUBDIR, SHARDS_FILE, search_delta.DELTA, search_delta.VIEW_SUBDIR)]
 
 
 def _remove_stale_bundles(output: Path, plan: search_shards.Plan) -> None:
-    """Pagefind never deletes the hashed files of an earlier run: a bundle to index again starts empty."""
+    """Pagefind never deletes the hashed files of an earlier run: a bundle to index again starts empty. A fold
+    leaves no delta."""
+    for item in (output / search_delta.DELTA, output / search_delta.VIEW_SUBDIR):
+        shutil.rmtree(item, ignore_errors=True)
     shards_dir = output / SHARDS_SUBDIR
     if shards_dir.is_dir():
         for folder in shards_dir.iterdir():
@@ -183,7 +224,7 @@ def _remove_stale_bundles(output: Path, plan: search_shards.Plan) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
     if search_shards.PRIMARY in plan.dirty and output.is_dir():
         for item in output.iterdir():
-            if item.name != SHARDS_SUBDIR:
+            if item.name != SHARDS_SUBDIR and item.exists():
                 shutil.rmtree(item) if item.is_dir() else item.unlink()
 
 
@@ -233,9 +274,15 @@ def _pagefind(source: Path, output: Path, timeout: float) -> tuple[int, int | No
     return pages, words
 
 
-def _write_shards_file(output: Path, merged: list[str]) -> None:
+def _write_shards_file(output: Path, merged: list[str], delta: bool = False, hide: list[str] = ()) -> None:
+    """{"merge": [bundles], "delta": "delta/" (merged too), "hide": [page ids]}: what search.js reads."""
     output.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"merge": [f"{SHARDS_SUBDIR}/{name}/" for name in merged]}, ensure_ascii=False)
+    index: dict = {"merge": [f"{SHARDS_SUBDIR}/{name}/" for name in merged]}
+    if delta:
+        index["delta"] = f"{search_delta.DELTA}/"
+    if hide:
+        index["hide"] = list(hide)
+    text = json.dumps(index, ensure_ascii=False)
     atomic.write_text(output / SHARDS_FILE, text)  # replaced, never rewritten: it may be the published file
 
 

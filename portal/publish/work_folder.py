@@ -44,6 +44,7 @@ class Work:
     live_search: dict | None  # the published search bundles' state (None: every bundle is indexed again)
     published: dict  # fingerprints of the published pages as read, full build or not: the spare's after the swap
     spare: bool = False  # the folder is the spare, not a copy of the published site
+    fresh: bool = False  # the folder was made empty: nothing in it to remove
 
 
 def prepare(target: Path, full: bool, instance: Path) -> Work:
@@ -69,7 +70,7 @@ def prepare(target: Path, full: bool, instance: Path) -> Work:
         shutil.copytree(target, work, symlinks=True, copy_function=link_or_copy)
         return Work(work, live, live, live_search, published)
     work.mkdir(parents=True)
-    return Work(work, {}, {}, None, published)
+    return Work(work, {}, {}, None, published, fresh=True)
 
 
 def _take_spare(target: Path, instance: Path) -> tuple[Path, dict] | None:

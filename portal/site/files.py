@@ -1,7 +1,7 @@
 """The site's machine-readable files: sitemap, robots.txt, news feed, calendars and open data."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app, request, url_for
 
 from portal.site import feeds, open_data
 
@@ -9,8 +9,18 @@ from . import bp, content
 from .views import render
 
 
+EXTERNAL_URLS = "portal.site.external_urls"
+
+
 def external(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    """An absolute address, remembered by the app: the sitemap and the open data list every item's address, and a
+    publishing worker keeps its site app (url_for took about half of rendering those files for one edit)."""
+    key = (request.host_url, request.script_root, endpoint, tuple(sorted(values.items())))
+    known = current_app.extensions.setdefault(EXTERNAL_URLS, {})
+    found = known.get(key)
+    if found is None:
+        found = known[key] = url_for(endpoint, _external=True, **values)
+    return found
 
 
 def item_url(kind: str, item) -> str:

@@ -1,19 +1,33 @@
 // The search page: Pagefind's interface over the index built with the site. It speaks Russian by itself
 // (the page is <html lang="ru">); filters come from data-pagefind-filter attributes on the pages.
-// A large site's index is several bundles (pagefind/shards.json lists the ones merged into the primary).
+// A large site's index is several bundles (pagefind/shards.json lists the ones merged into the primary), and
+// pages changed since the bundles were made are in a small delta bundle, merged too; the bundles' stale copies of
+// them and removed pages are listed in "hide" and left out by pagefind/view/pagefind.js (pagefind-view.js).
 window.addEventListener("DOMContentLoaded", async () => {
   const element = document.getElementById("search");
   const bundle = new URL(element.dataset.bundle, window.location.href);
   // Results link from the site's own root, so the site works under a sub-path too.
   const baseUrl = new URL("../", bundle).pathname;
   let merged = [];
+  let hide = [];
+  let bundlePath = bundle.pathname;
   try {
     const response = await fetch(new URL("shards.json", bundle));
-    if (response.ok) { merged = (await response.json()).merge || []; }
+    if (response.ok) {
+      const index = await response.json();
+      merged = (index.merge || []).concat(index.delta ? [index.delta] : []);
+      hide = index.hide || [];
+    }
   } catch (error) { /* an index of one bundle, or none: search what there is */ }
+  if (hide.length) {
+    // The same module PagefindUI imports from its bundle path: told what to hide before the first search.
+    const view = new URL("view/", bundle);
+    (await import(new URL("pagefind.js", view).href)).hide(hide);
+    bundlePath = view.pathname;
+  }
   new PagefindUI({
     element: "#search",
-    bundlePath: element.dataset.bundle,
+    bundlePath: bundlePath,
     baseUrl: baseUrl,
     mergeIndex: merged.map((path) => ({ bundlePath: new URL(path, bundle).pathname, baseUrl: baseUrl })),
     // Russian counts without plural forms the UI cannot choose.

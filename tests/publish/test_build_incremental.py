@@ -1,0 +1,101 @@
+"""An incremental publish is byte for byte the site a full build makes: after edits, additions, renames, deletions
+and unpublishing, in the spare folder and in a copy, with the small path that visits only what differs."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from portal.extensions import db
+from portal.models import NewsItem, Status
+from portal.models.base import utcnow
+from portal.publish import publishing
+
+pytestmark = pytest.mark.both_databases
+
+
+def build(app, **options):
+    report = publishing.run_build(app, **options)
+    assert report.ok, report.details
+    return report
+
+
+GENERATED_AT = re.compile(rb'"generated_at": "[^"]*"')
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file of the site but the search index (its bundles are compared by what they hold, below). An open
+    data file says when it was made: a build that does not change its rows keeps the earlier time, by design."""
+    return {p.relative_to(folder).as_posix(): GENERATED_AT.sub(b"", p.read_bytes()) for p in folder.rglob("*")
+            if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"}
+
+
+def search_pages(folder: Path) -> int:
+    entry = json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return entry["languages"]["ru"]["page_count"]
+
+
+def test_incremental_publishes_after_edits_deletes_and_unpublishing_equal_a_full_build(app, world, make_app,
+                                                                                      tmp_path):
+    for key in (("cases", "a"), ("cases", "b"), ("news", "a"), ("news", "b"), ("events", "a"), ("events", "b"),
+                ("roadmaps", "a")):
+        world.rows[key].status = Status.PUBLISHED
+    db.session.commit()
+    site = Path(app.config["BUILD_DIR"])
+    first = build(app)
+    reference = make_app(create_tables=False, INSTANCE_PATH=str(tmp_path / "reference"),
+                         BUILD_DIR=str(tmp_path / "reference-build"))
+    expected = Path(reference.config["BUILD_DIR"])
+
+    def same_as_a_full_build(report) -> None:
+        build(reference, full=True)
+        assert report.pages_rendered < first.pages_rendered  # the small path, not everything again
+        mine, theirs = files(site), files(expected)
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in mine if mine[path] != theirs[path]] == []
+        assert search_pages(site) == search_pages(expected)
+
+    case_a, case_b = world.rows[("cases", "a")], world.rows[("cases", "b")]
+    news_a, event_a = world.rows[("news", "a")], world.rows[("events", "a")]
+
+    # 1. An edit of a case and of a news title.
+    case_a.summary = "Краткое описание после правки"
+    news_a.title = "Новость A после правки"
+    db.session.commit()
+    same_as_a_full_build(build(app))
+
+    # 2. A case unpublished, an event deleted, a new news item, a roadmap renamed (a redirect at the old address).
+    old_event = site / f"events/{event_a.slug}/index.html"
+    assert old_event.is_file()
+    case_b.status = Status.DRAFT
+    db.session.delete(event_a)
+    db.session.add(NewsItem(title="Свежая новость", published_on=utcnow().date(), status=Status.PUBLISHED))
+    world.rows[("roadmaps", "a")].slug = "novaya-karta"
+    db.session.commit()
+    report = build(app)
+    assert report.pages_removed >= 2 and not old_event.exists() and not old_event.parent.exists()
+    same_as_a_full_build(report)
+
+    # 3. The case back on the site, in the folder two builds behind (the spare), which still had it.
+    case_b.status = Status.PUBLISHED
+    db.session.commit()
+    same_as_a_full_build(build(app))
+
+
+def test_a_worker_keeps_its_site_app_and_no_build_leaves_a_hook_on_it(app, world):
+    """The site app is made once per worker (templates compiled once); each build's request hook and Frozen-Flask's
+    url_for logger come off it again, or a long-running worker would slow down build after build."""
+    site_app = publishing.site_app_for(app)
+    hooks = (list(site_app.before_request_funcs.get(None, [])), list(site_app.url_default_functions.get(None, [])))
+    for summary in ("Первая правка", "Вторая правка"):
+        world.rows[("cases", "a")].status = Status.PUBLISHED
+        world.rows[("cases", "a")].summary = summary
+        db.session.commit()
+        build(app)
+        assert publishing.site_app_for(app) is site_app
+        assert (site_app.before_request_funcs.get(None, []), site_app.url_default_functions.get(None, [])) == hooks
+    assert "Вторая правка" in (Path(app.config["BUILD_DIR"]) / "cases" / "index.html").read_text(encoding="utf-8")
+    app.config["SITE_NAME"] = "Другое имя"  # a setting the site reads changed: a new site app
+    assert publishing.site_app_for(app) is not site_app
