@@ -85,7 +85,9 @@ def run_step(step: str, *args: str, timeout: float = 1800, env: dict | None = No
     lines = [line for line in output.splitlines() if line.startswith("RESULT ")]
     if child.returncode != 0 or not lines:
         raise RuntimeError(f"step {step} {' '.join(args)} failed (exit {child.returncode}):\n{output[-4000:]}")
-    return Run(json.loads(lines[-1][len("RESULT "):]), wall, cpu, peak_pss, peak, output)
+    # stdout and stderr share the pipe: a log line of another thread can land right after the result's JSON.
+    result, _end = json.JSONDecoder().raw_decode(lines[-1][len("RESULT "):])
+    return Run(result, wall, cpu, peak_pss, peak, output)
 
 
 def median(values) -> float:

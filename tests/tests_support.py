@@ -134,7 +134,7 @@ def _add_application(world, owner: str) -> None:
     org = world.org_a if owner == "a" else world.org_b
     row = Application(kind=Role.MENTOR, organisation_id=org.id, full_name=f"Заявитель {owner}",
                       category=PersonCategory.TEACHER, email=f"applicant-{owner}@example.org",
-                      mentoring_form=MentoringForm.TEACHER_TEACHER, tags="математика", consent_version="test",
+                      mentoring_form=MentoringForm.TEACHER_TEACHER, tags="математика", consent_version="2026-12",
                       consent_at=datetime(2026, 12, 1, 10))
     db.session.add(row)
     db.session.commit()
