@@ -72,3 +72,19 @@ def test_no_minor_of_the_demo_is_named_on_the_published_site(make_app):
              if path.is_file() and path.suffix in (".html", ".json", ".csv", ".xml", ".ics")]
     for name in minors:
         assert not any(name in page for page in pages), name
+
+
+def test_a_newcomer_of_the_demo_gets_mentors_suggested_with_reasons(make_app):
+    from portal.models import User
+    from portal.registries.match_query import suggestions_for
+
+    app = make_app()
+    _load(app)
+    with app.app_context():
+        editor = db.session.scalar(sa.select(User).where(User.email == "editor@example.org"))
+        newcomers = db.session.scalars(sa.select(Person).where(Person.position == "молодой специалист",
+                                                               Person.tags != ""))
+        suggested = [suggestions_for(editor, newcomer) for newcomer in newcomers]
+        assert len(suggested) == 6 and all(suggested)
+        assert any("совпадают:" in " ".join(s.reasons) for each in suggested for s in each)
+

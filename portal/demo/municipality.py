@@ -79,8 +79,10 @@ def load_municipality(seed: int = SEED) -> Counter:
             made["кейсы"] += 1
     db.session.flush()
     made.update(_news_and_events(rng, bodies, organisations, covers))
+    names = _Names(rng)
+    names.taken |= {" ".join(name.split()[:2]) for name in db.session.scalars(sa.select(Person.full_name))}
     for organisation in organisations:
-        made.update(_registry(rng, organisation))
+        made.update(_registry(rng, names, organisation))
     return made
 
 
@@ -149,16 +151,41 @@ def _news_and_events(rng: random.Random, bodies, organisations: list, covers: li
     return made
 
 
-def _registry(rng: random.Random, organisation: Organisation) -> Counter:
+class _Names:
+    """People's names, each «Фамилия Имя» once: a pupil («Яковлев Андрей») must never be the start of a published
+    adult's name («Яковлев Андрей Сергеевич»), or a test could not tell that no minor is named on the site."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.taken = rng, set()
+
+    def _unique(self, make) -> str:
+        while True:
+            name = make()
+            short = " ".join(name.split()[:2])
+            if short not in self.taken:
+                self.taken.add(short)
+                return name
+
+    def adult(self) -> str:
+        return self._unique(lambda: texts.person_name(self.rng))
+
+    def pupil(self) -> str:
+        return self._unique(lambda: f"{self.rng.choice(texts.SURNAMES)} {self.rng.choice(texts.MALE_NAMES)}")
+
+
+def _registry(rng: random.Random, names: _Names, organisation: Organisation) -> Counter:
     """Four mentors (one in three agrees to be published), six mentees (pupils are minors), a program, three
     pairs with journals, and a questionnaire with answers."""
     made: Counter = Counter()
     signed = YEAR_START
     mentors = []
     for number in range(4):
-        mentor = Person(organisation=organisation, full_name=texts.person_name(rng), category=PersonCategory.TEACHER,
+        competencies = rng.sample(texts.COMPETENCIES, 2)
+        mentor = Person(organisation=organisation, full_name=names.adult(), category=PersonCategory.TEACHER,
                         position=f"учитель {rng.choice(texts.SUBJECTS)}", joined_on=signed,
-                        competencies=", ".join(rng.sample(texts.COMPETENCIES, 2)))
+                        competencies=", ".join(competencies), tags=", ".join(competencies),
+                        mentoring_form=MentoringForm.TEACHER_TEACHER, capacity=rng.choice([2, 3]),
+                        availability=rng.choice(["вторник и четверг после уроков", "по средам", "по субботам"]))
         mentor.roles = ["mentor"]
         mentor.consents = [Consent(kind=ConsentKind.PROCESSING, signed_on=signed)]
         if number % 3 == 0:
@@ -169,13 +196,19 @@ def _registry(rng: random.Random, organisation: Organisation) -> Counter:
     for number in range(6):
         pupil = number % 2 == 1
         mentee = Person(organisation=organisation, is_minor=pupil,
-                        full_name=f"{rng.choice(texts.SURNAMES)} {rng.choice(texts.MALE_NAMES)}" if pupil
-                        else texts.person_name(rng),
+                        full_name=names.pupil() if pupil else names.adult(),
                         category=PersonCategory.PUPIL if pupil else PersonCategory.TEACHER,
                         position=f"{rng.randint(5, 9)} класс" if pupil else "молодой специалист", joined_on=signed)
         mentee.roles = ["mentee"]
         mentee.consents = [Consent(kind=ConsentKind.PROCESSING, signed_on=signed)]
         mentees.append(mentee)
+    # A young teacher who has just come and waits for a mentor: «Подобрать наставника» has someone to suggest.
+    newcomer = Person(organisation=organisation, full_name=names.adult(), category=PersonCategory.TEACHER,
+                      position="молодой специалист", joined_on=signed + timedelta(days=60),
+                      mentoring_form=MentoringForm.TEACHER_TEACHER, tags=", ".join(rng.sample(texts.COMPETENCIES, 2)))
+    newcomer.roles = ["mentee"]
+    newcomer.consents = [Consent(kind=ConsentKind.PROCESSING, signed_on=signed + timedelta(days=60))]
+    mentees.append(newcomer)
     db.session.add_all(mentors + mentees)
     made["участники реестра"] += len(mentors) + len(mentees)
     program = Program(organisation=organisation, title=f"Программа наставничества {organisation.short_name}",
