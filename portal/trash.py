@@ -36,6 +36,7 @@ def keeps(model: type) -> bool:
 def discard(obj, user=None) -> TrashItem:
     """Put the row into the trash and delete it (the caller commits both together)."""
     data = {"fields": revisions.snapshot(obj),
+            "created_at": obj.created_at.isoformat() if obj.created_at else None,  # its year in the catalogue
             "tags": [tag.id for tag in getattr(obj, "tags", [])],
             "media": [{"media_id": use.media_id, "role": use.role.value, "position": use.position}
                       for use in db.session.scalars(sa.select(MediaUse).where(
@@ -84,6 +85,8 @@ def restore(item: TrashItem):
     org_id = getattr(obj, "organisation_id", None)
     if org_id is not None and db.session.get(Organisation, org_id) is None:
         raise RestoreError("Организации, которой принадлежала запись, больше нет: восстановить некуда.")
+    if item.data.get("created_at"):
+        obj.created_at = datetime.fromisoformat(item.data["created_at"])
     if db.session.get(model, item.object_id) is None:
         obj.id = item.object_id
     if getattr(obj, "slug", None) and db.session.scalar(sa.select(model.id).where(model.slug == obj.slug)):

@@ -31,7 +31,7 @@ def test_a_deleted_case_waits_in_the_trash_and_comes_back_whole(world, editor_cl
     case.tags = [Tag(name="ЕГЭ")]
     media = _cover(case)
     db.session.commit()
-    case_id, slug, media_id = case.id, case.slug, media.id
+    case_id, slug, media_id, created = case.id, case.slug, media.id, case.created_at
 
     page = editor_client.get(f"/admin/cases/{case_id}/delete").get_data(as_text=True)
     assert "Корзину" in page and "30 дней" in page
@@ -50,6 +50,7 @@ def test_a_deleted_case_waits_in_the_trash_and_comes_back_whole(world, editor_cl
     db.session.expire_all()
     back = db.session.get(Case, case_id)
     assert back is not None and back.slug == slug and back.status == Status.PUBLISHED
+    assert back.created_at == created  # its year in the catalogue stays
     assert back.body_html.strip() == "<p><strong>важно</strong></p>"  # rendered again on restore
     assert [t.name for t in back.tags] == ["ЕГЭ"]
     use = db.session.scalar(sa.select(MediaUse))
