@@ -200,3 +200,20 @@ def _first_revision(row) -> int:
 
     return db.session.scalar(sa.select(sa.func.min(Revision.id)).where(
         Revision.object_kind == row.__tablename__, Revision.object_id == row.id))
+
+
+def write_search_page(site) -> None:
+    """A search page like the portal's in a built folder: its search.js merges the bundles listed there."""
+    import shutil
+
+    from portal.config import PACKAGE_DIR
+
+    (site / "static").mkdir()
+    shutil.copy(PACKAGE_DIR / "static" / "site" / "search.js", site / "static" / "search.js")
+    (site / "search").mkdir()
+    (site / "search" / "index.html").write_text(
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title>'
+        '<link rel="stylesheet" href="../pagefind/pagefind-ui.css"></head><body><main>'
+        '<div id="search" data-bundle="../pagefind/"></div>'
+        '<script src="../pagefind/pagefind-ui.js"></script><script src="../static/search.js"></script>'
+        "</main></body></html>", encoding="utf-8")

@@ -3,15 +3,14 @@ main bundles' stale copies and removed pages are hidden, and a visitor sees ever
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from http_support import static_host
 
-from portal.config import PACKAGE_DIR
 from portal.publish import search_delta, search_shards
 from portal.publish.search_index import build_search_index
+from tests_support import write_search_page
 
 WORDS = ["шахматы", "робототехника", "театр", "волонтёры", "олимпиада", "хор"]
 ANY_DELTA = (50, 0)  # delta_limits: a delta however small the bundles (the real floor is for a region's sizes)
@@ -135,15 +134,7 @@ def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, b
     site, first = indexed
     build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=edit_site(site),
                        fold=False, delta_limits=ANY_DELTA)
-    (site / "static").mkdir()
-    shutil.copy(PACKAGE_DIR / "static" / "site" / "search.js", site / "static" / "search.js")
-    (site / "search").mkdir()
-    (site / "search" / "index.html").write_text(
-        '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title>'
-        '<link rel="stylesheet" href="../pagefind/pagefind-ui.css"></head><body><main>'
-        '<div id="search" data-bundle="../pagefind/"></div>'
-        '<script src="../pagefind/pagefind-ui.js"></script><script src="../static/search.js"></script>'
-        "</main></body></html>", encoding="utf-8")
+    write_search_page(site)
     context = browser.new_context(locale="ru-RU")
     errors: list[str] = []
     try:

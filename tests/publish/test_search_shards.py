@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from http_support import static_host
 
-from portal.config import PACKAGE_DIR
 from portal.publish import search_shards
 from portal.publish.search_index import build_search_index
+from tests_support import write_search_page
 
 
 def html(title: str, text: str, related: str = "") -> str:
@@ -153,15 +153,7 @@ def test_a_bundle_other_than_the_one_the_state_describes_is_indexed_again(sharde
 def search_page(sharded) -> Path:
     """The sharded site with a search page like the portal's: its search.js merges the listed bundles."""
     site, _ = sharded
-    (site / "static").mkdir()
-    shutil.copy(PACKAGE_DIR / "static" / "site" / "search.js", site / "static" / "search.js")
-    (site / "search").mkdir()
-    (site / "search" / "index.html").write_text(
-        '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title>'
-        '<link rel="stylesheet" href="../pagefind/pagefind-ui.css"></head><body><main>'
-        '<div id="search" data-bundle="../pagefind/"></div>'
-        '<script src="../pagefind/pagefind-ui.js"></script><script src="../static/search.js"></script>'
-        "</main></body></html>", encoding="utf-8")
+    write_search_page(site)
     return site
 
 
