@@ -74,6 +74,13 @@ def add_headers(response: Response, headers: dict[str, str]) -> Response:
     return response
 
 
+def no_store(response: Response) -> Response:
+    """The public forms (/q/…, /apply/…): what a person typed is neither cached nor indexed by search engines."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Every response of the admin app: /admin/… gets the admin policy, the site preview the site's."""
 

@@ -11,6 +11,7 @@ from portal.extensions import db, limiter
 from portal.models import Organisation, Role
 from portal.models.base import utcnow
 from portal.registries import applications
+from portal.security_headers import no_store
 
 from portal.site.join import form_context
 
@@ -81,11 +82,7 @@ def thanks():
                                          "Куратор рассмотрит её и напишет о решении.", 200)
 
 
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(no_store)
 
 
 @bp.errorhandler(TooManyRequests)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, TooManyRequests
 from portal.clock import local_now
 from portal.extensions import db, limiter
 from portal.models import Questionnaire
+from portal.security_headers import no_store
 from portal.monitoring.questionnaires import check_submission, closed_reason, make_response
 
 from . import bp
@@ -61,12 +62,8 @@ def thanks(token: str):
                            message="Ваши ответы записаны. Анкета анонимная: мы не знаем, кто её заполнил.")
 
 
-@bp.after_request
-def no_store(response):
-    # The form carries a CSRF token and maybe what a person typed: no cache, no search engine.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+# The form carries a CSRF token and maybe what a person typed: no cache, no search engine.
+bp.after_request(no_store)
 
 
 @bp.errorhandler(CSRFError)

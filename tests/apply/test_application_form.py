@@ -137,3 +137,16 @@ def test_a_flood_from_one_address_is_stopped_with_a_russian_message(make_app, wo
     assert statuses.count(303) == 5 and statuses.count(429) == 95
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 5
+
+
+def test_the_public_forms_are_neither_cached_nor_indexed(client, world):
+    from portal.monitoring.questionnaires import from_template
+    from portal.extensions import db
+
+    questionnaire = from_template("mentee_satisfaction", world.org_a.id)
+    db.session.add(questionnaire)
+    db.session.commit()
+    for url in ("/apply/mentor", f"/q/{questionnaire.token}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store" and "noindex" in response.headers["X-Robots-Tag"]
