@@ -115,7 +115,7 @@ def look_at_the_schedule() -> str | None:
     from portal.publish import runs
 
     reason = "retry" if runs.abandon_stale() else runs.due()
-    if reason is None and not runs.requested() and runs.current() is None and runs.fold_due():
+    if reason is None and runs.now() == (None, False) and runs.fold_due():
         reason = "fold"  # the search's delta bundle into the main bundles, while nobody waits for a build
     if reason is not None:
         request_publish(reason)

@@ -154,6 +154,30 @@ def test_the_publish_page_shows_the_running_build_and_the_next_scheduled_one(app
     assert "Пересобрать весь сайт" not in html  # administrators only
 
 
+def test_the_publish_page_keeps_refreshing_when_the_worker_takes_the_ask_while_it_reads(app, world, editor_client):
+    runs.request("manual")
+    taken, fired = [], []
+
+    def worker_takes_the_ask(conn, cursor, statement, parameters, context, executemany):
+        if not fired and statement.lstrip().upper().startswith("SELECT") and "build_state" in statement:
+            fired.append(True)  # once: the worker's own reads pass here too
+
+            def take():
+                with app.app_context():
+                    taken.append(runs.acquire())
+            thread = threading.Thread(target=take)
+            thread.start()
+            thread.join()
+
+    sa.event.listen(db.engine, "after_cursor_execute", worker_takes_the_ask)
+    try:
+        html = editor_client.get("/admin/publish").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", worker_takes_the_ask)
+    assert taken and taken[0] is not None  # the ask became a run between the page's first read and the rest
+    assert 'http-equiv="refresh"' in html  # asked or running: either way the page comes back for the result
+
+
 def test_worker_burst_runs_the_waiting_jobs(app, world):
     jobs.request_publish("manual")
     result = app.test_cli_runner().invoke(main, ["worker", "--burst"])

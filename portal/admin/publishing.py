@@ -23,10 +23,10 @@ def _check_staff() -> None:
 @bp.get("/publish")
 def publish_status():
     _check_staff()
-    running = runs.current()
+    running, requested = runs.now()
     history = runs.recent()
     last = next((run for run in history if run.status != "running"), None)
-    return render_template("admin/publish.html", running=running, requested=runs.requested(), last=last,
+    return render_template("admin/publish.html", running=running, requested=requested, last=last,
                            history=history, reasons=runs.REASONS, next_scheduled=runs.next_scheduled(),
                            form=BaseForm())
 

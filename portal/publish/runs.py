@@ -198,8 +198,17 @@ def next_scheduled(now: datetime | None = None) -> datetime:
 
 def current() -> BuildRun | None:
     """The build that runs now, if any."""
-    run_id = db.session.scalar(sa.select(BuildState.run_id).where(BuildState.id == STATE_ID))
-    return db.session.get(BuildRun, run_id) if run_id is not None else None
+    return now()[0]
+
+
+def now() -> tuple[BuildRun | None, bool]:
+    """The build that runs now and whether another is asked for, in one read: `acquire` turns an ask into a run in
+    one statement, so two reads could see neither (the publish page then stopped refreshing before the result)."""
+    state = db.session.execute(sa.select(BuildState.run_id, BuildState.requested)
+                               .where(BuildState.id == STATE_ID)).first()
+    if state is None:
+        return None, False
+    return (db.session.get(BuildRun, state.run_id) if state.run_id is not None else None), bool(state.requested)
 
 
 def requested() -> bool:
