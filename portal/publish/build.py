@@ -27,8 +27,7 @@ from flask import Flask, request
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal import assets
-from portal.site import content
-from portal.site.urls import addresses
+from portal.site import content, content_reuse, urls
 
 from . import atomic, work_folder
 from .report import BuildReport
@@ -121,10 +120,12 @@ class _Freezer(Freezer):
 
 
 def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = None,
-               progress: Callable[[int, int, str], None] | None = None, fold_search: bool = False) -> BuildReport:
+               progress: Callable[[int, int, str], None] | None = None, fold_search: bool = False,
+               fresh: bool = False) -> BuildReport:
     """Build the public site into BUILD_DIR and return the report. Raises nothing: failures are in the report.
 
-    Pages changed for search go into the small delta bundle unless `full` or `fold_search` (search_delta.py)."""
+    Pages changed for search go into the small delta bundle unless `full` or `fold_search` (search_delta.py).
+    The content is loaded whole when `full` or `fresh`, else brought up to date from the last build's."""
     report = BuildReport(started_at=time.time())
     target = Path(site_app.config["BUILD_DIR"]).resolve()
     try:
@@ -134,7 +135,7 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 prepared = work_folder.prepare(target, full, instance)
             work = prepared.folder
             try:
-                _freeze(site_app, prepared, target, base_url, report, progress)
+                kept = _freeze(site_app, prepared, target, base_url, report, progress, full or fresh)
                 assets.write_manifest(work)  # static files under hashed names, and their manifest
                 with _phase(report, "search_index"):
                     if prepared.spare:  # the spare's bundles that differ from the published ones: linked from them
@@ -154,6 +155,7 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                 else:
                     atomic.write_text(instance / SEARCH_STATE_FILE, json.dumps(search.state, ensure_ascii=False))
                 report.state = None
+                site_app.extensions[content_reuse.KEPT_KEY] = kept  # what the next build starts from
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
@@ -175,13 +177,20 @@ def _phase(report: BuildReport, name: str) -> Iterator[None]:
         report.phases[name] = round(time.perf_counter() - started, 3)
 
 
-def _load(report: BuildReport) -> content.Snapshot:
+def _load(app: Flask, report: BuildReport, fresh: bool) -> content_reuse.Kept:
+    """The snapshot every page reads: the one kept on the site app from its last build, brought up to date, unless
+    `fresh` (content_reuse.py). It is kept again only once this build is published."""
     with _phase(report, "load"):
-        return content.load()
+        kept = app.extensions.pop(content_reuse.KEPT_KEY, None)
+        new, reloaded = content_reuse.load(kept, fresh=fresh)
+        if reloaded is not None:
+            urls.keep_sections(kept.snapshot, new.snapshot, reloaded)
+            report.content_reloaded = sorted(reloaded)
+        return new
 
 
 def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: str | None, report: BuildReport,
-            progress: Callable[[int, int, str], None] | None) -> None:
+            progress: Callable[[int, int, str], None] | None, fresh: bool) -> content_reuse.Kept:
     work, previous, live = prepared.folder, prepared.previous, prepared.live
     app.config.update(
         FREEZER_DESTINATION=str(work),
@@ -206,9 +215,9 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     freezer.published = published
     url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
     try:
-        with app.app_context(), content.use_snapshot(_load(report)) as snapshot:
+        with app.app_context(), content.use_snapshot((kept := _load(app, report, fresh)).snapshot) as snapshot:
             with _phase(report, "plan"):
-                plan = list(addresses(snapshot))
+                plan = list(urls.addresses(snapshot))
             keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
             state = {key: address.fingerprint for key, address in keyed}
             # Rendered: what differs from the published site. Linked from the published site: what the work folder
@@ -243,6 +252,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             try:
                 with warnings.catch_warnings(record=True) as caught, _phase(report, "render"):
                     warnings.simplefilter("always")
+                    if workers > 1:
+                        content_reuse.release(kept)  # no connection of the parent's may be held across the fork
                     helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
                     built = set()
                     for number, page in enumerate(freezer.freeze_yield(), start=1):
@@ -259,6 +270,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                                 if not issubclass(w.category, MissingURLGeneratorWarning)]
             report.phases["workers"] = workers
     finally:  # the site app is kept for the next build: nothing of this one stays on it
+        if "kept" in locals():
+            content_reuse.release(kept)
         app.before_request_funcs[None].remove(count_rendered)
         app.url_default_functions[None].remove(url_logger)
     report.pages_total = len(plan)
@@ -268,6 +281,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     report.pages_removed = sum(1 for key in live if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
+    return kept
 
 
 def _parse_key(key: str) -> tuple[str, dict]:

@@ -61,10 +61,10 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
     the worker built (a scheduled build is the system's: no e-mail)."""
     site_app = site_app_for(admin_app)
     instance = admin_app.config["INSTANCE_PATH"]
-    from .runs import FOLD_REASONS
+    from .runs import FOLD_REASONS, FRESH_REASONS
 
     report = build_site(site_app, full=full, base_url=base_url, progress=progress,
-                        fold_search=reason in FOLD_REASONS)
+                        fold_search=reason in FOLD_REASONS, fresh=reason in FRESH_REASONS)
     _dispose(site_app)
     if report.ok and admin_app.config.get("PUBLISH_BUCKET"):
         _upload(admin_app, report)

@@ -28,6 +28,9 @@ class BuildReport:
     # Seconds of each step (copy, load, plan, render, search_index, swap): where a slow build spends its time.
     phases: dict[str, float] = field(default_factory=dict)
     uploaded: str = ""  # what the sync to PUBLISH_BUCKET did, in Russian
+    # The snapshot parts loaded again into the one the last build kept (portal/site/content_reuse.py); None: the
+    # content was loaded whole.
+    content_reloaded: list[str] | None = None
 
     def fail(self, message: str, details: str | None = None) -> None:
         self.ok = False

@@ -37,6 +37,9 @@ REASONS = {"manual": "по кнопке «Опубликовать»", "approval
            "fold": "объединение поискового индекса"}
 # Builds that fold the search's delta bundle into the main bundles (search_delta.py): the schedule's own.
 FOLD_REASONS = ("fold", "daily")
+# Builds that load the content whole instead of bringing the kept snapshot up to date (content_reuse.py): the
+# schedule's, whose reason is the time itself, and the retry after a failure.
+FRESH_REASONS = ("scheduled", "daily", "retry")
 INTERRUPTED = ("Публикация прервана: обработчик заданий остановился во время сборки (процесс завершён или сервер "
                "перезагружен). Опубликованный сайт не изменился; публикация запрошена снова.")
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Iterator
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 from flask import current_app
@@ -159,96 +159,152 @@ def fingerprint(parts) -> str:
     return digest.hexdigest()[:20]
 
 
-def load(now: datetime | None = None) -> Snapshot:
-    """All public content in a handful of queries."""
+def load(now: datetime | None = None, session=None) -> Snapshot:
+    """All public content in a handful of queries (`session`: the build's own; the request's by default)."""
     now = now or local_now()
-    session = db.session
+    session = session or db.session
+    fields: dict = {}
+    for part in PARTS:
+        fields.update(part.load(session, now, fields))
+    return Snapshot(now, **fields)
 
-    def public(model, *options, order=()):
-        query = sa.select(model).where(model.public_filter(now)).options(*options).order_by(*order)
-        return list(session.scalars(query))
 
-    organisations = list(session.scalars(sa.select(Organisation).order_by(Organisation.short_name)))
-    roadmaps = public(Roadmap, selectinload(Roadmap.organisation),
-                      selectinload(Roadmap.stages).selectinload(Stage.activities),
-                      order=(Roadmap.title,))
+@dataclass(frozen=True)
+class Part:
+    """A part of the snapshot, the tables it is read from, and how (content_reuse.py reloads only the parts whose
+    tables changed). `after`: parts whose rows this one reads (media: the public rows that use files)."""
+    name: str
+    tables: frozenset[str]
+    load: Callable[..., dict]
+    after: tuple[str, ...] = ()
+
+
+def _public(session, model, now, *options, order=()) -> list:
+    return list(session.scalars(sa.select(model).where(model.public_filter(now)).options(*options).order_by(*order)))
+
+
+def _organisations(session, now, _fields) -> dict:
+    return {"organisations": list(session.scalars(sa.select(Organisation).order_by(Organisation.short_name)))}
+
+
+def _roadmaps(session, now, _fields) -> dict:
+    return {"roadmaps": _public(session, Roadmap, now, selectinload(Roadmap.organisation),
+                                selectinload(Roadmap.stages).selectinload(Stage.activities), order=(Roadmap.title,))}
+
+
+def _cases(session, now, _fields) -> dict:
     # Newest first by when a case appeared, not by its last edit: an edit must not reshuffle every list page.
-    cases = public(Case, selectinload(Case.organisation), selectinload(Case.tags),
-                   order=(sa.func.coalesce(Case.publish_at, Case.created_at).desc(), Case.id.desc()))
-    news = public(NewsItem, selectinload(NewsItem.organisation),
-                  order=(NewsItem.published_on.desc(), NewsItem.id.desc()))
-    events = public(Event, selectinload(Event.organisation), order=(Event.starts_at, Event.id))
-    pages = public(Page, order=(Page.position, Page.title))
-    old_slugs = list(session.scalars(sa.select(OldSlug)))
-    snapshot = Snapshot(now, organisations, roadmaps, cases, news, events, pages, old_slugs)
-    # Registry figures are counts only: no person is named on the site here (consent is its own module).
+    return {"cases": _public(session, Case, now, selectinload(Case.organisation), selectinload(Case.tags),
+                             order=(sa.func.coalesce(Case.publish_at, Case.created_at).desc(), Case.id.desc()))}
+
+
+def _news(session, now, _fields) -> dict:
+    return {"news": _public(session, NewsItem, now, selectinload(NewsItem.organisation),
+                            order=(NewsItem.published_on.desc(), NewsItem.id.desc()))}
+
+
+def _events(session, now, _fields) -> dict:
+    return {"events": _public(session, Event, now, selectinload(Event.organisation), order=(Event.starts_at, Event.id))}
+
+
+def _pages(session, now, _fields) -> dict:
+    return {"pages": _public(session, Page, now, order=(Page.position, Page.title))}
+
+
+def _old_slugs(session, now, _fields) -> dict:
+    return {"old_slugs": list(session.scalars(sa.select(OldSlug)))}
+
+
+def _registry_counts(session, now, _fields) -> dict:
+    """Registry figures are counts only: no person is named on the site here (consent is its own module)."""
+    found = {name: Counter() for name in ("programs_by_form", "programs_by_organisation", "pairings_by_form",
+                                          "pairings_by_organisation", "pairings_by_year")}
     for form, org_id in session.execute(sa.select(Program.mentoring_form, Program.organisation_id)):
-        snapshot.programs_by_form[MentoringForm(form)] += 1
-        snapshot.programs_by_organisation[org_id] += 1
+        found["programs_by_form"][MentoringForm(form)] += 1
+        found["programs_by_organisation"][org_id] += 1
     active = sa.select(Pairing.mentoring_form, Pairing.organisation_id).where(Pairing.status == PairingStatus.ACTIVE)
     for form, org_id in session.execute(active):
-        snapshot.pairings_by_form[MentoringForm(form)] += 1
-        snapshot.pairings_by_organisation[org_id] += 1
+        found["pairings_by_form"][MentoringForm(form)] += 1
+        found["pairings_by_organisation"][org_id] += 1
     for started, ordered in session.execute(sa.select(Pairing.starts_on, Pairing.order_date)):
         if started or ordered:
-            snapshot.pairings_by_year[(started or ordered).year] += 1
-    _load_persons(snapshot, now)
-    _load_media(snapshot, now)
-    return snapshot
+            found["pairings_by_year"][(started or ordered).year] += 1
+    return found
 
 
-def _load_media(snapshot: Snapshot, now: datetime) -> None:
+PUBLIC_ROWS = ("organisations", "roadmaps", "cases", "news", "events", "pages")
+
+
+def _media(session, now, fields) -> dict:
     """A file reaches the site only through a public row that uses it, or as a published document."""
-    public_rows = {(item.__tablename__, item.id) for items in (snapshot.organisations, snapshot.roadmaps,
-                   snapshot.cases, snapshot.news, snapshot.events, snapshot.pages) for item in items}
-    uses = db.session.scalars(sa.select(MediaUse).options(selectinload(MediaUse.media))
-                              .order_by(MediaUse.position, MediaUse.id))
+    rows = [item for name in PUBLIC_ROWS for item in fields[name]]
+    public_rows = {(item.__tablename__, item.id) for item in rows}
+    media_uses: dict[tuple[str, int], list[MediaUse]] = {}
+    public_media: dict[str, MediaFile] = {}
+    uses = session.scalars(sa.select(MediaUse).options(selectinload(MediaUse.media))
+                           .order_by(MediaUse.position, MediaUse.id))
     for use in uses:
         if (use.owner_kind, use.owner_id) in public_rows:
-            snapshot.media_uses.setdefault((use.owner_kind, use.owner_id), []).append(use)
-            snapshot.public_media[use.media.stored_name] = use.media
-    in_texts = {name for items in (snapshot.organisations, snapshot.roadmaps, snapshot.cases, snapshot.news,
-                                   snapshot.events, snapshot.pages) for item in items
-                for field_name in item.__markdown_fields__
+            media_uses.setdefault((use.owner_kind, use.owner_id), []).append(use)
+            public_media[use.media.stored_name] = use.media
+    in_texts = {name for item in rows for field_name in item.__markdown_fields__
                 for name in text.media_names(getattr(item, f"{field_name}_html") or "")}
     if in_texts:  # pictures put into a text from the media library (the editor's «Картинка»)
-        for media in db.session.scalars(sa.select(MediaFile).where(MediaFile.stored_name.in_(sorted(in_texts)))):
-            snapshot.public_media[media.stored_name] = media
+        for media in session.scalars(sa.select(MediaFile).where(MediaFile.stored_name.in_(sorted(in_texts)))):
+            public_media[media.stored_name] = media
     query = (sa.select(MediaFile).where(MediaFile.public_filter(now), MediaFile.kind == MediaKind.DOCUMENT,
                                         MediaFile.document_kind.is_not(None))
              .options(selectinload(MediaFile.organisation))
              .order_by(MediaFile.document_date.desc().nulls_last(), MediaFile.id.desc()))
-    snapshot.documents = list(db.session.scalars(query))
-    for document in snapshot.documents:
-        snapshot.public_media[document.stored_name] = document
+    documents = list(session.scalars(query))
+    for document in documents:
+        public_media[document.stored_name] = document
+    return {"media_uses": media_uses, "documents": documents, "public_media": public_media}
 
 
-def _load_persons(snapshot: Snapshot, now: datetime) -> None:
+def _persons(session, now, _fields) -> dict:
     """Counts of everyone; names only of those consent.py lets through.
 
     Counted from plain rows; only mentors with a publication consent on record are loaded as objects for
     consent.py to judge (building all 20 000 people of a region as objects took 3 s of every build).
     """
+    found = {name: Counter() for name in ("mentors_by_organisation", "mentees_by_organisation", "joined_by_year")}
     roles: dict[int, set[Role]] = defaultdict(set)
-    for person_id, role in db.session.execute(sa.select(PersonRole.person_id, PersonRole.role)):
+    for person_id, role in session.execute(sa.select(PersonRole.person_id, PersonRole.role)):
         roles[person_id].add(role)
-    for person_id, organisation_id, joined_on in db.session.execute(
+    for person_id, organisation_id, joined_on in session.execute(
             sa.select(Person.id, Person.organisation_id, Person.joined_on)):
         if Role.MENTOR in roles[person_id]:
-            snapshot.mentors_by_organisation[organisation_id] += 1
+            found["mentors_by_organisation"][organisation_id] += 1
         if Role.MENTEE in roles[person_id]:
-            snapshot.mentees_by_organisation[organisation_id] += 1
+            found["mentees_by_organisation"][organisation_id] += 1
         if joined_on:
-            snapshot.joined_by_year[joined_on.year] += 1
+            found["joined_by_year"][joined_on.year] += 1
     candidates = (sa.select(Person)
                   .where(Person.id.in_(sa.select(PersonRole.person_id).where(PersonRole.role == Role.MENTOR)),
                          Person.id.in_(sa.select(Consent.person_id).where(Consent.kind == ConsentKind.PUBLICATION)))
                   .options(selectinload(Person.consents), selectinload(Person.organisation)))
-    for person in db.session.scalars(candidates):
-        shown = consent.public_person(person, now)
-        if shown is not None:
-            snapshot.public_mentors.append(shown)
-    snapshot.public_mentors.sort(key=lambda p: p.full_name)
+    shown = [consent.public_person(person, now) for person in session.scalars(candidates)]
+    found["public_mentors"] = sorted((p for p in shown if p is not None), key=lambda p: p.full_name)
+    return found
+
+
+def _tables(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+PARTS = (
+    Part("organisations", _tables("organisation"), _organisations),
+    Part("roadmaps", _tables("roadmap", "stage", "activity", "organisation"), _roadmaps),
+    Part("cases", _tables("case", "case_tag", "tag", "organisation"), _cases),
+    Part("news", _tables("news_item", "organisation"), _news),
+    Part("events", _tables("event", "organisation"), _events),
+    Part("pages", _tables("page"), _pages),
+    Part("old_slugs", _tables("old_slug"), _old_slugs),
+    Part("registry_counts", _tables("program", "pairing"), _registry_counts),
+    Part("persons", _tables("person", "person_role", "consent", "organisation"), _persons),
+    Part("media", _tables("media_use", "media_file", "organisation"), _media, after=PUBLIC_ROWS),
+)
 
 
 @dataclass

@@ -49,12 +49,13 @@ def _roadmap_parts(roadmap) -> list[tuple]:
 
 def addresses(snap: Snapshot | None = None) -> list[Address]:
     """Every address with its fingerprint; worked out once per snapshot (the build plans with it and
-    sitemap.xml lists it again)."""
+    sitemap.xml lists it again). A section whose parts did not change since the kept snapshot's build keeps
+    its addresses (`keep_sections`)."""
     snap = snap or content.current()
     key = (current_app.config.get("FREEZER_BASE_URL"), current_app.config["SITE_URL"])
     cached = snap.__dict__.get("_addresses")
     if cached is None or cached[0] != key:
-        listed = list(_addresses(snap))
+        listed = _addresses(snap)
         # sitemap.xml lists the others' addresses and dates: it changes when that list does.
         shown = [(a.endpoint, sorted(a.values.items()), a.modified) for a in listed if a.in_sitemap]
         listed.append(Address("site.sitemap", {}, fingerprint((site_version(), key, shown)), in_sitemap=False))
@@ -63,19 +64,44 @@ def addresses(snap: Snapshot | None = None) -> list[Address]:
     return cached[1]
 
 
-def _addresses(snap: Snapshot) -> Iterator[Address]:
+def keep_sections(old: Snapshot, new: Snapshot, reloaded: set[str]) -> None:
+    """The sections of the old snapshot's plan that read none of the reloaded parts (content_reuse.py)."""
+    kept = old.__dict__.get("_sections", {})
+    new.__dict__["_sections"] = {name: found for name, found in kept.items()
+                                 if SECTIONS[name][0] is not None and not SECTIONS[name][0] & reloaded}
+
+
+def _addresses(snap: Snapshot) -> list[Address]:
     base = (site_version(), snap.menu_fingerprint(), current_app.config.get("FREEZER_BASE_URL"),
             current_app.config["SITE_NAME"])
 
     def fp(*parts) -> str:
         return fingerprint(base + parts)
 
-    today = snap.now.date()
-    per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
-    figures = (sorted(snap.programs_by_form.items()), sorted(snap.pairings_by_form.items()))
+    context = (base, snap.now.date(), current_app.config["SITE_ITEMS_PER_PAGE"],
+               current_app.config["TIME_ZONE"])
+    sections = snap.__dict__.setdefault("_sections", {})
+    listed: list[Address] = []
+    for name, (_parts, make) in SECTIONS.items():
+        found = sections.get(name)
+        if found is None or found[0] != context:
+            found = sections[name] = (context, list(make(snap, fp)))
+        listed += found[1]
+    return listed
 
-    yield Address("site.home", {}, fp(_cards(snap.news[:4]), _cards(snap.upcoming_events()[:4]), _cards(snap.cases[:6]),
-                                      _cards(snap.roadmaps), figures, len(snap.organisations)))
+
+def _figures(snap: Snapshot) -> tuple:
+    return sorted(snap.programs_by_form.items()), sorted(snap.pairings_by_form.items())
+
+
+def _home(snap: Snapshot, fp) -> Iterator[Address]:
+    yield Address("site.home", {}, fp(_cards(snap.news[:4]), _cards(snap.upcoming_events()[:4]),
+                                      _cards(snap.cases[:6]), _cards(snap.roadmaps), _figures(snap),
+                                      len(snap.organisations)))
+
+
+def _organisations(snap: Snapshot, fp) -> Iterator[Address]:
+    today = snap.now.date()
     yield Address("site.organisations", {}, fp(_rows(snap.organisations),
                                                [(o.short_name, o.kind) for o in snap.organisations]))
     for org in snap.organisations:
@@ -92,14 +118,20 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
         yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, _rows(snap.of(org, "cases"))),
                       in_sitemap=False)
 
+
+def _roadmaps(snap: Snapshot, fp) -> Iterator[Address]:
+    today = snap.now.date()
     yield Address("site.roadmaps", {}, fp([(r.id, r.updated_at, r.title, _org(r)) for r in snap.roadmaps]))
     for roadmap in snap.roadmaps:
         yield Address("site.roadmap", {"slug": roadmap.slug},
                       fp(roadmap.id, roadmap.updated_at, _org(roadmap), _roadmap_parts(roadmap), today),
                       roadmap.updated_at)
 
-    for kind, endpoint, item_endpoint, items in (("cases", "site.cases", "site.case", snap.cases),
-                                                 ("news", "site.news", "site.news_item", snap.news)):
+
+def _items(kind: str, endpoint: str, item_endpoint: str):
+    def make(snap: Snapshot, fp) -> Iterator[Address]:
+        items = getattr(snap, kind)
+        per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
         pages = max(1, math.ceil(len(items) / per_page))
         # Worked out once, not per page: a region has hundreds of list pages.
         facets = fingerprint([(v.value, v.count) for vs in snap.catalogue.filters.values() for v in vs]) \
@@ -113,31 +145,50 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
             extra = (_cards(snap.related_cases(item)), [t.name for t in item.tags]) if kind == "cases" else ()
             yield Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), extra),
                           item.updated_at)
+    return make
 
-    yield from _catalogue(snap, fp, per_page)
-    yield from _calendar(snap, fp, today)
+
+def _events_list(snap: Snapshot, fp) -> Iterator[Address]:
     yield Address("site.events", {}, fp(_cards(snap.events), [e.id for e in snap.upcoming_events()]))
+
+
+def _events(snap: Snapshot, fp) -> Iterator[Address]:
     for event in snap.events:
         yield Address("site.event", {"slug": event.slug}, fp(event.id, event.updated_at, _org(event)), event.updated_at)
         yield Address("site.event_calendar", {"slug": event.slug}, fp(event.id, event.updated_at), in_sitemap=False)
+
+
+def _pages(snap: Snapshot, fp) -> Iterator[Address]:
     for page in snap.pages:
         yield Address("site.page", {"slug": page.slug}, fp(page.id, page.updated_at), page.updated_at)
 
+
+def _mentors(snap: Snapshot, fp) -> Iterator[Address]:
     yield Address("site.mentors", {}, fp([(p.key, p.full_name, p.position, p.organisation, p.competencies,
                                            p.achievements) for p in snap.public_mentors]))
-    yield Address("site.registries", {}, fp(figures, sorted(snap.mentors_by_organisation.items()),
+
+
+def _registries(snap: Snapshot, fp) -> Iterator[Address]:
+    yield Address("site.registries", {}, fp(_figures(snap), sorted(snap.mentors_by_organisation.items()),
                                             sorted(snap.mentees_by_organisation.items()),
                                             sorted(snap.pairings_by_organisation.items()),
                                             sorted(snap.pairings_by_year.items()), sorted(snap.joined_by_year.items()),
                                             [(o.id, o.short_name) for o in snap.organisations]))
-    yield from _redirects(snap, fp)
+
+
+def _media(snap: Snapshot, fp) -> Iterator[Address]:
     from .media_files import media_url_names
 
     for name, media in media_url_names(snap):
         yield Address("site.media_file", {"name": name}, fp("media", name, media.size), in_sitemap=False)
+
+
+def _documents(snap: Snapshot, fp) -> Iterator[Address]:
     documents = [(d.id, d.updated_at, _org(d)) for d in snap.documents]
     yield Address("site.documents", {}, fp(documents, [(o.id, o.short_name) for o in snap.organisations]))
-    yield from _monitoring(snap, fp)
+
+
+def _fixed(snap: Snapshot, fp) -> Iterator[Address]:
     for endpoint in ("site.search", "site.open_data_page"):
         yield Address(endpoint, {}, fp(endpoint))
     # The application forms list the organisations to choose from (portal/site/join.py).
@@ -145,16 +196,19 @@ def _addresses(snap: Snapshot) -> Iterator[Address]:
         yield Address("site.join", {"kind": kind}, fp("join", kind, [(o.id, o.short_name) for o in snap.organisations]))
     yield Address("site.not_found_page", {}, fp("404"), in_sitemap=False)
     yield Address("site.robots", {}, fp("robots"), in_sitemap=False)
+
+
+def _feeds(snap: Snapshot, fp) -> Iterator[Address]:
     yield Address("site.news_feed", {}, fp("atom", _cards(snap.news)), in_sitemap=False)
     zone = current_app.config["TIME_ZONE"]
     yield Address("site.events_calendar", {}, fp("ics", zone, _rows(snap.events)), in_sitemap=False)
-    yield from _open_data(snap, fp, figures, today)
 
 
-def _open_data(snap: Snapshot, fp, figures, today: date) -> Iterator[Address]:
+def _open_data(snap: Snapshot, fp) -> Iterator[Address]:
     """Each dataset by the rows it lists (its `generated_at` is then the time of the last change)."""
     from portal.site import open_data
 
+    figures, today = _figures(snap), snap.now.date()
     roadmaps = [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps]
     rows = {"organisations": _rows(snap.organisations), "roadmaps": (roadmaps, today), "activities": (roadmaps, today),
             "cases": (_cards(snap.cases), [[t.name for t in c.tags] for c in snap.cases]),
@@ -169,8 +223,9 @@ def _open_data(snap: Snapshot, fp, figures, today: date) -> Iterator[Address]:
                           None if shown is None else fp("open-data", dataset.name, fmt, shown), in_sitemap=False)
 
 
-def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
+def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
     """A page (or several) per filter value; each shows the filters with their counts, so they count too."""
+    per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
     catalogue = snap.catalogue
     # Every filter page shows every filter's counts: one hash of them, not their repr on each of 1 500 pages.
     filters = fingerprint([(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values()
@@ -199,8 +254,9 @@ def _catalogue(snap: Snapshot, fp, per_page: int) -> Iterator[Address]:
                           in_sitemap=number == 1)
 
 
-def _calendar(snap: Snapshot, fp, today: date) -> Iterator[Address]:
+def _calendar(snap: Snapshot, fp) -> Iterator[Address]:
     """A page per month from the first event to the last; /events/calendar/ is this month's."""
+    today = snap.now.date()
     months = snap.calendar_months
     for index, (year, month) in enumerate(months):
         shown = _cards(snap.events_by_month.get((year, month), []))
@@ -244,6 +300,33 @@ def _redirects(snap: Snapshot, fp) -> Iterator[Address]:
                 for each in endpoints:
                     yield Address(each, {"slug": old.slug}, fp("redirect", each, target.slug, str(target)),
                                   in_sitemap=False, redirect=True)
+
+
+ITEMS = ("organisations", "roadmaps", "cases", "news", "events", "pages")
+# Each section of the plan: the snapshot parts it reads (content.PARTS, and "monitoring"; None: it reads the time
+# of day, so it is always worked out again) and what makes it. Every fingerprint also covers the menu, the site's
+# code and the date (`_addresses`' context).
+SECTIONS = {
+    "home": (None, _home),
+    "organisations": (frozenset(ITEMS) - {"pages"} | {"media", "registry_counts", "persons"}, _organisations),
+    "roadmaps": (frozenset({"roadmaps", "organisations"}), _roadmaps),
+    "cases": (frozenset({"cases", "organisations"}), _items("cases", "site.cases", "site.case")),
+    "news": (frozenset({"news", "organisations"}), _items("news", "site.news", "site.news_item")),
+    "catalogue": (frozenset({"cases", "organisations"}), _catalogue),
+    "calendar": (frozenset({"events", "organisations"}), _calendar),
+    "events_list": (None, _events_list),
+    "events": (frozenset({"events", "organisations"}), _events),
+    "pages": (frozenset({"pages"}), _pages),
+    "mentors": (frozenset({"persons"}), _mentors),
+    "registries": (frozenset({"registry_counts", "persons", "organisations"}), _registries),
+    "redirects": (frozenset(ITEMS) | {"old_slugs"}, _redirects),
+    "media": (frozenset({"media"}), _media),
+    "documents": (frozenset({"media", "organisations"}), _documents),
+    "monitoring": (frozenset({"monitoring", "organisations"}), _monitoring),
+    "fixed": (frozenset({"organisations"}), _fixed),
+    "feeds": (frozenset({"news", "events", "organisations"}), _feeds),
+    "open_data": (frozenset(ITEMS) - {"pages"} | {"registry_counts"}, _open_data),
+}
 
 
 def sitemap_entries() -> Iterator[tuple[str, dict, datetime | date | None]]:

@@ -99,3 +99,69 @@ def test_a_worker_keeps_its_site_app_and_no_build_leaves_a_hook_on_it(app, world
     assert "Вторая правка" in (Path(app.config["BUILD_DIR"]) / "cases" / "index.html").read_text(encoding="utf-8")
     app.config["SITE_NAME"] = "Другое имя"  # a setting the site reads changed: a new site app
     assert publishing.site_app_for(app) is not site_app
+
+
+def test_a_worker_brings_its_kept_content_up_to_date_and_publishes_what_a_full_build_would(app, world, make_app,
+                                                                                          tmp_path, monkeypatch):
+    """A running worker loads again only the parts of the content whose tables changed (content_reuse.py): after
+    each kind of change its site equals a full build from scratch, and it loaded only what it had to."""
+    from datetime import date, datetime
+
+    from portal.models import Consent, ConsentKind, Pairing, PairingStatus, Tag
+
+    clock = {"now": datetime(2026, 12, 5, 10, 0)}
+    monkeypatch.setattr("portal.site.content.local_now", lambda: clock["now"])
+    for key in (("cases", "a"), ("cases", "b"), ("news", "a"), ("events", "a"), ("roadmaps", "a")):
+        world.rows[key].status = Status.PUBLISHED
+    db.session.commit()
+    site = Path(app.config["BUILD_DIR"])
+    assert build(app).content_reloaded is None  # the first build of a worker loads everything
+    reference = make_app(create_tables=False, INSTANCE_PATH=str(tmp_path / "reference"),
+                         BUILD_DIR=str(tmp_path / "reference-build"))
+
+    def published(expect: set[str], step: str) -> None:
+        report = build(app)
+        assert report.content_reloaded is not None, step  # brought up to date, not loaded whole
+        assert expect <= set(report.content_reloaded), (step, report.content_reloaded)
+        assert not set(report.content_reloaded) & {"persons", "registry_counts"} - expect, step
+        build(reference, full=True)
+        mine, theirs = files(site), files(Path(reference.config["BUILD_DIR"]))
+        assert sorted(mine) == sorted(theirs), step
+        assert [path for path in mine if mine[path] != theirs[path]] == [], step
+
+    case_a, case_b = world.rows[("cases", "a")], world.rows[("cases", "b")]
+    case_a.tags.append(Tag(name="шахматы"))  # only the link table and the tags change, not the case's row
+    db.session.commit()
+    published({"cases"}, "a tag")
+
+    mentor = world.rows[("persons", "a")]
+    mentor.consents.append(Consent(kind=ConsentKind.PUBLICATION, signed_on=date(2025, 9, 1),
+                                   allowed_fields="full_name,organisation"))
+    db.session.commit()
+    published({"persons", "monitoring"}, "a publication consent")
+    assert "Наставник A" in (site / "mentors" / "index.html").read_text(encoding="utf-8")
+
+    world.rows[("pairings", "b")].status = PairingStatus.ACTIVE
+    db.session.commit()
+    published({"registry_counts", "monitoring"}, "a pairing")
+
+    world.rows[("pages", "a")].title = "О программе наставничества"  # in the menu of every page
+    db.session.commit()
+    published({"pages"}, "the menu")
+
+    world.org_b.short_name = "Школа Б"
+    db.session.commit()
+    published({"organisations", "cases", "news", "events", "roadmaps", "persons"}, "an organisation's name")
+
+    case_b.publish_at = datetime(2026, 12, 5, 10, 30)  # public at 10:30, with nothing edited then
+    db.session.commit()
+    published({"cases"}, "a case scheduled")
+    assert not (site / "cases" / case_b.slug).exists()
+    clock["now"] = datetime(2026, 12, 5, 10, 31)
+    published({"cases"}, "its time came")
+    assert (site / "cases" / case_b.slug / "index.html").is_file()
+
+    db.session.delete(world.rows[("news", "a")])
+    db.session.commit()
+    published({"news"}, "a news item deleted")
+    assert db.session.get(Pairing, world.rows[("pairings", "a")].id) is not None
