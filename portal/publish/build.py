@@ -28,6 +28,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal import assets
 from portal.site import content, content_reuse, urls
+from portal.site.row_memo import memoised
 
 from . import atomic, work_folder
 from .report import BuildReport
@@ -39,6 +40,8 @@ LINK = datetime(1970, 1, 2)  # not rendered: the published site's file, linked i
 ALWAYS = datetime(9999, 1, 1)
 REMOVE = datetime(1970, 1, 3)  # an address the work folder holds and the new site has not: its file is deleted
 
+
+ADDRESS_KEYS = "portal.publish.address_keys"  # on the site app: each planned address's key in the state
 
 # Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
 PARALLEL_MIN_PAGES = 400
@@ -149,11 +152,11 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
                     work_folder.keep_spare(work_folder.swap(work, target), prepared.published, target, instance)
                 # Written only once the site they describe is in place. A state older than the site costs the next
                 # build some work (what differs from it is done again).
-                atomic.write_text(instance / STATE_FILE, json.dumps(report.state, ensure_ascii=False, indent=0))
+                work_folder.write_state(instance / STATE_FILE, report.state)
                 if search.state is None:
                     (instance / SEARCH_STATE_FILE).unlink(missing_ok=True)
                 else:
-                    atomic.write_text(instance / SEARCH_STATE_FILE, json.dumps(search.state, ensure_ascii=False))
+                    work_folder.write_state(instance / SEARCH_STATE_FILE, search.state)
                 report.state = None
                 site_app.extensions[content_reuse.KEPT_KEY] = kept  # what the next build starts from
             except BaseException:
@@ -218,7 +221,10 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
         with app.app_context(), content.use_snapshot((kept := _load(app, report, fresh)).snapshot) as snapshot:
             with _phase(report, "plan"):
                 plan = list(urls.addresses(snapshot))
-            keyed = [(f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}", a) for a in plan]
+            # An address's key in the state; a worker's kept plan has the same address objects (row_memo.py).
+            keys = memoised(plan, app.extensions.setdefault(ADDRESS_KEYS, {}),
+                            lambda a: f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}")
+            keyed = list(zip(keys, plan))
             state = {key: address.fingerprint for key, address in keyed}
             # Rendered: what differs from the published site. Linked from the published site: what the work folder
             # (the spare, two builds behind) lacks of it. Kept: the rest.

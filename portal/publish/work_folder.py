@@ -97,8 +97,7 @@ def keep_spare(previous_site: Path | None, pages: dict, target: Path, instance: 
         return
     spare = target.parent / f".{target.name}.spare-{time.time_ns()}"
     os.replace(previous_site, spare)
-    atomic.write_text(instance / SPARE_STATE_FILE,
-                      json.dumps({"folder": spare.name, "pages": pages}, ensure_ascii=False))
+    write_state(instance / SPARE_STATE_FILE, {"folder": spare.name, "pages": pages})
 
 
 def swap(work: Path, target: Path) -> Path | None:
@@ -116,13 +115,36 @@ def swap(work: Path, target: Path) -> Path | None:
     return old if old.exists() else None
 
 
+# The states this process read or wrote last, by path, with the file's identity then: a publishing worker reads
+# back on every build the states it wrote on the one before (three files, 0.1–0.25 s of parsing at regional scale).
+# Another process's write makes a new file (atomic.write_text), so it is read again. Nobody changes a state read.
+_KNOWN: dict[Path, tuple[tuple, dict]] = {}
+
+
+def _identity(path: Path) -> tuple:
+    found = path.stat()
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
 def read_state(path: Path) -> dict:
     """Fingerprints of the published pages; none (so every page is rendered) when missing or unreadable."""
     try:
+        identity = _identity(path)
+        known = _KNOWN.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return state if isinstance(state, dict) else {}
+    if not isinstance(state, dict):
+        return {}
+    _KNOWN[path] = (identity, state)
+    return state
+
+
+def write_state(path: Path, state: dict) -> None:
+    atomic.write_text(path, json.dumps(state, ensure_ascii=False, indent=0))
+    _KNOWN[path] = (_identity(path), state)
 
 
 def remove_extra(folder: Path, built: set[str]) -> None:

@@ -172,11 +172,42 @@ def load(now: datetime | None = None, session=None) -> Snapshot:
 @dataclass(frozen=True)
 class Part:
     """A part of the snapshot, the tables it is read from, and how (content_reuse.py reloads only the parts whose
-    tables changed). `after`: parts whose rows this one reads (media: the public rows that use files)."""
+    tables changed). `after`: parts whose rows this one reads (media: the public rows that use files). `rows`: a
+    list of public rows that can be brought up to date row by row (see Rows)."""
     name: str
     tables: frozenset[str]
     load: Callable[..., dict]
     after: tuple[str, ...] = ()
+    rows: "Rows | None" = None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A public model's rows as the snapshot lists them: eager loads, and an order Python can repeat on a list
+    (columns that are never NULL, so that every database sorts them alike)."""
+    model: type
+    options: tuple
+    order: tuple
+    key: Callable  # the sort key of `order`, with `reverse`
+    reverse: bool = False
+
+    def query(self, now: datetime, *where) -> sa.Select:
+        return (sa.select(self.model).where(self.model.public_filter(now), *where).options(*self.options)
+                .order_by(*self.order))
+
+
+# Newest first by when a case appeared, not by its last edit: an edit must not reshuffle every list page.
+CASE_ROWS = Rows(Case, (selectinload(Case.organisation), selectinload(Case.tags)),
+                 (sa.func.coalesce(Case.publish_at, Case.created_at).desc(), Case.id.desc()),
+                 lambda case: (case.publish_at or case.created_at, case.id), reverse=True)
+NEWS_ROWS = Rows(NewsItem, (selectinload(NewsItem.organisation),), (NewsItem.published_on.desc(), NewsItem.id.desc()),
+                 lambda item: (item.published_on, item.id), reverse=True)
+EVENT_ROWS = Rows(Event, (selectinload(Event.organisation),), (Event.starts_at, Event.id),
+                  lambda event: (event.starts_at, event.id))
+
+
+def _rows_of(name: str, rows: Rows) -> Callable[..., dict]:
+    return lambda session, now, _fields: {name: list(session.scalars(rows.query(now)))}
 
 
 def _public(session, model, now, *options, order=()) -> list:
@@ -190,21 +221,6 @@ def _organisations(session, now, _fields) -> dict:
 def _roadmaps(session, now, _fields) -> dict:
     return {"roadmaps": _public(session, Roadmap, now, selectinload(Roadmap.organisation),
                                 selectinload(Roadmap.stages).selectinload(Stage.activities), order=(Roadmap.title,))}
-
-
-def _cases(session, now, _fields) -> dict:
-    # Newest first by when a case appeared, not by its last edit: an edit must not reshuffle every list page.
-    return {"cases": _public(session, Case, now, selectinload(Case.organisation), selectinload(Case.tags),
-                             order=(sa.func.coalesce(Case.publish_at, Case.created_at).desc(), Case.id.desc()))}
-
-
-def _news(session, now, _fields) -> dict:
-    return {"news": _public(session, NewsItem, now, selectinload(NewsItem.organisation),
-                            order=(NewsItem.published_on.desc(), NewsItem.id.desc()))}
-
-
-def _events(session, now, _fields) -> dict:
-    return {"events": _public(session, Event, now, selectinload(Event.organisation), order=(Event.starts_at, Event.id))}
 
 
 def _pages(session, now, _fields) -> dict:
@@ -296,9 +312,9 @@ def _tables(*names: str) -> frozenset[str]:
 PARTS = (
     Part("organisations", _tables("organisation"), _organisations),
     Part("roadmaps", _tables("roadmap", "stage", "activity", "organisation"), _roadmaps),
-    Part("cases", _tables("case", "case_tag", "tag", "organisation"), _cases),
-    Part("news", _tables("news_item", "organisation"), _news),
-    Part("events", _tables("event", "organisation"), _events),
+    Part("cases", _tables("case", "case_tag", "tag", "organisation"), _rows_of("cases", CASE_ROWS), rows=CASE_ROWS),
+    Part("news", _tables("news_item", "organisation"), _rows_of("news", NEWS_ROWS), rows=NEWS_ROWS),
+    Part("events", _tables("event", "organisation"), _rows_of("events", EVENT_ROWS), rows=EVENT_ROWS),
     Part("pages", _tables("page"), _pages),
     Part("old_slugs", _tables("old_slug"), _old_slugs),
     Part("registry_counts", _tables("program", "pairing"), _registry_counts),

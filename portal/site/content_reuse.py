@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
+from portal.models import Case
 
 from . import content
 
@@ -27,6 +28,7 @@ NOT_SITE = frozenset({"audit_entry", "build_run", "build_state", "revision", "se
 NOT_MONITORING = frozenset({"case", "case_tag", "tag", "news_item", "event", "page", "old_slug", "media_use",
                             "media_file"})
 MONITORING = "monitoring"  # a pseudo-part: Snapshot.monitoring
+PUBLIC_CASES = "case:public"  # a mark of its own: see `_public_cases`
 KEPT_KEY = "portal.site.kept_snapshot"  # on the site app: the last build's snapshot and its marks
 
 
@@ -34,7 +36,9 @@ KEPT_KEY = "portal.site.kept_snapshot"  # on the site app: the last build's snap
 class Kept:
     snapshot: content.Snapshot
     marks: dict[str, tuple]
-    sessions: dict[str, Session] = field(default_factory=dict)  # part → the session its objects belong to
+    # Part → the sessions its objects belong to: kept open (never closed, only committed) so that an object can
+    # still load what it did not load eagerly.
+    sessions: dict[str, set[Session]] = field(default_factory=dict)
 
 
 def _mark_columns(table: sa.Table, now: datetime) -> list:
@@ -59,18 +63,24 @@ def _mark_columns(table: sa.Table, now: datetime) -> list:
     return columns
 
 
+def _public_cases(now: datetime) -> sa.Select:
+    """What monitoring reads of cases: which are public, of which organisation, since when (indicators.py)."""
+    since = sa.func.coalesce(Case.publish_at, Case.created_at)
+    return (sa.select(sa.func.count(), sa.func.sum(Case.id), sa.func.sum(Case.organisation_id),
+                      sa.func.sum(sa.extract("epoch", since)))
+            .where(Case.public_filter(now)))
+
+
 def marks(session: Session, now: datetime) -> dict[str, tuple]:
-    """Every site table's marks at `now`, in one statement."""
+    """Every site table's marks at `now`, and the public cases as monitoring sees them, in one statement."""
     tables = [table for table in db.metadata.sorted_tables if table.name not in NOT_SITE]
-    layout = [(table.name, _mark_columns(table, now)) for table in tables]
-    statement = sa.select(*(sa.select(column).select_from(table).scalar_subquery()
-                            for table, (_, columns) in zip(tables, layout) for column in columns))
+    layout = [(table.name, [sa.select(column).select_from(table) for column in _mark_columns(table, now)])
+              for table in tables]
+    layout.append((PUBLIC_CASES, [_public_cases(now).with_only_columns(column)
+                                  for column in _public_cases(now).selected_columns]))
+    statement = sa.select(*(query.scalar_subquery() for _, queries in layout for query in queries))
     values = iter(session.execute(statement).one())
-    return {name: tuple(next(values) for _ in columns) for name, columns in layout}
-
-
-def _cases_seen(snapshot: content.Snapshot) -> list[tuple]:
-    return [(case.id, case.organisation_id, case.publish_at, case.created_at) for case in snapshot.cases]
+    return {name: tuple(next(values) for _ in queries) for name, queries in layout}
 
 
 def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tuple[Kept, set[str] | None]:
@@ -80,29 +90,56 @@ def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tupl
     session = Session(bind=db.engine, expire_on_commit=False, autoflush=False)
     found = marks(session, now)
     changed_tables = {name for name, value in found.items() if kept is None or kept.marks.get(name) != value}
-    named = set().union(*(part.tables for part in content.PARTS)) | (set(found) - NOT_MONITORING)
+    named = set().union(*(part.tables for part in content.PARTS)) | (set(found) - NOT_MONITORING) | {PUBLIC_CASES}
     if fresh or kept is None or kept.snapshot.now.date() != now.date() or changed_tables - named:
         snapshot = content.load(now, session)
         session.commit()  # the connection goes back; the objects stay loaded (expire_on_commit=False)
-        return Kept(snapshot, found, {part.name: session for part in content.PARTS}), None
+        return Kept(snapshot, found, {part.name: {session} for part in content.PARTS}), None
     old = kept.snapshot
     fields = {name: getattr(old, name) for name in content.Snapshot.__dataclass_fields__ if name != "now"}
     sessions = dict(kept.sessions)
     reloaded: set[str] = set()
     for part in content.PARTS:
         if part.tables & changed_tables or reloaded & set(part.after):
-            fields.update(part.load(session, now, fields))
-            sessions[part.name] = session
+            rows = _changed_rows(session, part, changed_tables, kept, fields[part.name], now) if part.rows else None
+            fields.update({part.name: rows} if rows is not None else part.load(session, now, fields))
+            sessions[part.name] = {session} | (kept.sessions.get(part.name, set()) if rows is not None else set())
             reloaded.add(part.name)
     session.commit()
     snapshot = content.Snapshot(now, **fields)
     _carry(old, snapshot, reloaded)
-    if "monitoring" in old.__dict__ and not (changed_tables - NOT_MONITORING) \
-            and _cases_seen(old) == _cases_seen(snapshot):
+    if "monitoring" in old.__dict__ and not (changed_tables - NOT_MONITORING - {PUBLIC_CASES}) \
+            and kept.marks.get(PUBLIC_CASES) == found[PUBLIC_CASES]:
         snapshot.__dict__["monitoring"] = old.__dict__["monitoring"]
     else:
         reloaded.add(MONITORING)
     return Kept(snapshot, found, sessions), reloaded
+
+
+# More rows than this new to a part: it is loaded whole.
+MAX_NEW_ROWS = 200
+
+
+def _changed_rows(session: Session, part: content.Part, changed_tables: set[str], kept: Kept, old: list,
+                  now: datetime) -> list | None:
+    """The part's list with only its added, edited and newly public rows loaded, when its own table is the only one
+    of its tables that changed (an edit moves `updated_at` on); None: load the part whole."""
+    rows = part.rows
+    table = rows.model.__table__
+    if part.tables & changed_tables != {table.name}:
+        return None
+    public = set(session.scalars(sa.select(rows.model.id).where(rows.model.public_filter(now))))
+    known = {item.id for item in old}
+    added = public - known
+    if len(added) > MAX_NEW_ROWS:
+        return None
+    # The latest `updated_at` of the kept marks (after the count, and the count of rows whose `publish_at` came).
+    edited_since = kept.marks[table.name][2 if "publish_at" in table.c else 1]
+    loaded = list(session.scalars(rows.query(now, sa.or_(rows.model.updated_at >= edited_since,
+                                                         rows.model.id.in_(sorted(added))))))
+    fresh = {item.id for item in loaded}
+    items = [item for item in old if item.id in public and item.id not in fresh] + loaded
+    return sorted(items, key=rows.key, reverse=rows.reverse)
 
 
 def _carry(old: content.Snapshot, new: content.Snapshot, reloaded: set[str]) -> None:
@@ -116,5 +153,5 @@ def _carry(old: content.Snapshot, new: content.Snapshot, reloaded: set[str]) -> 
 
 def release(kept: Kept) -> None:
     """Give the sessions' connections back (before a fork, and after the build): a lazy load takes one again."""
-    for session in set(kept.sessions.values()):
+    for session in set().union(*kept.sessions.values()):
         session.commit()

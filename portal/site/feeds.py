@@ -76,16 +76,22 @@ _ABSOLUTE = re.compile(r"[hH][tT][tT][pP][sS]?://[^/?#]")  # a scheme of http(s)
 
 def sitemap_xml(entries: Iterable[tuple[str, datetime | date | None]]) -> bytes:
     """A sitemap of (absolute URL, last modification or None) pairs, in the order given."""
+    return sitemap_document([sitemap_line(url, lastmod) for url, lastmod in entries])
+
+
+def sitemap_line(url: str, lastmod: datetime | date | None) -> str:
+    """One address of a sitemap (the site remembers them: portal/site/row_memo.py)."""
     # Written as text, laid out as ElementTree's indent() lays it out: a region's sitemap has 10 000 addresses,
     # and building and indenting a tree of them took 0.4 s of every build that changed one lastmod.
-    lines = []
-    for url, lastmod in entries:
-        if not _ABSOLUTE.match(url):
-            raise ValueError(f"A sitemap needs absolute URLs, got {url!r}")
-        if len(lines) >= SITEMAP_MAX_URLS:
-            raise ValueError(f"A sitemap holds at most {SITEMAP_MAX_URLS} URLs: split it with a sitemap index")
-        lines.append(f"  <url>\n    <loc>{xml_escape(_xml_text(url))}</loc>\n"
-                     + (f"    <lastmod>{_w3c(lastmod)}</lastmod>\n" if lastmod is not None else "") + "  </url>\n")
+    if not _ABSOLUTE.match(url):
+        raise ValueError(f"A sitemap needs absolute URLs, got {url!r}")
+    return (f"  <url>\n    <loc>{xml_escape(_xml_text(url))}</loc>\n"
+            + (f"    <lastmod>{_w3c(lastmod)}</lastmod>\n" if lastmod is not None else "") + "  </url>\n")
+
+
+def sitemap_document(lines: list[str]) -> bytes:
+    if len(lines) > SITEMAP_MAX_URLS:
+        raise ValueError(f"A sitemap holds at most {SITEMAP_MAX_URLS} URLs: split it with a sitemap index")
     head = '<?xml version="1.0" encoding="utf-8"?>\n'
     if not lines:
         return (head + f'<urlset xmlns="{SITEMAP_NS}" />\n').encode()

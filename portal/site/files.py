@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request, url_for
 
 from portal.site import feeds, open_data
+from portal.site.row_memo import memoised
 
 from . import bp, content
 from .views import render
 
 
 EXTERNAL_URLS = "portal.site.external_urls"
+SITEMAP_MEMO = "portal.site.sitemap_memo"  # its lines by the plan's addresses (row_memo.py)
 
 
 def external(endpoint: str, **values) -> str:
@@ -31,10 +33,12 @@ def item_url(kind: str, item) -> str:
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    from .urls import sitemap_entries
+    from .urls import addresses
 
-    entries = [(external(endpoint, **values), modified) for endpoint, values, modified in sitemap_entries()]
-    return Response(feeds.sitemap_xml(entries), mimetype="application/xml")
+    memo = current_app.extensions.setdefault(SITEMAP_MEMO, {}).setdefault(request.host_url, {})
+    lines = memoised([a for a in addresses() if a.in_sitemap], memo,
+                     lambda a: feeds.sitemap_line(external(a.endpoint, **a.values), a.modified))
+    return Response(feeds.sitemap_document(lines), mimetype="application/xml")
 
 
 @bp.get("/robots.txt")
@@ -72,11 +76,20 @@ def open_data_page() -> str:
     return render("site/open_data.html", datasets=open_data.DATASETS)
 
 
+OPEN_DATA_MEMO = "portal.site.open_data_memo"
+
+
+def _memo(name: str, fmt: str) -> dict:
+    """Each dataset's rows as last made, on the app: a publishing worker keeps its site app from build to build."""
+    return current_app.extensions.setdefault(OPEN_DATA_MEMO, {}).setdefault((name, fmt, request.host_url), {})
+
+
 @bp.get("/open-data/<name>.json")
 def open_data_json(name: str) -> Response:
     if name not in {d.name for d in open_data.DATASETS}:
         abort(404)
-    return Response(open_data.dataset_json(content.current(), name, item_url=item_url), mimetype="application/json")
+    return Response(open_data.dataset_json(content.current(), name, item_url=item_url, memo=_memo(name, "json")),
+                    mimetype="application/json")
 
 
 @bp.get("/open-data/<name>.csv")
@@ -84,4 +97,5 @@ def open_data_csv(name: str) -> Response:
     dataset = next((d for d in open_data.DATASETS if d.name == name), None)
     if dataset is None or "csv" not in dataset.formats:
         abort(404)
-    return Response(open_data.dataset_csv(content.current(), name, item_url=item_url), mimetype="text/csv")
+    return Response(open_data.dataset_csv(content.current(), name, item_url=item_url, memo=_memo(name, "csv")),
+                    mimetype="text/csv")

@@ -18,6 +18,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from portal.cell_text import safe_cell_text
+from portal.site.row_memo import memoised
 from portal.models import Activity, MentoringForm, Roadmap, Stage
 from portal.roadmaps.progress import effective_status
 
@@ -165,30 +166,24 @@ def _activities(snapshot: Snapshot, item_url: ItemUrl) -> list[Row]:
     ]
 
 
-def _cases(snapshot: Snapshot, item_url: ItemUrl) -> list[Row]:
-    return [
-        {"slug": c.slug, "title": c.title, "organisation": _slug(c.organisation),
-         **_enum("mentoring_form", c.mentoring_form), "tags": [t.name for t in c.tags],
-         "summary": c.summary or "", "url": item_url("cases", c), "updated_at": _utc_iso(c.updated_at)}
-        for c in sorted(snapshot.cases, key=lambda c: c.slug)
-    ]
+def _cases(snapshot: Snapshot, item_url: ItemUrl, memo: dict | None = None) -> list[Row]:
+    return memoised(sorted(snapshot.cases, key=lambda c: c.slug), memo, lambda c: {
+        "slug": c.slug, "title": c.title, "organisation": _slug(c.organisation),
+        **_enum("mentoring_form", c.mentoring_form), "tags": [t.name for t in c.tags],
+        "summary": c.summary or "", "url": item_url("cases", c), "updated_at": _utc_iso(c.updated_at)})
 
 
-def _news(snapshot: Snapshot, item_url: ItemUrl) -> list[Row]:
-    return [
-        {"slug": n.slug, "title": n.title, "organisation": _slug(n.organisation),
-         "published_on": _date_iso(n.published_on), "summary": n.summary or "", "url": item_url("news", n)}
-        for n in sorted(snapshot.news, key=lambda n: (n.published_on, n.slug))
-    ]
+def _news(snapshot: Snapshot, item_url: ItemUrl, memo: dict | None = None) -> list[Row]:
+    return memoised(sorted(snapshot.news, key=lambda n: (n.published_on, n.slug)), memo, lambda n: {
+        "slug": n.slug, "title": n.title, "organisation": _slug(n.organisation),
+        "published_on": _date_iso(n.published_on), "summary": n.summary or "", "url": item_url("news", n)})
 
 
-def _events(snapshot: Snapshot, item_url: ItemUrl) -> list[Row]:
-    return [
-        {"slug": e.slug, "title": e.title, **_enum("kind", e.kind), "starts_at": _local_iso(e.starts_at),
-         "ends_at": _local_iso(e.ends_at), "place": e.place or "", "organisation": _slug(e.organisation),
-         "summary": e.summary or "", "url": item_url("events", e)}
-        for e in sorted(snapshot.events, key=lambda e: (e.starts_at, e.slug))
-    ]
+def _events(snapshot: Snapshot, item_url: ItemUrl, memo: dict | None = None) -> list[Row]:
+    return memoised(sorted(snapshot.events, key=lambda e: (e.starts_at, e.slug)), memo, lambda e: {
+        "slug": e.slug, "title": e.title, **_enum("kind", e.kind), "starts_at": _local_iso(e.starts_at),
+        "ends_at": _local_iso(e.ends_at), "place": e.place or "", "organisation": _slug(e.organisation),
+        "summary": e.summary or "", "url": item_url("events", e)})
 
 
 def _figures(snapshot: Snapshot, item_url: ItemUrl) -> list[Row]:
@@ -230,18 +225,23 @@ _ROWS: dict[str, Callable[[Snapshot, ItemUrl], list[Row]]] = {
 }
 
 
-def dataset_items(snapshot: Snapshot, name: str, *, item_url: ItemUrl) -> list[Row]:
+MEMOISED = ("cases", "news", "events")  # the long datasets, made row by row with a memo (row_memo.py)
+
+
+def dataset_items(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dict | None = None) -> list[Row]:
     """The items of a dataset as plain JSON-ready dicts (also what the CSV rows are made of)."""
     dataset(name)
+    if name in MEMOISED:
+        return _ROWS[name](snapshot, item_url, memo)
     return _ROWS[name](snapshot, item_url)
 
 
 # --- files -------------------------------------------------------------------------------------------
 
 
-def dataset_json(snapshot: Snapshot, name: str, *, item_url: ItemUrl) -> bytes:
+def dataset_json(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dict | None = None) -> bytes:
     found = _check_format(name, "json")
-    items = dataset_items(snapshot, name, item_url=item_url)
+    items = dataset_items(snapshot, name, item_url=item_url, memo=memo)
     document: Row = {"dataset": found.name, "title": found.title, "description": found.description,
                      "generated_at": _utc_iso(snapshot.now), "count": len(items), "items": items}
     if name == "figures":
@@ -257,17 +257,14 @@ def _csv_value(value: Any) -> str:
     return safe_cell_text(str(value))
 
 
-def _csv_lines(header: list[str], rows: list[Row]) -> Iterator[list[str]]:
-    yield header
-    for row in rows:
-        yield [_csv_value(row[key]) for key in header]
-
-
-def dataset_csv(snapshot: Snapshot, name: str, *, item_url: ItemUrl) -> bytes:
+def dataset_csv(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dict | None = None) -> bytes:
     """UTF-8 with a BOM and «;» between fields: Excel with Russian settings opens it as a table as is."""
     _check_format(name, "csv")
-    rows = dataset_items(snapshot, name, item_url=item_url)
     header = list(CSV_COLUMNS[name])  # declared, so that an empty dataset still has its header
+    rows = dataset_items(snapshot, name, item_url=item_url, memo=None if memo is None else memo.setdefault("rows", {}))
+    # A row met before (the same dict, from the memo) keeps its cells too.
+    lines = memoised(rows, None if memo is None else memo.setdefault("cells", {}),
+                      lambda row: [_csv_value(row[key]) for key in header])
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerows(_csv_lines(header, rows))
+    csv.writer(buffer, delimiter=";").writerows([header, *lines])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -69,6 +69,7 @@ def keep_sections(old: Snapshot, new: Snapshot, reloaded: set[str]) -> None:
     kept = old.__dict__.get("_sections", {})
     new.__dict__["_sections"] = {name: found for name, found in kept.items()
                                  if SECTIONS[name][0] is not None and not SECTIONS[name][0] & reloaded}
+    new.__dict__["_item_pages"] = old.__dict__.get("_item_pages", {})  # by the objects themselves: see `_items`
 
 
 def _addresses(snap: Snapshot) -> list[Address]:
@@ -140,11 +141,26 @@ def _items(kind: str, endpoint: str, item_endpoint: str):
             shown = items[(number - 1) * per_page: number * per_page]
             values = {"page": number} if number > 1 else {}
             yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown], facets))
+        # A page whose item and related cases are the very objects of the last plan (a kept snapshot's unchanged
+        # rows: content_reuse.py) keeps its address; the memo is the same plan context's (menu, code, date).
+        memos = snap.__dict__.setdefault("_item_pages", {})
+        memo = memos.get((kind, fp(kind)), {})
+        seen = memos[(kind, fp(kind))] = {}
         for item in items:
-            # Tags change without touching the case's row (a many-to-many link): they count by name.
-            extra = (_cards(snap.related_cases(item)), [t.name for t in item.tags]) if kind == "cases" else ()
-            yield Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), extra),
-                          item.updated_at)
+            related = snap.related_cases(item) if kind == "cases" else []
+            found = memo.get(id(item))
+            if found is not None and found[0] is item and len(found[1]) == len(related) \
+                    and all(mine is theirs for mine, theirs in zip(found[1], related)):
+                address = found[2]
+            else:
+                # Tags change without touching the case's row (a many-to-many link): they count by name.
+                extra = (_cards(related), [t.name for t in item.tags]) if kind == "cases" else ()
+                address = Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), extra),
+                                  item.updated_at)
+            seen[id(item)] = (item, related, address)
+            yield address
+        for key in [key for key in memos if key[0] == kind and key != (kind, fp(kind))]:
+            del memos[key]  # another context's (the menu or the code changed)
     return make
 
 
@@ -204,23 +220,41 @@ def _feeds(snap: Snapshot, fp) -> Iterator[Address]:
     yield Address("site.events_calendar", {}, fp("ics", zone, _rows(snap.events)), in_sitemap=False)
 
 
-def _open_data(snap: Snapshot, fp) -> Iterator[Address]:
-    """Each dataset by the rows it lists (its `generated_at` is then the time of the last change)."""
-    from portal.site import open_data
+# What each open dataset shows, by the snapshot parts it reads: a dataset is worked out again only when they change.
+_DATASET_ROWS = {
+    "organisations": (("organisations",), lambda snap: _rows(snap.organisations)),
+    "roadmaps": (("roadmaps", "organisations"), lambda snap: _roadmap_rows(snap)),
+    "activities": (("roadmaps", "organisations"), lambda snap: _roadmap_rows(snap)),
+    "cases": (("cases", "organisations"),
+              lambda snap: (_cards(snap.cases), [[t.name for t in c.tags] for c in snap.cases])),
+    "news": (("news", "organisations"), lambda snap: _cards(snap.news)),
+    "events": (("events", "organisations"), lambda snap: _cards(snap.events)),
+    "figures": (("registry_counts", "organisations"),
+                lambda snap: (_figures(snap), sorted(snap.programs_by_organisation.items()),
+                              sorted(snap.pairings_by_organisation.items()),
+                              [(o.id, o.slug) for o in snap.organisations])),
+}
 
-    figures, today = _figures(snap), snap.now.date()
-    roadmaps = [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps]
-    rows = {"organisations": _rows(snap.organisations), "roadmaps": (roadmaps, today), "activities": (roadmaps, today),
-            "cases": (_cards(snap.cases), [[t.name for t in c.tags] for c in snap.cases]),
-            "news": _cards(snap.news), "events": _cards(snap.events),
-            "figures": (figures, sorted(snap.programs_by_organisation.items()),
-                        sorted(snap.pairings_by_organisation.items()), [(o.id, o.slug) for o in snap.organisations])}
-    for dataset in open_data.DATASETS:
-        for fmt in dataset.formats:
-            # A dataset this code does not know is made every time rather than left stale.
-            shown = rows.get(dataset.name)
-            yield Address(f"site.open_data_{fmt}", {"name": dataset.name},
-                          None if shown is None else fp("open-data", dataset.name, fmt, shown), in_sitemap=False)
+
+def _roadmap_rows(snap: Snapshot) -> tuple:
+    return [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps], snap.now.date()
+
+
+def _open_data(names: tuple[str, ...] | None):
+    """Each dataset by the rows it lists (its `generated_at` is then the time of the last change); None: the
+    datasets this code does not know, made every time rather than left stale."""
+    def make(snap: Snapshot, fp) -> Iterator[Address]:
+        from portal.site import open_data
+
+        for dataset in open_data.DATASETS:
+            known = _DATASET_ROWS.get(dataset.name)
+            if (names is None and known is None) or (names is not None and dataset.name in names):
+                shown = known[1](snap) if known is not None else None
+                for fmt in dataset.formats:
+                    yield Address(f"site.open_data_{fmt}", {"name": dataset.name},
+                                  None if shown is None else fp("open-data", dataset.name, fmt, shown),
+                                  in_sitemap=False)
+    return make
 
 
 def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
@@ -325,11 +359,6 @@ SECTIONS = {
     "monitoring": (frozenset({"monitoring", "organisations"}), _monitoring),
     "fixed": (frozenset({"organisations"}), _fixed),
     "feeds": (frozenset({"news", "events", "organisations"}), _feeds),
-    "open_data": (frozenset(ITEMS) - {"pages"} | {"registry_counts"}, _open_data),
+    **{f"open_data:{name}": (frozenset(parts), _open_data((name,))) for name, (parts, _) in _DATASET_ROWS.items()},
+    "open_data:other": (None, _open_data(None)),
 }
-
-
-def sitemap_entries() -> Iterator[tuple[str, dict, datetime | date | None]]:
-    for address in addresses():
-        if address.in_sitemap:
-            yield address.endpoint, address.values, address.modified

@@ -107,7 +107,7 @@ def test_a_worker_brings_its_kept_content_up_to_date_and_publishes_what_a_full_b
     each kind of change its site equals a full build from scratch, and it loaded only what it had to."""
     from datetime import date, datetime
 
-    from portal.models import Consent, ConsentKind, Pairing, PairingStatus, Tag
+    from portal.models import Case, Consent, ConsentKind, Pairing, PairingStatus, Tag
 
     clock = {"now": datetime(2026, 12, 5, 10, 0)}
     monkeypatch.setattr("portal.site.content.local_now", lambda: clock["now"])
@@ -160,6 +160,12 @@ def test_a_worker_brings_its_kept_content_up_to_date_and_publishes_what_a_full_b
     clock["now"] = datetime(2026, 12, 5, 10, 31)
     published({"cases"}, "its time came")
     assert (site / "cases" / case_b.slug / "index.html").is_file()
+
+    case_a.title = "Кейс A после правки"  # edited rows and a new one, in the catalogue's order
+    db.session.add(Case(organisation=world.org_a, title="Кейс новый", mentoring_form="pupil_pupil",
+                        status=Status.PUBLISHED))
+    db.session.commit()
+    published({"cases"}, "an edit and a new case")
 
     db.session.delete(world.rows[("news", "a")])
     db.session.commit()
