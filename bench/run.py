@@ -254,7 +254,10 @@ def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
                  ("   pages rendered, search pages indexed; steps s",
                   f"{median(r['pages_rendered'] for r in runs):.0f}, "
                   f"{median(r['search_pages_reindexed'] for r in runs):.0f}; "
-                  + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()), "", "—")]
+                  + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()), "", "—"),
+                 # The worker keeps the content snapshot between publishes (portal/site/content_reuse.py).
+                 ("   content parts loaded again; the worker's peak memory (PSS)",
+                  f"{', '.join(runs[-1].get('content_reloaded') or ['all'])}; {_mb(worker.peak_pss)}", "", "—")]
     search = data.get("search")
     if search:
         rows += [("4. Pagefind index on disk", f"{search['index_bytes'] / 1024 ** 2:.1f} MB in "

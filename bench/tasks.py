@@ -160,7 +160,8 @@ def worker(instance: Path, times: int) -> dict:
         if not report.ok:
             raise SystemExit(f"build failed: {report.error}\n{report.details}")
         runs.append({"seconds": seconds, "pages_rendered": report.pages_rendered, "phases": report.phases,
-                     "search_pages_reindexed": report.search_pages_reindexed})
+                     "search_pages_reindexed": report.search_pages_reindexed,
+                     "content_reloaded": report.content_reloaded})
     return {"warm_seconds": warm.seconds, "runs": runs}
 
 

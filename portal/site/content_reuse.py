@@ -24,7 +24,7 @@ from . import content
 NOT_SITE = frozenset({"audit_entry", "build_run", "build_state", "revision", "search_entry", "trash_item", "user",
                       "user_organisation", "mail_message", "mail_opt_out", "application", "document_template"})
 # What monitoring (indicators, questionnaire results, best mentors) does not read; of cases it reads only which are
-# public and when they appeared, compared on their own (`_cases_seen`).
+# public and when they appeared, compared on their own (`_public_cases`).
 NOT_MONITORING = frozenset({"case", "case_tag", "tag", "news_item", "event", "page", "old_slug", "media_use",
                             "media_file"})
 MONITORING = "monitoring"  # a pseudo-part: Snapshot.monitoring
