@@ -101,7 +101,8 @@ def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tupl
     reloaded: set[str] = set()
     for part in content.PARTS:
         if part.tables & changed_tables or reloaded & set(part.after):
-            rows = _changed_rows(session, part, changed_tables, kept, fields[part.name], now) if part.rows else None
+            rows = _changed_rows(session, part, changed_tables, kept, fields[part.name], now) \
+                if part.rows and len(kept.sessions.get(part.name, ())) < MAX_SESSIONS else None
             fields.update({part.name: rows} if rows is not None else part.load(session, now, fields))
             sessions[part.name] = {session} | (kept.sessions.get(part.name, set()) if rows is not None else set())
             reloaded.add(part.name)
@@ -116,8 +117,10 @@ def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tupl
     return Kept(snapshot, found, sessions), reloaded
 
 
-# More rows than this new to a part: it is loaded whole.
+# More rows than this new to a part, or its objects spread over this many sessions (one per publish that brought
+# it up to date row by row): it is loaded whole.
 MAX_NEW_ROWS = 200
+MAX_SESSIONS = 50
 
 
 def _changed_rows(session: Session, part: content.Part, changed_tables: set[str], kept: Kept, old: list,
