@@ -137,7 +137,9 @@ def run_queued(app: Flask) -> int:
 @contextlib.contextmanager
 def worker(app: Flask, threads: int = 1, periodic: bool = True) -> Iterator[None]:
     """A consumer in threads of this process for the length of the block (`portal serve`, tests)."""
-    consumer = queue(app).create_consumer(workers=threads, periodic=periodic, initial_delay=0.1, max_delay=1.0)
+    # An idle consumer of the SQLite queue polls at most this far apart: a publish asked for waits no longer to start
+    # (Redis hands a job over at once: Huey's blocking read).
+    consumer = queue(app).create_consumer(workers=threads, periodic=periodic, initial_delay=0.1, max_delay=0.25)
     # The consumer would set signal handlers for a process of its own; here the server's stay in charge.
     consumer._set_signal_handlers = lambda: None
     consumer.start()
@@ -165,4 +167,4 @@ def unshared_settings(app: Flask) -> list[str]:
 
 def run_worker(app: Flask, threads: int) -> None:
     """`portal worker`: the consumer in the foreground until SIGINT/SIGTERM."""
-    queue(app).create_consumer(workers=threads, periodic=True, max_delay=2.0).run()
+    queue(app).create_consumer(workers=threads, periodic=True, initial_delay=0.1, max_delay=0.25).run()
