@@ -143,7 +143,8 @@ def read_state(path: Path) -> dict:
 
 
 def write_state(path: Path, state: dict) -> None:
-    atomic.write_text(path, json.dumps(state, ensure_ascii=False, indent=0))
+    # One line: with `indent` the json module encodes in Python, several times slower for a region's 13 000 pages.
+    atomic.write_text(path, json.dumps(state, ensure_ascii=False, separators=(",", ":")))
     _KNOWN[path] = (_identity(path), state)
 
 

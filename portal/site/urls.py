@@ -40,7 +40,19 @@ def _org(item) -> tuple:
 
 def _cards(items) -> list[tuple]:
     """Items shown as cards: their rows and their organisations' names."""
-    return [(i.id, i.updated_at, getattr(i, "slug", None), _org(i)) for i in items]
+    return [_card(i) for i in items]
+
+
+def _card(item) -> tuple:
+    return item.id, item.updated_at, getattr(item, "slug", None), _org(item)
+
+
+def _card_of(snap: Snapshot):
+    """The cards of the snapshot's cases, made once per plan: the catalogue shows each case on a dozen pages."""
+    cards = snap.__dict__.get("_case_cards")
+    if cards is None:
+        cards = snap.__dict__["_case_cards"] = {id(case): _card(case) for case in snap.cases}
+    return lambda item: cards.get(id(item)) or _card(item)
 
 
 def _roadmap_parts(roadmap) -> list[tuple]:
@@ -260,7 +272,7 @@ def _open_data(names: tuple[str, ...] | None):
 def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
     """A page (or several) per filter value; each shows the filters with their counts, so they count too."""
     per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
-    catalogue = snap.catalogue
+    catalogue, card = snap.catalogue, _card_of(snap)
     # Every filter page shows every filter's counts: one hash of them, not their repr on each of 1 500 pages.
     filters = fingerprint([(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values()
                            for v in values] + [(pair, catalogue.combined_count(*pair))
@@ -274,7 +286,8 @@ def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
             for number in range(1, pages + 1):
                 shown = items[(number - 1) * per_page: number * per_page]
                 address = {"facet": each.facet, "value": each.value} | ({"page": number} if number > 1 else {})
-                yield Address("site.cases_filtered", address, fp("filtered", number, pages, filters, _cards(shown)),
+                yield Address("site.cases_filtered", address, fp("filtered", number, pages, filters,
+                                                                  [card(i) for i in shown]),
                               in_sitemap=number == 1)
     lists = [("site.cases_by_title", {}, catalogue.by_title)]
     lists += [("site.cases_combined", {"form": form, "year": year}, catalogue.combined(form, year))
@@ -284,7 +297,7 @@ def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
         for number in range(1, pages + 1):
             shown = items[(number - 1) * per_page: number * per_page]
             address = values | ({"page": number} if number > 1 else {})
-            yield Address(endpoint, address, fp(endpoint, values, number, pages, filters, _cards(shown)),
+            yield Address(endpoint, address, fp(endpoint, values, number, pages, filters, [card(i) for i in shown]),
                           in_sitemap=number == 1)
 
 
