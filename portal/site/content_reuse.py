@@ -35,7 +35,7 @@ KEPT_KEY = "portal.site.kept_snapshot"  # on the site app: the last build's snap
 @dataclass
 class Kept:
     snapshot: content.Snapshot
-    marks: dict[str, tuple]
+    marks: dict[str, str]
     # Part → the sessions its objects belong to: kept open (never closed, only committed) so that an object can
     # still load what it did not load eagerly.
     sessions: dict[str, set[Session]] = field(default_factory=dict)
@@ -43,14 +43,13 @@ class Kept:
 
 def _mark_columns(table: sa.Table, now: datetime) -> list:
     """Aggregates that change when a row is added, removed or edited, or its `publish_at` comes. With
-    `updated_at`, an edit moves it on; without it, sums over every column stand in for the rows' contents."""
+    `updated_at`, an edit moves it on (and an insert, even with a delete beside it; a delete lowers the count);
+    without it, sums over every column stand in for the rows' contents."""
     columns = [sa.func.count()]
     if "publish_at" in table.c:  # the schedule asks for a build only for times after the last build began
         columns.append(sa.func.sum(sa.case((table.c.publish_at <= now, 1), else_=0)))
     if "updated_at" in table.c:
-        columns.append(sa.func.max(table.c.updated_at))
-        columns += [sa.func.sum(column) for column in table.primary_key.columns if isinstance(column.type, sa.Integer)]
-        return columns
+        return [*columns, sa.func.max(table.c.updated_at)]
     for column in table.c:
         if isinstance(column.type, sa.Boolean):
             columns.append(sa.func.sum(sa.cast(column, sa.Integer)))
@@ -63,24 +62,30 @@ def _mark_columns(table: sa.Table, now: datetime) -> list:
     return columns
 
 
-def _public_cases(now: datetime) -> sa.Select:
+def _public_cases(now: datetime) -> tuple[sa.Table, list, sa.ColumnElement]:
     """What monitoring reads of cases: which are public, of which organisation, since when (indicators.py)."""
     since = sa.func.coalesce(Case.publish_at, Case.created_at)
-    return (sa.select(sa.func.count(), sa.func.sum(Case.id), sa.func.sum(Case.organisation_id),
-                      sa.func.sum(sa.extract("epoch", since)))
-            .where(Case.public_filter(now)))
+    return (Case.__table__, [sa.func.count(), sa.func.sum(Case.id), sa.func.sum(Case.organisation_id),
+                             sa.func.sum(sa.extract("epoch", since))], Case.public_filter(now))
 
 
-def marks(session: Session, now: datetime) -> dict[str, tuple]:
+def _joined(columns: list) -> sa.ColumnElement:
+    """The aggregates as one text: one scalar subquery, so one pass over the table, for all of them."""
+    parts = [sa.func.coalesce(sa.cast(column, sa.String), "") for column in columns]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "|" + part
+    return joined
+
+
+def marks(session: Session, now: datetime) -> dict[str, str]:
     """Every site table's marks at `now`, and the public cases as monitoring sees them, in one statement."""
-    tables = [table for table in db.metadata.sorted_tables if table.name not in NOT_SITE]
-    layout = [(table.name, [sa.select(column).select_from(table) for column in _mark_columns(table, now)])
-              for table in tables]
-    layout.append((PUBLIC_CASES, [_public_cases(now).with_only_columns(column)
-                                  for column in _public_cases(now).selected_columns]))
-    statement = sa.select(*(query.scalar_subquery() for _, queries in layout for query in queries))
-    values = iter(session.execute(statement).one())
-    return {name: tuple(next(values) for _ in queries) for name, queries in layout}
+    layout = [(table.name, sa.select(_joined(_mark_columns(table, now))).select_from(table))
+              for table in db.metadata.sorted_tables if table.name not in NOT_SITE]
+    table, columns, where = _public_cases(now)
+    layout.append((PUBLIC_CASES, sa.select(_joined(columns)).select_from(table).where(where)))
+    values = session.execute(sa.select(*(query.scalar_subquery() for _, query in layout))).one()
+    return {name: value for (name, _), value in zip(layout, values)}
 
 
 def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tuple[Kept, set[str] | None]:
@@ -136,8 +141,11 @@ def _changed_rows(session: Session, part: content.Part, changed_tables: set[str]
     added = public - known
     if len(added) > MAX_NEW_ROWS:
         return None
-    # The latest `updated_at` of the kept marks (after the count, and the count of rows whose `publish_at` came).
-    edited_since = kept.marks[table.name][2 if "publish_at" in table.c else 1]
+    # The latest `updated_at` of the kept marks: their last value (`_mark_columns`).
+    latest = kept.marks[table.name].rsplit("|", 1)[-1]
+    if not latest:
+        return None  # the table was empty
+    edited_since = datetime.fromisoformat(latest)
     loaded = list(session.scalars(rows.query(now, sa.or_(rows.model.updated_at >= edited_since,
                                                          rows.model.id.in_(sorted(added))))))
     fresh = {item.id for item in loaded}
