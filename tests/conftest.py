@@ -30,6 +30,7 @@ from portal import search
 from portal.extensions import db
 import log_watch
 from database_pool import Databases
+import route_builders
 from tests_support import PASSWORD
 from portal.models import (
     Activity,
@@ -59,6 +60,7 @@ FULL_MATRIX = os.environ.get("TEST_FULL_MATRIX", "") not in ("", "0")
 # One PBKDF2 round: a login in a test checks this hash in microseconds instead of scrypt's 0.1 s. Only the test
 # world's users have it; what the portal stores is tested in tests/test_accounts.py.
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+route_builders.install()  # the URL rules of every app compiled once per test process (tests/route_builders.py)
 
 
 def pytest_configure(config):
