@@ -20,6 +20,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -117,13 +118,14 @@ def make_app(database_url, databases, tmp_path):
     """Build an app on the test database; extra settings may be passed.
 
     The first app of a test makes its database: with every table, or empty with `create_tables=False` (for
-    migrations). Later apps of the same test share it (`create_tables` then only adds missing tables).
+    migrations), or as a copy of the SQLite file `copy_of`. Later apps of the same test share it (`create_tables`
+    then only adds missing tables).
     """
     apps = []
 
-    def make(create_tables: bool = True, **settings):
+    def make(create_tables: bool = True, copy_of: Path | None = None, **settings):
         first = database_url not in databases.made
-        databases.make(database_url, tables=create_tables)
+        databases.make(database_url, tables=create_tables, copy_of=copy_of)
         config = {
             "TESTING": True,
             "DATABASE_URL": database_url,

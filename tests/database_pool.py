@@ -82,15 +82,17 @@ class Databases:
             return self.free.pop()
         return self.url(backend, tmp_path)
 
-    def make(self, url: str, tables: bool) -> None:
-        """Create the database of `url` once; with `tables`, as a copy of the template."""
+    def make(self, url: str, tables: bool, copy_of: Path | None = None) -> None:
+        """Create the database of `url` once; with `tables`, as a copy of the template (or of the SQLite file
+        `copy_of`, a database a module filled once)."""
         if url in self.made:
             return
         self.made[url] = tables
         if url.startswith("sqlite"):
             if tables:
-                shutil.copyfile(self._template("sqlite"), make_url(url).database)
+                shutil.copyfile(copy_of or self._template("sqlite"), make_url(url).database)
             return
+        assert copy_of is None, "copy_of is a SQLite file"
         name = make_url(url).database
         if url in self.kept:
             self.kept.discard(url)
