@@ -3,8 +3,9 @@
 Tests run on SQLite. With TEST_DATABASE_URL set (`.ci/run` sets it), the modules where the database matters
 (migrations, backup and restore, CRUD, permissions, validation, workflow, search, registry files, indicators,
 questionnaire results, journals, publishing, load and database failures: marked
-`pytestmark = pytest.mark.both_databases`) run on PostgreSQL as well, each test in a database of its own
-copied from a template and dropped afterwards. The whole matrix, every test on both databases:
+`pytestmark = pytest.mark.both_databases`) run on PostgreSQL as well, each test in a database of its own:
+a copy of a template, or the emptied database of an earlier test (tests/database_pool.py says when). The whole
+matrix, every test on both databases:
 
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test TEST_FULL_MATRIX=1 make test
 
@@ -17,22 +18,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from portal import create_app
-from portal.config import normalise_database_url
 from portal import search
 from portal.extensions import db
 import log_watch
+from database_pool import Databases
+import route_builders
 from tests_support import PASSWORD
 from portal.models import (
     Activity,
@@ -62,6 +61,7 @@ FULL_MATRIX = os.environ.get("TEST_FULL_MATRIX", "") not in ("", "0")
 # One PBKDF2 round: a login in a test checks this hash in microseconds instead of scrypt's 0.1 s. Only the test
 # world's users have it; what the portal stores is tested in tests/test_accounts.py.
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+route_builders.install()  # the URL rules of every app compiled once per test process (tests/route_builders.py)
 
 
 def pytest_configure(config):
@@ -86,75 +86,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-class Databases:
-    """Creates each test's database on its first use: empty, or copied from a template with every table.
-
-    The templates are made once per test session (per xdist worker): `create_all` costs 35 ms on SQLite and
-    0.15–0.4 s on PostgreSQL, a copy 1 ms and 30 ms.
-    """
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.made: set[str] = set()
-        self.templates: dict[str, str] = {}  # backend → SQLite file or PostgreSQL database name
-
-    def url(self, backend: str, tmp_path: Path) -> str:
-        if backend == "sqlite":
-            return f"sqlite:///{tmp_path / 'portal.db'}"
-        return make_url(normalise_database_url(POSTGRESQL_URL)).set(
-            database=f"test_{uuid.uuid4().hex[:12]}").render_as_string(hide_password=False)
-
-    def make(self, url: str, tables: bool) -> None:
-        """Create the database of `url` once; with `tables`, as a copy of the template."""
-        if url in self.made:
-            return
-        self.made.add(url)
-        if url.startswith("sqlite"):
-            if tables:
-                shutil.copyfile(self._template("sqlite"), make_url(url).database)
-            return
-        name = make_url(url).database
-        template = f" TEMPLATE {self._template('postgresql')}" if tables else ""
-        self._admin(f'CREATE DATABASE "{name}"{template}')
-
-    def drop(self, url: str) -> None:
-        if url.startswith("postgresql") and url in self.made:
-            self._admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-
-    def close(self) -> None:
-        if "postgresql" in self.templates:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.templates["postgresql"]}" WITH (FORCE)')
-
-    def _template(self, backend: str) -> str:
-        if backend not in self.templates:
-            if backend == "sqlite":
-                path = self.folder / "template.db"
-                url = f"sqlite:///{path}"
-                self.templates[backend] = str(path)
-            else:
-                url = self.url("postgresql", self.folder)
-                self.templates[backend] = make_url(url).database
-                self._admin(f'CREATE DATABASE "{self.templates[backend]}"')
-            app = create_app({"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(self.folder / "instance"),
-                              "SECRET_KEY": "test-secret"})
-            with app.app_context():
-                db.create_all()
-                db.engine.dispose()
-        return self.templates[backend]
-
-    @staticmethod
-    def _admin(statement: str) -> None:
-        engine = sa.create_engine(normalise_database_url(POSTGRESQL_URL), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.execute(sa.text(statement))
-        finally:
-            engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
-    made = Databases(tmp_path_factory.mktemp("templates"))
+    made = Databases(tmp_path_factory.mktemp("templates"), POSTGRESQL_URL)
     yield made
     made.close()
 
@@ -162,9 +96,9 @@ def databases(tmp_path_factory):
 @pytest.fixture
 def database_url(request, tmp_path, databases):
     """The URL of this test's own database (created by make_app, or by `databases.make`, on first use)."""
-    url = databases.url(request.param, tmp_path)
+    url = databases.take(request.param, tmp_path)
     yield url
-    databases.drop(url)
+    databases.release(url)
 
 
 class IsolatedClient(FlaskClient):
@@ -184,13 +118,14 @@ def make_app(database_url, databases, tmp_path):
     """Build an app on the test database; extra settings may be passed.
 
     The first app of a test makes its database: with every table, or empty with `create_tables=False` (for
-    migrations). Later apps of the same test share it (`create_tables` then only adds missing tables).
+    migrations), or as a copy of the SQLite file `copy_of`. Later apps of the same test share it (`create_tables`
+    then only adds missing tables).
     """
     apps = []
 
-    def make(create_tables: bool = True, **settings):
+    def make(create_tables: bool = True, copy_of: Path | None = None, **settings):
         first = database_url not in databases.made
-        databases.make(database_url, tables=create_tables)
+        databases.make(database_url, tables=create_tables, copy_of=copy_of)
         config = {
             "TESTING": True,
             "DATABASE_URL": database_url,

@@ -3,12 +3,15 @@ the registry's."""
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from documents_support import load_demo, options, pairing, person, program, rows, text
+from portal import create_app, search
 from portal.documents import make
 from portal.documents.context import MissingData
 from portal.documents.kinds import KINDS, SCHEMAS
@@ -18,10 +21,28 @@ from portal.monitoring import indicators
 from portal.monitoring.indicators import Period
 
 
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> Path:
+    """The demo loaded once for the module (2 s a load): its SQLite database and instance folder (the uploaded
+    files, the search index), which each test gets a copy of and may change."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
+                      "INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "test-secret"})
+    with app.app_context():
+        db.create_all()
+        load_demo(app)
+        search.flush()  # the index writer thread done before its files are copied
+        db.session.remove()
+        db.engine.dispose()
+    return folder
+
+
 @pytest.fixture
-def demo(app):
-    load_demo(app)
-    return app
+def demo(make_app, demo_files, tmp_path):
+    shutil.copytree(demo_files / "instance", tmp_path / "instance")
+    app = make_app(copy_of=demo_files / "portal.db")
+    with app.app_context():
+        yield app
 
 
 def one(code, obj, **more) -> bytes:
