@@ -134,10 +134,10 @@ def test_a_build_is_logged_with_its_phases_and_pages_and_a_failure_with_its_reas
     done = next(r for r in captured.records if r.name == "portal.build")
     assert done.build_ok and done.pages_total > 0 and "render" in done.phases and done.duration_s >= 0
 
-    def broken():
+    def broken(*_, **__):
         raise RuntimeError("шаблон страницы не найден")
 
-    monkeypatch.setattr(build_module.content, "load", broken)
+    monkeypatch.setattr(build_module.content_reuse, "load", broken)
     assert not publishing.run_build(app).ok
     failed = [r for r in captured.records if r.name == "portal.build"][-1]
     assert failed.levelno == logging.ERROR and not failed.build_ok
@@ -201,7 +201,8 @@ def test_no_demo_persons_name_email_or_password_reaches_the_log(make_app, captur
     with app.app_context():
         jobs.request_publish("manual")
         jobs.run_queued(app)
-    monkeypatch.setattr(build_module.content, "load", lambda: (_ for _ in ()).throw(RuntimeError("нет шаблона")))
+    monkeypatch.setattr(build_module.content_reuse, "load",
+                        lambda *_, **__: (_ for _ in ()).throw(RuntimeError("нет шаблона")))
     with app.app_context():
         assert not publishing.run_build(app).ok
     client.post("/admin/logout")
