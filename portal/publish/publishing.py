@@ -66,6 +66,9 @@ def run_build(admin_app: Flask, *, full: bool = False, base_url: str | None = No
     report = build_site(site_app, full=full, base_url=base_url, progress=progress,
                         fold_search=reason in FOLD_REASONS, fresh=reason in FRESH_REASONS)
     _dispose(site_app)
+    from portal.site import content_reuse
+
+    content_reuse.settle(site_app.extensions.get(content_reuse.KEPT_KEY))
     if report.ok and admin_app.config.get("PUBLISH_BUCKET"):
         _upload(admin_app, report)
     if not report.busy:  # a refused second build must not hide the report of the one that runs
