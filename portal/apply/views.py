@@ -11,6 +11,7 @@ from portal.extensions import db, limiter
 from portal.models import Organisation, Role
 from portal.models.base import utcnow
 from portal.registries import applications
+from portal.respond.views import message_page
 from portal.security_headers import no_store
 
 from portal.site.join import form_context
@@ -64,8 +65,8 @@ def form(kind: str):
     if request.method == "GET":
         return _form(role, MultiDict(), {})
     if not same_origin():
-        return _message("Заявка не отправлена", "Форма отправлена не со страницы портала. Откройте страницу "
-                                                "заявки на сайте и отправьте её оттуда.", 400)
+        return message_page("Заявка не отправлена", "Форма отправлена не со страницы портала. Откройте страницу "
+                                                    "заявки на сайте и отправьте её оттуда.", 400)
     if request.form.get(HONEYPOT):
         return redirect(url_for("apply.thanks"), 303)  # nothing stored; a bot learns nothing
     checked = applications.check(role, request.form, _organisations())
@@ -78,8 +79,8 @@ def form(kind: str):
 
 @bp.get("/thanks")
 def thanks():
-    return _message("Заявка отправлена", "Спасибо! Мы отправили письмо о получении заявки на указанный адрес. "
-                                         "Куратор рассмотрит её и напишет о решении.", 200)
+    return message_page("Заявка отправлена", "Спасибо! Мы отправили письмо о получении заявки на указанный адрес. "
+                                             "Куратор рассмотрит её и напишет о решении.", 200)
 
 
 bp.after_request(no_store)
@@ -87,9 +88,9 @@ bp.after_request(no_store)
 
 @bp.errorhandler(TooManyRequests)
 def too_many(_error):
-    return _message("Слишком много заявок", "С вашего адреса только что отправили много заявок. Подождите и "
-                                            "попробуйте позже. Если вы подаёте заявки за группу, обратитесь к "
-                                            "куратору программы.", 429)
+    return message_page("Слишком много заявок", "С вашего адреса только что отправили много заявок. Подождите и "
+                                                "попробуйте позже. Если вы подаёте заявки за группу, обратитесь к "
+                                                "куратору программы.", 429)
 
 
 @bp.errorhandler(400)
@@ -98,12 +99,9 @@ def too_many(_error):
 @bp.errorhandler(413)
 def http_error(error: HTTPException):
     if error.code == 404:
-        return _message("Страница не найдена", "Такой формы заявки нет.", 404)
+        return message_page("Страница не найдена", "Такой формы заявки нет.", 404)
     if error.code == 413:
-        return _message("Заявка слишком большая", "В заявке слишком много текста. Сократите описание и "
-                                                  "отправьте ещё раз.", 413)
-    return _message("Ошибка", "Заявку не удалось обработать. Вернитесь назад и попробуйте ещё раз.", error.code)
+        return message_page("Заявка слишком большая", "В заявке слишком много текста. Сократите описание и "
+                                                      "отправьте ещё раз.", 413)
+    return message_page("Ошибка", "Заявку не удалось обработать. Вернитесь назад и попробуйте ещё раз.", error.code)
 
-
-def _message(title: str, message: str, status: int):
-    return render_template("respond/message.html", questionnaire=None, title=title, message=message), status

@@ -73,16 +73,16 @@ def csrf_error(_error):
     questionnaire = db.session.scalar(sa.select(Questionnaire).where(Questionnaire.token == token)) \
         if TOKEN.fullmatch(token or "") else None
     if questionnaire is None:
-        return _message("Страница устарела", "Откройте ссылку на анкету ещё раз.", 400)
+        return message_page("Страница устарела", "Откройте ссылку на анкету ещё раз.", 400)
     return _form(questionnaire, request.form, {}, "Страница была открыта слишком долго, и форма устарела. "
                                                   "Ваши ответы ниже — проверьте их и отправьте ещё раз.", 400)
 
 
 @bp.errorhandler(TooManyRequests)
 def too_many(_error):
-    return _message("Слишком много ответов", "С вашего адреса только что отправили много анкет. Подождите "
-                                            "минуту и отправьте ещё раз: ответы в открытой вкладке сохранятся, "
-                                            "если вернуться назад.", 429)
+    return message_page("Слишком много ответов", "С вашего адреса только что отправили много анкет. Подождите "
+                                                 "минуту и отправьте ещё раз: ответы в открытой вкладке сохранятся, "
+                                                 "если вернуться назад.", 429)
 
 
 # By code, not by HTTPException: the admin's handlers are registered by code and would win otherwise.
@@ -92,10 +92,11 @@ def too_many(_error):
 @bp.errorhandler(413)
 def http_error(error: HTTPException):
     if error.code == 404:
-        return _message("Анкета не найдена", "Такой анкеты нет. Проверьте ссылку: её удобнее скопировать, "
-                                             "чем набирать.", 404)
-    return _message("Ошибка", "Запрос не удалось обработать. Вернитесь назад и попробуйте ещё раз.", error.code)
+        return message_page("Анкета не найдена", "Такой анкеты нет. Проверьте ссылку: её удобнее скопировать, "
+                                                 "чем набирать.", 404)
+    return message_page("Ошибка", "Запрос не удалось обработать. Вернитесь назад и попробуйте ещё раз.", error.code)
 
 
-def _message(title: str, message: str, status: int):
+def message_page(title: str, message: str, status: int):
+    """A public form's answer page (the questionnaires' and the applications'), with its status code."""
     return render_template("respond/message.html", questionnaire=None, title=title, message=message), status

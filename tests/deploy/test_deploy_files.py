@@ -71,6 +71,24 @@ def test_the_unit_commands_are_commands_of_the_portal():
     assert result.returncode == 0, result.stderr
 
 
+def write_nginx_conf(folder: Path, head: str = "") -> None:
+    """A main nginx.conf in `folder` that includes the portal.conf written beside it."""
+    mime = "/etc/nginx/mime.types"
+    (folder / "nginx.conf").write_text(f"""
+{head}
+pid {folder}/nginx.pid;
+error_log stderr;
+events {{}}
+http {{
+    {f'include {mime};' if Path(mime).exists() else ''}
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    include {folder}/portal.conf;
+}}
+""", encoding="utf-8")
+
+
 def test_the_nginx_configuration_passes_nginx_t(tmp_path):
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
@@ -80,19 +98,7 @@ def test_the_nginx_configuration_passes_nginx_t(tmp_path):
     site = (DEPLOY / "nginx" / "portal.conf").read_text(encoding="utf-8").replace("/etc/nginx/portal_proxy.conf",
                                                                                    str(proxy))
     (tmp_path / "portal.conf").write_text(site, encoding="utf-8")
-    mime = "/etc/nginx/mime.types"
-    (tmp_path / "nginx.conf").write_text(f"""
-pid {tmp_path}/nginx.pid;
-error_log stderr;
-events {{}}
-http {{
-    {f'include {mime};' if Path(mime).exists() else ''}
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    include {tmp_path}/portal.conf;
-}}
-""", encoding="utf-8")
+    write_nginx_conf(tmp_path)
     result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", "stderr", "-c", str(tmp_path / "nginx.conf")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "test is successful" in result.stderr, result.stderr
@@ -216,23 +222,8 @@ def test_nginx_with_this_configuration_serves_the_site_and_proxies_the_portal(ap
             .replace("root /var/lib/portal/build;", f"root {site};")
             .replace("/etc/nginx/portal_proxy.conf", str(DEPLOY / "nginx" / "portal_proxy.conf")))
     (tmp_path / "portal.conf").write_text(conf, encoding="utf-8")
-    mime = "/etc/nginx/mime.types"
     # As root, nginx's workers would be `nobody`, who cannot read pytest's private temporary folder.
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp_path / "nginx.conf").write_text(f"""
-{user}
-daemon off;
-pid {tmp_path}/nginx.pid;
-error_log stderr;
-events {{}}
-http {{
-    {f'include {mime};' if Path(mime).exists() else ''}
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    include {tmp_path}/portal.conf;
-}}
-""", encoding="utf-8")
+    write_nginx_conf(tmp_path, ("user root;\n" if os.geteuid() == 0 else "") + "daemon off;")
     process = subprocess.Popen([nginx, "-p", str(tmp_path), "-e", "stderr", "-c", str(tmp_path / "nginx.conf")],
                                stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
