@@ -217,6 +217,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.published = published
     url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
+    kept: content_reuse.Kept | None = None
     try:
         with app.app_context(), content.use_snapshot((kept := _load(app, report, fresh)).snapshot) as snapshot:
             with _phase(report, "plan"):
@@ -276,7 +277,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                                 if not issubclass(w.category, MissingURLGeneratorWarning)]
             report.phases["workers"] = workers
     finally:  # the site app is kept for the next build: nothing of this one stays on it
-        if "kept" in locals():
+        if kept is not None:
             content_reuse.release(kept)
         app.before_request_funcs[None].remove(count_rendered)
         app.url_default_functions[None].remove(url_logger)
