@@ -46,8 +46,11 @@ class BuildReport:
         if not self.ok:
             return (f"Публикация не удалась: {self.error}\n"
                     "Опубликованный сайт не изменился.")
-        lines = [
-            f"Сайт опубликован за {self.seconds:.1f} с.",
+        lines = [f"Сайт опубликован за {self.seconds:.1f} с."]
+        if not (self.pages_rendered or self.pages_removed or self.search_pages_reindexed):
+            # A save publishes by itself: a click on «Опубликовать» right after it finds nothing left to do.
+            lines.append("Изменений с прошлой публикации нет: всё уже на сайте.")
+        lines += [
             f"Страниц: {self.pages_total}; отрисовано заново: {self.pages_rendered}; без изменений: "
             f"{self.pages_skipped}; удалено: {self.pages_removed}; переадресаций: {self.redirects}.",
             f"В поиске страниц: {self.indexed_pages}; проиндексировано заново: {self.search_pages_reindexed}.",

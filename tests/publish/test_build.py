@@ -340,6 +340,15 @@ def test_publish_page_asks_the_worker_and_shows_the_report(app, world, editor_cl
     assert (Path(app.config["BUILD_DIR"]) / "index.html").exists()
 
 
+def test_a_publication_with_nothing_new_says_that_everything_is_on_the_site_already(app, world):
+    publish_world(world)
+    first = build(app)
+    assert "Изменений с прошлой публикации нет" not in first.summary()
+    again = build(app)
+    assert again.ok and again.pages_rendered == 0
+    assert "Изменений с прошлой публикации нет: всё уже на сайте." in again.summary().splitlines()[1]
+
+
 def test_a_second_click_joins_the_waiting_publication(app, world, editor_client):
     editor_client.post("/admin/publish")
     html = editor_client.post("/admin/publish", follow_redirects=True).get_data(as_text=True)
