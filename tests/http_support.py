@@ -37,6 +37,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
+def russian_page(browser):
+    """A Russian-language browser page; the block fails if a script on it threw."""
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == []
+
+
+@contextmanager
 def static_host(folder):
     """Serve a built site's folder as a static host would (files only); yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))

@@ -222,3 +222,14 @@ def write_search_page(site) -> None:
         '<div id="search" data-bundle="../pagefind/"></div>'
         '<script src="../pagefind/pagefind-ui.js"></script><script src="../static/search.js"></script>'
         "</main></body></html>", encoding="utf-8")
+
+
+def found_on_search_page(page, query: str, count: int) -> list[str]:
+    """Type `query` on a search page written by write_search_page; the paths of the `count` results it shows."""
+    page.locator("#search .pagefind-ui__search-input").fill(query)
+    page.locator("#search .pagefind-ui__message").filter(
+        has_text=f"Найдено: {count} — по запросу «{query}»").wait_for()
+    links = page.locator("#search .pagefind-ui__result-link")
+    # The UI shows the count before it has each result's fragment: wait for the links themselves.
+    links.nth(count - 1).wait_for()
+    return sorted(links.evaluate_all("(links) => links.map((a) => new URL(a.href).pathname)"))

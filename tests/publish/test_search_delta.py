@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from http_support import static_host
+from http_support import russian_page, static_host
 
 from portal.publish import search_delta, search_shards
 from portal.publish.search_index import build_search_index
-from tests_support import write_search_page
+from tests_support import found_on_search_page, write_search_page
 
 WORDS = ["шахматы", "робототехника", "театр", "волонтёры", "олимпиада", "хор"]
 ANY_DELTA = (50, 0)  # delta_limits: a delta however small the bundles (the real floor is for a region's sizes)
@@ -135,35 +135,22 @@ def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, b
     build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=edit_site(site),
                        fold=False, delta_limits=ANY_DELTA)
     write_search_page(site)
-    context = browser.new_context(locale="ru-RU")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        with static_host(site) as url:
-            page.goto(f"{url}/search/?q=наставники")
-            message = page.locator("#search .pagefind-ui__message")
-            # 16 pages: case 1 in the delta only (its old copy hidden), news 1 gone, case 9 new.
-            message.filter(has_text="Найдено: 15 —").wait_for()
-            for query, expected in (("робототехнику", ["/cases/case-7/"]),  # not case 1's old copy, not news 1
-                                    ("керамика", ["/cases/case-1/", "/cases/case-9/"])):  # the delta's pages, once
-                page.locator("#search .pagefind-ui__search-input").fill(query)
-                message.filter(has_text=f"Найдено: {len(expected)} — по запросу «{query}»").wait_for()
-                links = page.locator("#search .pagefind-ui__result-link")
-                links.nth(len(expected) - 1).wait_for()
-                assert sorted(links.evaluate_all("(ls) => ls.map((a) => new URL(a.href).pathname)")) == expected
-            page.locator("#search .pagefind-ui__search-input").fill("наставник")
-            message.filter(has_text="Найдено: 15 —").wait_for()
-            more = page.locator("#search .pagefind-ui__button")  # «Показать ещё»: five more each time
-            for shown_now in (10, 15):
-                more.click()
-                page.wait_for_function(
-                    f"document.querySelectorAll('#search .pagefind-ui__result').length >= {shown_now}")
-            page.wait_for_function("document.querySelectorAll('#search .pagefind-ui__result-link').length === 15")
-            shown = page.locator("#search .pagefind-ui__result-link").evaluate_all(
-                "(ls) => ls.map((a) => new URL(a.href).pathname)")
-            assert len(shown) == len(set(shown)) == 15 and "/news/item-1/" not in shown
-    finally:
-        context.close()
-    assert errors == []
+    with russian_page(browser) as page, static_host(site) as url:
+        page.goto(f"{url}/search/?q=наставники")
+        message = page.locator("#search .pagefind-ui__message")
+        # 16 pages: case 1 in the delta only (its old copy hidden), news 1 gone, case 9 new.
+        message.filter(has_text="Найдено: 15 —").wait_for()
+        for query, expected in (("робототехнику", ["/cases/case-7/"]),  # not case 1's old copy, not news 1
+                                ("керамика", ["/cases/case-1/", "/cases/case-9/"])):  # the delta's pages, once
+            assert found_on_search_page(page, query, len(expected)) == expected
+        page.locator("#search .pagefind-ui__search-input").fill("наставник")
+        message.filter(has_text="Найдено: 15 —").wait_for()
+        more = page.locator("#search .pagefind-ui__button")  # «Показать ещё»: five more each time
+        for shown_now in (10, 15):
+            more.click()
+            page.wait_for_function(
+                f"document.querySelectorAll('#search .pagefind-ui__result').length >= {shown_now}")
+        page.wait_for_function("document.querySelectorAll('#search .pagefind-ui__result-link').length === 15")
+        shown = page.locator("#search .pagefind-ui__result-link").evaluate_all(
+            "(ls) => ls.map((a) => new URL(a.href).pathname)")
+        assert len(shown) == len(set(shown)) == 15 and "/news/item-1/" not in shown

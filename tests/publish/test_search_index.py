@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from http_support import static_host
+from http_support import russian_page, static_host
 
 from portal.publish.search_index import SearchIndexError, SearchIndexReport, build_search_index
 
@@ -121,16 +121,8 @@ def served(indexed_site: Path) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with russian_page(browser) as page:
         yield page
-    finally:
-        context.close()
-    assert errors == []
 
 
 SEARCH_URLS = """async ([query, options]) => {

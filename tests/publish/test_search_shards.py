@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from http_support import static_host
+from http_support import russian_page, static_host
 
 from portal.publish import search_shards
 from portal.publish.search_index import build_search_index
-from tests_support import write_search_page
+from tests_support import found_on_search_page, write_search_page
 
 
 def html(title: str, text: str, related: str = "") -> str:
@@ -158,17 +158,8 @@ def search_page(sharded) -> Path:
 
 
 def test_the_search_page_finds_pages_of_every_bundle(search_page, browser):
-    context = browser.new_context(locale="ru-RU")
-    errors: list[str] = []
-    try:
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        with static_host(search_page) as url:
-            found_everywhere(page, url)
-    finally:
-        context.close()
-    assert errors == []
+    with russian_page(browser) as page, static_host(search_page) as url:
+        found_everywhere(page, url)
 
 
 def found_everywhere(page, url: str) -> None:
@@ -178,11 +169,6 @@ def found_everywhere(page, url: str) -> None:
     message.filter(has_text="Найдено: 15 —").wait_for()
     for query, expected in (("робототехнику", ["/cases/case-1/", "/cases/case-7/", "/news/item-1/"]),
                             ("городе", ["/about/"])):  # the primary bundle
-        page.locator("#search .pagefind-ui__search-input").fill(query)
-        message.filter(has_text=f"Найдено: {len(expected)} — по запросу «{query}»").wait_for()
-        links = page.locator("#search .pagefind-ui__result-link")
-        # The UI shows the count before it has each result's fragment: wait for the links themselves.
-        links.nth(len(expected) - 1).wait_for()
-        assert sorted(links.evaluate_all("(links) => links.map((a) => new URL(a.href).pathname)")) == expected
+        assert found_on_search_page(page, query, len(expected)) == expected
     page.locator("#search .pagefind-ui__search-input").fill("керамика")
     message.filter(has_text="Ничего не найдено").wait_for()
