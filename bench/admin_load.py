@@ -50,12 +50,16 @@ def start_gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> tuple[
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--worker-class", "gthread", "--log-level", "warning", "--timeout", "120", "portal:create_app()"]
+    # The request log goes to a file: a pipe nobody reads fills after 64 KB of log lines, and then every request
+    # blocks on its log line (seen: the 50-editor run stalled for minutes and its latencies were the pipe's).
+    log_file = (instance / "gunicorn.log").open("a")
     server = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=log_file)
+    log_file.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {server.stderr.read()[-2000:]}")
+            raise RuntimeError(f"gunicorn exited: {(instance / 'gunicorn.log').read_text()[-2000:]}")
         try:
             Client(port).get("/admin/login")
             return server, port

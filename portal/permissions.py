@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_login import current_user
 
 from portal.models import Organisation, Pairing, Person, User, UserRole
 
@@ -26,12 +28,25 @@ def is_admin(user: User) -> bool:
 
 
 def organisation_ids(user: User) -> set[int] | None:
-    """The organisations the user may work with, or None for all of them."""
+    """The organisations the user may work with, or None for all of them.
+
+    Asked once per request and user: a list page asks for every row it shows (a pairing's label asks for the
+    mentor and each mentee), and each ask through Flask-Login's `current_user` proxy costs a lookup."""
+    in_request = has_request_context()
+    if in_request and user is current_user:  # the proxy: Flask-Login keeps the user it stands for in g
+        user = g.get("_login_user", user)
+    known = g.get("_organisation_ids") if in_request else None
+    if known is not None and known[0] is user:
+        return set(known[1]) if known[1] is not None else None
     if is_staff(user):
-        return None
-    if not user.is_authenticated:
-        return set()
-    return {org.id for org in user.organisations}
+        allowed = None
+    elif not user.is_authenticated:
+        allowed = set()
+    else:
+        allowed = {org.id for org in user.organisations}
+    if in_request:
+        g._organisation_ids = (user, frozenset(allowed) if allowed is not None else None)
+    return allowed
 
 
 def may_use_organisation(user: User, organisation_id: int | None) -> bool:

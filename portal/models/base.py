@@ -42,7 +42,9 @@ class PublishableMixin:
     def __table_args__(cls) -> tuple:
         # What a publishing worker reads of the table before each publish (portal/site/content_reuse.py): the
         # count, the latest edit and the rows come due, from this index alone rather than from rows with long texts.
-        return (sa.Index(f"ix_{cls.__tablename__}_changes", "updated_at", "publish_at"),)
+        # The admin's dashboard lists the rows scheduled next (status published, `publish_at` ahead) from the other.
+        return (sa.Index(f"ix_{cls.__tablename__}_changes", "updated_at", "publish_at"),
+                sa.Index(f"ix_{cls.__tablename__}_scheduled", "status", "publish_at"))
 
     def is_public(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)

@@ -16,6 +16,8 @@ from .vocabulary import MeetingKind, column_type
 
 class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meeting"
+    # «Давно не встречались»: each pairing's last meeting, read from this index alone.
+    __table_args__ = (sa.Index("ix_meeting_pairing_held", "pairing_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(sa.ForeignKey("pairing.id", ondelete="CASCADE"), index=True)

@@ -27,6 +27,8 @@ class PersonRole(db.Model):
     """A person is a mentor, a mentee, or over time both."""
 
     __tablename__ = "person_role"
+    # «Не сформировали пару» on the dashboard reads the mentees, not every role row.
+    __table_args__ = (sa.Index("ix_person_role_role", "role", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(column_type(Role), primary_key=True)
@@ -160,7 +162,9 @@ class Pairing(VersionedMixin, TimestampMixin, db.Model):
     order_date: Mapped[date | None] = mapped_column()
     starts_on: Mapped[date | None] = mapped_column()
     ends_on: Mapped[date | None] = mapped_column()
-    status: Mapped[PairingStatus] = mapped_column(column_type(PairingStatus), default=PairingStatus.ACTIVE)
+    # Indexed: the dashboard and the matching read the active pairings only.
+    status: Mapped[PairingStatus] = mapped_column(column_type(PairingStatus), default=PairingStatus.ACTIVE,
+                                                  index=True)
     result: Mapped[str] = mapped_column(sa.Text, default="")  # итоги работы пары
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"))
     case: Mapped[Case | None] = relationship()

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from portal import permissions
-from portal.models import Meeting, Pairing, PairingStatus, Person, PlanGoal
+from portal.models import Meeting, Organisation, Pairing, PairingStatus, Person, PlanGoal
 
 LIMIT = 50  # a dashboard list longer than this is a list to open elsewhere
 
@@ -37,7 +37,11 @@ def _labelled():
     """Loader options for pairings listed by their label (network.pairing_label: the names of the mentor and the
     mentees): the people in the same queries, without the roles and consents a Person otherwise loads eagerly
     (two more queries per list, read by nothing here; they still load if something reads them later)."""
-    people = (lazyload(Person.role_rows), lazyload(Person.consents))
+    people = (lazyload(Person.role_rows), lazyload(Person.consents),
+              # A label reads the name, and the organisation's short name for a person of the other side of a
+              # network pairing (network.person_label): not the competencies, achievements and contacts.
+              load_only(Person.id, Person.organisation_id, Person.full_name),
+              joinedload(Person.organisation).load_only(Organisation.id, Organisation.short_name))
     return joinedload(Pairing.mentor).options(*people), selectinload(Pairing.mentees).options(*people)
 
 
