@@ -15,7 +15,6 @@ import random
 import re
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -42,11 +41,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> tuple[subprocess.Popen, int]:
-    from .tasks import BENCH_SECRET
+    from .tasks import BENCH_SECRET, database_url
 
     port = free_port()
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_BUILD_DIR": str(instance / "build"),
            "PORTAL_SECRET_KEY": BENCH_SECRET}
+    if database_url(instance):
+        env["PORTAL_DATABASE_URL"] = database_url(instance)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--worker-class", "gthread", "--log-level", "warning", "--timeout", "120", "portal:create_app()"]
@@ -194,10 +195,18 @@ class Client:
 
 
 def _targets(instance: Path) -> tuple[list[int], list[int]]:
-    with sqlite3.connect(instance / "portal.db") as db:
-        cases = [row[0] for row in db.execute("SELECT id FROM \"case\" WHERE status = 'published' ORDER BY id")]
-        orgs = [row[0] for row in db.execute(
-            "SELECT organisation_id FROM \"case\" GROUP BY organisation_id ORDER BY count(*) DESC LIMIT 20")]
+    import sqlalchemy as sa
+
+    from .tasks import database_url
+
+    engine = sa.create_engine(database_url(instance) or f"sqlite:///{instance / 'portal.db'}")
+    try:
+        with engine.connect() as db:
+            cases = list(db.scalars(sa.text("SELECT id FROM \"case\" WHERE status = 'published' ORDER BY id")))
+            orgs = list(db.scalars(sa.text("SELECT organisation_id FROM \"case\" GROUP BY organisation_id "
+                                           "ORDER BY count(*) DESC, organisation_id LIMIT 20")))
+    finally:
+        engine.dispose()
     return cases, orgs
 
 

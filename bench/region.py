@@ -273,6 +273,7 @@ def generate(scale: float = 1.0, seed: int = 2025, pages_dir: Path | None = None
                         "password_hash": generate_password_hash(PASSWORD), "created_at": ANCHOR,
                         "updated_at": ANCHOR}])
     _insert(user_organisation, [{"user_id": 3, "organisation_id": org_ids[0]}])
+    _follow_sequences()
     db.session.commit()
 
     if pages_dir is not None:  # the site's content pages (about, documents), through the models as `portal init`
@@ -280,6 +281,17 @@ def generate(scale: float = 1.0, seed: int = 2025, pages_dir: Path | None = None
 
         made["pages"] = demo.load_pages(pages_dir)
     return made
+
+
+def _follow_sequences() -> None:
+    """On PostgreSQL, each table's id sequence goes on after the ids inserted here by hand (else the first row an
+    editor adds would take id 1 and fail)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and table.c.id.primary_key:
+            db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                       f"coalesce((SELECT max(id) FROM \"{table.name}\"), 0) + 1, false)"))
 
 
 def published_counts() -> dict[str, int]:

@@ -17,9 +17,20 @@ from typing import Any
 BENCH_SECRET = "bench-secret-key-not-for-production"
 
 
+DATABASE_FILE = "database-url"  # in an instance folder: its database is this one (PostgreSQL), not portal.db
+
+
+def database_url(instance: Path) -> str | None:
+    named = instance / DATABASE_FILE
+    return named.read_text().strip() if named.exists() else None
+
+
 def settings(instance: Path) -> dict[str, Any]:
-    return {"INSTANCE_PATH": str(instance), "BUILD_DIR": str(instance / "build"), "SECRET_KEY": BENCH_SECRET,
-            "SITE_URL": "http://127.0.0.1:8000/"}
+    values = {"INSTANCE_PATH": str(instance), "BUILD_DIR": str(instance / "build"), "SECRET_KEY": BENCH_SECRET,
+              "SITE_URL": "http://127.0.0.1:8000/"}
+    if database_url(instance):
+        values["DATABASE_URL"] = database_url(instance)
+    return values
 
 
 def admin_app(instance: Path):

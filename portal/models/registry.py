@@ -27,8 +27,6 @@ class PersonRole(db.Model):
     """A person is a mentor, a mentee, or over time both."""
 
     __tablename__ = "person_role"
-    # «Не сформировали пару» on the dashboard reads the mentees, not every role row.
-    __table_args__ = (sa.Index("ix_person_role_role", "role", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(column_type(Role), primary_key=True)
@@ -36,6 +34,10 @@ class PersonRole(db.Model):
 
 class Person(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "person"
+    # «Не сформировали пару» on the dashboard: persons in the order of the list (since when, then name), so that
+    # the first 50 mentees without a pairing are found without sorting the whole registry. The same text on
+    # SQLite and PostgreSQL (date() of a timestamp without time zone is immutable there).
+    __table_args__ = (sa.Index("ix_person_since", sa.text("coalesce(joined_on, date(created_at))"), "full_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
@@ -140,6 +142,8 @@ pairing_mentee = sa.Table(
     db.metadata,
     sa.Column("pairing_id", sa.ForeignKey("pairing.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("person_id", sa.ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True),
+    # A person's pairings (is this mentee in an active one? may this person be deleted?) without a full scan.
+    sa.Index("ix_pairing_mentee_person", "person_id"),
 )
 
 

@@ -60,12 +60,16 @@ def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[Quie
     last = (sa.select(Meeting.pairing_id, sa.func.max(Meeting.held_on).label("held_on"))
             .group_by(Meeting.pairing_id).subquery())
     since = sa.func.coalesce(last.c.held_on, Pairing.starts_on, Pairing.order_date, sa.func.date(Pairing.created_at))
-    query = (sa.select(Pairing, last.c.held_on, since).outerjoin(last, last.c.pairing_id == Pairing.id)
+    # The first LIMIT by ids alone, then those pairings with their people: sorting whole rows joined with the
+    # mentor cost six times as much on a region's 6 000 pairings.
+    first = (sa.select(Pairing.id, last.c.held_on, since.label("since"))
+             .outerjoin(last, last.c.pairing_id == Pairing.id)
              .where(Pairing.status == PairingStatus.ACTIVE, since < border)
-             .options(*_labelled())
              .order_by(since, Pairing.id).limit(LIMIT))
-    rows = session.execute(permissions.scope(query, Pairing, user)).unique()
-    return [QuietPairing(pairing, held_on, _as_date(started)) for pairing, held_on, started in rows]
+    found = session.execute(permissions.scope(first, Pairing, user)).all()
+    pairings = {pairing.id: pairing for pairing in session.scalars(
+        sa.select(Pairing).where(Pairing.id.in_([row.id for row in found])).options(*_labelled()))}
+    return [QuietPairing(pairings[row.id], row.held_on, _as_date(row.since)) for row in found]
 
 
 def _as_date(value) -> date:
