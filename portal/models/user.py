@@ -35,7 +35,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Part of every session cookie's user id: a new value ends the user's sessions everywhere. The session is a
     # signed cookie the server keeps no copy of, so logging out has to change something on the server side.
     session_salt: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
-    organisations: Mapped[list[Organisation]] = relationship(secondary=user_organisation, lazy="selectin")
+    # Loaded when asked for (a curator's rights, once per request: permissions.organisation_ids), not with every
+    # user: each admin request loads its user, and editors and admins never read this list.
+    organisations: Mapped[list[Organisation]] = relationship(secondary=user_organisation, lazy="select")
 
     def set_password(self, password: str) -> None:
         # scrypt named explicitly, so that a change of Werkzeug's default can never weaken stored hashes.

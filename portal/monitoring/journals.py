@@ -68,7 +68,8 @@ def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[Quie
              .order_by(since, Pairing.id).limit(LIMIT))
     found = session.execute(permissions.scope(first, Pairing, user)).all()
     pairings = {pairing.id: pairing for pairing in session.scalars(
-        sa.select(Pairing).where(Pairing.id.in_([row.id for row in found])).options(*_labelled()))}
+        sa.select(Pairing).where(Pairing.id.in_([row.id for row in found]))
+        .options(load_only(Pairing.id, Pairing.organisation_id, Pairing.mentor_id), *_labelled()))}
     return [QuietPairing(pairings[row.id], row.held_on, _as_date(row.since)) for row in found]
 
 
