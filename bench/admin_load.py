@@ -127,7 +127,10 @@ class _Form(HTMLParser):
         if self._form is None:
             return
         if tag == "textarea" and self._textarea is not None:
-            self._form.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            # As a browser: line ends read as LF, the newline right after the start tag dropped, and every line
+            # end posted as CRLF (the HTML standard's form submission).
+            value = "".join(self._text).replace("\r\n", "\n").removeprefix("\n")
+            self._form.append((self._textarea, value.replace("\n", "\r\n")))
             self._textarea = None
         elif tag == "select" and self._select is not None:
             if not self._multiple:

@@ -40,6 +40,12 @@ def strip_control_characters(value):
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
+def normalise_newlines(value):
+    """Line ends as LF: a browser posts a textarea's lines ending in CRLF, imports and the command line in LF. One
+    form keeps an unchanged text unchanged on save (no new revision, no Markdown rendered again)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def sanitize(html: str) -> str:
     """Keep only safe tags, attributes and URL schemes; links get rel="noopener noreferrer"."""
     return nh3.clean(

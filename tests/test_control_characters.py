@@ -48,3 +48,26 @@ def test_an_uploaded_file_name_keeps_no_control_or_bidi_character(world, editor_
 @pytest.mark.parametrize("read", [text_of, clean])
 def test_imported_cells_and_roadmap_tables_keep_no_bidi_override(read):
     assert read(HOSTILE) == "Отчётfdp.exe"
+
+
+def test_a_browser_s_line_ends_are_kept_as_the_database_keeps_them_and_an_unchanged_text_stays_unchanged(
+        world, editor_client, monkeypatch):
+    """A browser posts a textarea's lines ending in CRLF; the database keeps LF (imports, the command line). The
+    same text saved again is no change: its Markdown is not rendered again (issue #22: a save costs less)."""
+    from portal import text
+    from portal.models import save_rules
+
+    case = world.rows[("cases", "a")]
+    form = {"organisation_id": world.org_a.id, "title": case.title, "slug": case.slug, "mentoring_form": "pupil_pupil",
+            "status": case.status.value, "body_md": "Первый абзац.\r\n\r\n- пункт\r\n- пункт\r", "version": case.version}
+    assert editor_client.post(f"/admin/cases/{case.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Case, case.id)
+    assert saved.body_md == "Первый абзац.\n\n- пункт\n- пункт\n" and "<li>пункт</li>" in saved.body_html
+
+    rendered, render = [], text.render_markdown
+    monkeypatch.setattr(save_rules.text, "render_markdown", lambda md: rendered.append(md) or render(md))
+    form.update(title="Новое название", version=saved.version)
+    assert editor_client.post(f"/admin/cases/{case.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).title == "Новое название" and rendered == []
