@@ -63,8 +63,11 @@ test: install $(CHROMIUM) $(AXE) $(NGINX) $(SYSTEMD_ANALYZE)
 ## Benchmarks at regional scale (about 10 000 pages; `make bench SCALE=0.25` for a quarter): bench/README.md.
 SCALE ?= 1
 REPEAT ?= 3
+# The admin is measured on PostgreSQL too when this server answers (a database is created and dropped); empty: not.
+BENCH_POSTGRESQL ?= postgresql://postgres@127.0.0.1:5432
 bench: $(BENCH_STAMP) $(CHROMIUM)
-	TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m bench.run --scale $(SCALE) --repeat $(REPEAT)
+	TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m bench.run --scale $(SCALE) --repeat $(REPEAT) \
+		--postgresql "$(BENCH_POSTGRESQL)"
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

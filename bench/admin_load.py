@@ -40,8 +40,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(instance: Path, workers: int | None = None,
+                   threads: int | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn as `portal serve --production` runs it: the settings' processes and threads unless given."""
+    from portal.config import from_environment
+
     from .tasks import BENCH_SECRET, database_url
+
+    workers = workers or from_environment("WEB_WORKERS")
+    threads = threads or from_environment("WEB_THREADS")
 
     port = free_port()
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_BUILD_DIR": str(instance / "build"),

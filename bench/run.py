@@ -83,16 +83,21 @@ class Bench:
             self.data.setdefault("generate", {})[scale] = run
         return instance
 
-    def generate_on_postgresql(self, scale: float) -> Path:
-        """The same region in a database of its own on the PostgreSQL server (dropped at the end, as the folder)."""
-        instance = self.workdir / f"scale-{scale:g}-postgresql"
-        instance.mkdir(parents=True, exist_ok=True)
+    def generate_on_postgresql(self, scale: float) -> Path | None:
+        """The same region in a database of its own on the PostgreSQL server (dropped at the end, as the folder);
+        None when the server cannot be reached (the admin is then measured on SQLite only)."""
         import psycopg
 
+        instance = self.workdir / f"scale-{scale:g}-postgresql"
+        instance.mkdir(parents=True, exist_ok=True)
         name = f"portal_bench_{os.getpid()}_{str(scale).replace('.', '_')}"
-        with psycopg.connect(f"{self.postgresql}/postgres", autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            server.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with psycopg.connect(f"{self.postgresql}/postgres", autocommit=True, connect_timeout=5) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                server.execute(f'CREATE DATABASE "{name}"')
+        except psycopg.OperationalError as error:
+            log(f"PostgreSQL at {self.postgresql} cannot be reached ({error}): the admin is measured on SQLite only")
+            return None
         self.databases.append(name)
         (instance / DATABASE_FILE).write_text(f"{self.postgresql}/{name}\n")
         log(f"generating the region at scale {scale:g} on PostgreSQL ({name})")
@@ -146,8 +151,9 @@ class Bench:
             self.data["search"] = public_search.measure(main / "build", repeat=self.repeat)
         if "admin" in self.parts:
             self.admin(main)
-            if self.postgresql:
-                self.admin(self.generate_on_postgresql(self.scale), "_postgresql")
+            on_postgresql = self.generate_on_postgresql(self.scale) if self.postgresql else None
+            if on_postgresql:
+                self.admin(on_postgresql, "_postgresql")
         if "growth" in self.parts:
             growth = {}
             for fraction in (0.25, 0.5):

@@ -166,9 +166,9 @@ class Pairing(VersionedMixin, TimestampMixin, db.Model):
     order_date: Mapped[date | None] = mapped_column()
     starts_on: Mapped[date | None] = mapped_column()
     ends_on: Mapped[date | None] = mapped_column()
-    # Indexed: the dashboard and the matching read the active pairings only.
-    status: Mapped[PairingStatus] = mapped_column(column_type(PairingStatus), default=PairingStatus.ACTIVE,
-                                                  index=True)
+    # Not indexed: most pairings are active, and with an index SQLite (which has no statistics until ANALYZE)
+    # walked every active pairing for each mentee of the dashboard's «не сформировали пару».
+    status: Mapped[PairingStatus] = mapped_column(column_type(PairingStatus), default=PairingStatus.ACTIVE)
     result: Mapped[str] = mapped_column(sa.Text, default="")  # итоги работы пары
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"))
     case: Mapped[Case | None] = relationship()

@@ -1,5 +1,5 @@
 """indexes for the admin's dashboard: rows scheduled next, mentees in the order of the list, a person's pairings,
-active pairings, each pairing's last meeting
+each pairing's last meeting
 
 Revision ID: 0015_admin_list_indexes
 Revises: 0014_publishable_changes_index
@@ -22,13 +22,11 @@ def upgrade():
         op.create_index(f"ix_{table}_scheduled", table, ["status", "publish_at"])
     op.create_index("ix_person_since", "person", [sa.text("coalesce(joined_on, date(created_at))"), "full_name"])
     op.create_index("ix_pairing_mentee_person", "pairing_mentee", ["person_id"])
-    op.create_index("ix_pairing_status", "pairing", ["status"])
     op.create_index("ix_meeting_pairing_held", "meeting", ["pairing_id", "held_on"])
 
 
 def downgrade():
     op.drop_index("ix_meeting_pairing_held", table_name="meeting")
-    op.drop_index("ix_pairing_status", table_name="pairing")
     op.drop_index("ix_pairing_mentee_person", table_name="pairing_mentee")
     op.drop_index("ix_person_since", table_name="person")
     for table in PUBLISHABLE:
