@@ -122,22 +122,26 @@ def _marked(text: str | None) -> Markup:
 
 def _select(query: Any) -> Any:
     score = sa.func.ts_rank_cd(SearchEntry.document, query).label("score")
-    return sa.select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.title, SearchEntry.url,
+    return sa.select(SearchEntry.key, SearchEntry.kind, SearchEntry.object_id, SearchEntry.title, SearchEntry.url,
                      SearchEntry.organisation_id, SearchEntry.body, score), score
 
 
-def _hits(session: Session, rows: Iterable[Any], query: Any, highlights: bool) -> list[Hit]:
+def _highlighted(rows: Any, query: Any) -> Any:
+    """The chosen rows with their title and fragment marked up, in the same statement: ts_headline reads the whole
+    body, so it runs only on the rows shown (one round trip for all of them, not one per hit)."""
+    return sa.select(rows, _headline(rows.c.title, query, "HighlightAll=true").label("title_marked"),
+                     _headline(rows.c.body, query, 'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "')
+                     .label("fragment_marked"))
+
+
+def _hits(rows: Iterable[Any], highlights: bool) -> list[Hit]:
     hits = []
     for row in rows:
         hit = Hit(kind=row.kind, id=row.object_id, title=row.title, url=row.url, score=round(float(row.score), 3),
                   organisation_id=row.organisation_id)
         if highlights:
-            title, fragment = session.execute(sa.select(
-                _headline(sa.literal(row.title), query, "HighlightAll=true"),
-                _headline(sa.literal(row.body), query,
-                          'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "'))).one()
-            hit.title_html = _marked(title)
-            hit.fragment_html = Markup(_marked(fragment).replace("\n", " · "))
+            hit.title_html = _marked(row.title_marked)
+            hit.fragment_html = Markup(_marked(row.fragment_marked).replace("\n", " · "))
         hits.append(hit)
     return hits
 
@@ -156,9 +160,11 @@ def search(session: Session, text: str, found: list[str], terms: list[str], allo
     if not results.total:
         return results
     statement, score = _select(query)
-    rows = session.execute(statement.where(*conditions).order_by(score.desc(), SearchEntry.key)
-                           .limit(per_page).offset((results.page - 1) * per_page)).all()
-    results.hits = _hits(session, rows, query, highlights)
+    page_rows = (statement.where(*conditions).order_by(score.desc(), SearchEntry.key)
+                 .limit(per_page).offset((results.page - 1) * per_page).subquery())
+    shown = _highlighted(page_rows, query) if highlights else sa.select(page_rows)
+    rows = session.execute(shown.order_by(page_rows.c.score.desc(), page_rows.c.key)).all()
+    results.hits = _hits(rows, highlights)
     return results
 
 
@@ -174,10 +180,11 @@ def search_grouped(session: Session, text: str, found: list[str], terms: list[st
         sa.func.row_number().over(partition_by=SearchEntry.kind, order_by=(score.desc(), SearchEntry.key))
         .label("place"),
         sa.func.count().over(partition_by=SearchEntry.kind).label("total")).where(*conditions).subquery()
-    rows = session.execute(sa.select(ranked).where(ranked.c.place <= per_group)
-                           .order_by(ranked.c.score.desc(), ranked.c.kind, ranked.c.place)).all()
+    best = sa.select(ranked).where(ranked.c.place <= per_group).subquery()
+    rows = session.execute(_highlighted(best, query)
+                           .order_by(best.c.score.desc(), best.c.kind, best.c.place)).all()
     groups: dict[str, Group] = {}
-    for row, hit in zip(rows, _hits(session, rows, query, True)):
+    for row, hit in zip(rows, _hits(rows, True)):
         groups.setdefault(row.kind, Group(row.kind, row.total, [])).hits.append(hit)
     results.groups = list(groups.values())  # in the order of their best hits
     results.total = sum(group.total for group in results.groups)
