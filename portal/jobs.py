@@ -73,7 +73,23 @@ def _register(huey: Huey, app: Flask) -> None:
                 log.info("Trash purge: %d items older than %d days deleted", gone, app.config["TRASH_DAYS"])
             return gone
 
-    huey.portal_tasks = {"publish": publish, "schedule": schedule, "purge_trash": purge_trash}
+    @huey.periodic_task(crontab(minute="37", hour="3"), name="database_statistics")
+    def database_statistics() -> bool:
+        """Once a night on SQLite: the query planner's statistics (ANALYZE). SQLite gathers none by itself, and
+        without them it chose an index that walked every active pairing for each mentee of the dashboard (67 ms
+        instead of 1.4 ms at a region's scale). PostgreSQL's autovacuum keeps its own."""
+        from portal.extensions import db
+
+        with app.app_context():
+            if db.engine.dialect.name != "sqlite":
+                return False
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("PRAGMA analysis_limit=1000")  # a sample per index: bounded time
+                connection.exec_driver_sql("ANALYZE")
+            return True
+
+    huey.portal_tasks = {"publish": publish, "schedule": schedule, "purge_trash": purge_trash,
+                         "database_statistics": database_statistics}
 
 
 def request_publish(reason: str = "manual", *, full: bool = False, user=None) -> bool:

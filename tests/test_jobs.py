@@ -325,3 +325,20 @@ def test_the_schedule_folds_an_old_search_delta_into_the_bundles(app, world):
     assert "delta" not in json.loads(state_file.read_text(encoding="utf-8"))
     assert db.session.scalars(sa.select(BuildRun).order_by(BuildRun.id.desc())).first().reason == "fold"
     assert jobs.look_at_the_schedule() is None  # folded once, not every minute
+
+
+def test_the_night_gives_sqlite_its_planner_statistics(app, world):
+    """SQLite gathers no statistics by itself; the nightly job does (ANALYZE), and on PostgreSQL leaves it to
+    autovacuum."""
+    statistics = jobs.queue(app).portal_tasks["database_statistics"]
+    if db.engine.dialect.name != "sqlite":
+        assert statistics.call_local() is False
+        return
+    with db.engine.connect() as connection:
+        before = connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").scalar()
+    assert before == 0
+    assert statistics.call_local() is True
+    with db.engine.connect() as connection:
+        analysed = set(connection.exec_driver_sql("SELECT tbl FROM sqlite_stat1").scalars())
+    assert {"case", "person", "pairing_mentee"} <= analysed
