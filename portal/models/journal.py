@@ -16,11 +16,11 @@ from .vocabulary import MeetingKind, column_type
 
 class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meeting"
-    # «Давно не встречались»: each pairing's last meeting, read from this index alone.
+    # A pairing's meetings, and «давно не встречались» (each pairing's last meeting) from this index alone.
     __table_args__ = (sa.Index("ix_meeting_pairing_held", "pairing_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pairing_id: Mapped[int] = mapped_column(sa.ForeignKey("pairing.id", ondelete="CASCADE"), index=True)
+    pairing_id: Mapped[int] = mapped_column(sa.ForeignKey("pairing.id", ondelete="CASCADE"))
     pairing: Mapped[Pairing] = relationship()
     held_on: Mapped[date] = mapped_column(index=True)
     kind: Mapped[MeetingKind] = mapped_column(column_type(MeetingKind), default=MeetingKind.REGULAR)

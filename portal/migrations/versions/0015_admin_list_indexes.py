@@ -23,9 +23,11 @@ def upgrade():
     op.create_index("ix_person_since", "person", [sa.text("coalesce(joined_on, date(created_at))"), "full_name"])
     op.create_index("ix_pairing_mentee_person", "pairing_mentee", ["person_id"])
     op.create_index("ix_meeting_pairing_held", "meeting", ["pairing_id", "held_on"])
+    op.drop_index("ix_meeting_pairing_id", table_name="meeting")  # the new one serves its lookups
 
 
 def downgrade():
+    op.create_index("ix_meeting_pairing_id", "meeting", ["pairing_id"])
     op.drop_index("ix_meeting_pairing_held", table_name="meeting")
     op.drop_index("ix_pairing_mentee_person", table_name="pairing_mentee")
     op.drop_index("ix_person_since", table_name="person")
