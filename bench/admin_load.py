@@ -77,6 +77,22 @@ def start_gunicorn(instance: Path, workers: int | None = None,
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
+def server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by gunicorn's workers (user and system)."""
+    from .measure import psutil
+
+    if psutil is None:
+        return 0.0
+    total = 0.0
+    for process in psutil.Process(server.pid).children(recursive=True):
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def stop(server: subprocess.Popen) -> None:
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)

@@ -190,7 +190,12 @@ class Bench:
                                            (50, 2 * self.repeat, PAUSE)):
                 log(f"admin{suffix}: {clients} client(s) × {rounds} rounds" + (f", pausing {PAUSE} s" if pause else ""))
                 label = f"{clients} pausing" if pause else clients
-                self.data["admin" + suffix][label] = admin_load.load(port, instance, clients, rounds, pause)
+                cpu = admin_load.server_cpu(server)
+                result = admin_load.load(port, instance, clients, rounds, pause)
+                done = sum(result[kind]["n"] for kind in admin_load.KINDS)
+                # CPU time of the server per request: what the machine's other work does not change much.
+                result["server_cpu_ms"] = (admin_load.server_cpu(server) - cpu) * 1000 / done if done else 0
+                self.data["admin" + suffix][label] = result
             log(f"admin{suffix} search")
             self.data["admin_search" + suffix] = admin_load.search(port, self.repeat)
         finally:
@@ -230,8 +235,9 @@ def _admin_rows(data: dict, suffix: str, database: str) -> list[tuple]:
                 rows.append((f"5. admin ({database}) {kind}, {who}: p50 / p95 / p99 (n={s['n']})",
                              f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms",
                              f"p95 ≤ {limit:.0f} ms" if limit else "", _ok(s["p95"] <= limit) if limit else "—"))
-            rows.append((f"   {who}: requests/s, errors",
-                         f"{result['requests_per_second']:.1f}, {result['error_count']}", "", "—"))
+            rows.append((f"   {who}: requests/s, errors, server CPU per request",
+                         f"{result['requests_per_second']:.1f}, {result['error_count']}, "
+                         f"{result.get('server_cpu_ms', 0):.0f} ms", "", "—"))
         s = data["admin_search" + suffix]
         rows.append((f"   admin search, whole index: p50 / p95 / p99 (n={s['n']})",
                      f"{s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} ms", "p95 < 50 ms",
