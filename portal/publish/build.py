@@ -10,6 +10,7 @@ pages changed for search go into Pagefind's small delta bundle until a fold (sea
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ from portal import assets
 from portal.site import content, content_reuse, urls
 from portal.site.row_memo import memoised
 
-from . import work_folder
+from . import discard, work_folder
 from .freezer import ALWAYS, LINK, NEVER, REMOVE, SiteFreezer
 from .report import BuildReport
 from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
@@ -84,7 +85,10 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
             with _phase(report, "copy"):
                 prepared = work_folder.prepare(target, full, instance)
             work = prepared.folder
+            discarder = discard.Discarder(target)
             try:
+                if full:  # every bundle is indexed again: the spare's go while the pages render
+                    discarder.discard(work / OUTPUT_SUBDIR)
                 kept, digests = _freeze(site_app, prepared, target, base_url, report, progress, full or fresh)
                 assets.write_manifest(work)  # static files under hashed names, and their manifest
                 with _phase(report, "search_index"):
@@ -109,6 +113,8 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
+            finally:
+                discarder.wait()  # no process of the build outlives it
     except BuildBusy as error:
         report.fail(str(error))
         report.busy = True
@@ -210,6 +216,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                     warnings.simplefilter("always")
                     if workers > 1:
                         content_reuse.release(kept)  # no connection of the parent's may be held across the fork
+                        _before_fork(app)
                     helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
                     built = set()
                     for number, page in enumerate(freezer.freeze_yield(), start=1):
@@ -221,6 +228,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             finally:
                 for helper in helpers:
                     helper.kill()
+                if workers > 1:
+                    gc.unfreeze()
             # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
             report.warnings += [str(w.message) for w in caught
                                 if not issubclass(w.category, MissingURLGeneratorWarning)]
@@ -244,6 +253,17 @@ def _parse_key(key: str) -> tuple[str, dict]:
     """An address of the state ("endpoint:{values}") as the freezer's generators give it."""
     endpoint, _, values = key.partition(":")
     return endpoint, json.loads(values)
+
+
+def _before_fork(app: Flask) -> None:
+    """What each helper would do again for itself is done once: the site's templates compiled. The parent's objects
+    are moved out of the garbage collector's reach (gc.freeze) until the helpers are done: a collection in a helper
+    writes to every object it visits, which copies the memory pages it shares with the parent."""
+    environment = app.jinja_env
+    for name in environment.list_templates(filter_func=lambda name: name.startswith(("site/", "apply/"))):
+        environment.get_template(name)
+    environment.get_template("base.html")
+    gc.freeze()
 
 
 def _workers() -> int:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
+from flask.ctx import RequestContext
 from flask_frozen import Freezer
 from werkzeug.urls import iri_to_uri
 
@@ -92,7 +93,8 @@ class SiteFreezer(Freezer):
         """The body the test client would get for `url`, or None when the answer is not a 200."""
         app = self.app
         environ = self._environ_for(url)
-        context = app.request_context(environ)
+        # app.request_context(environ), with a null session: a static site has no session to open or save.
+        context = RequestContext(app, environ, session=app.session_interface.make_null_session(app))
         error: BaseException | None = None
         try:
             try:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import atomic
+from . import atomic, discard
 from .atomic import link_or_copy
 from .search_index import OUTPUT_SUBDIR
 
@@ -34,6 +34,7 @@ def recover(target: Path) -> None:
         olds = olds[:-1]
     for stale in [*olds, *target.parent.glob(f".{target.name}.tmp-*")]:
         shutil.rmtree(stale, ignore_errors=True)
+    discard.sweep(target)
 
 
 @dataclass
