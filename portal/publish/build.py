@@ -10,36 +10,30 @@ pages changed for search go into Pagefind's small delta bundle until a fold (sea
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import shutil
 import threading
 import time
 import traceback
-import unicodedata
 import warnings
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
 from flask import Flask, request
-from flask_frozen import Freezer, MissingURLGeneratorWarning
+from flask_frozen import MissingURLGeneratorWarning
 
 from portal import assets
 from portal.site import content, content_reuse, urls
 from portal.site.row_memo import memoised
 
-from . import atomic, work_folder
+from . import discard, work_folder
+from .freezer import ALWAYS, LINK, NEVER, REMOVE, SiteFreezer
 from .report import BuildReport
 from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
 from .work_folder import SEARCH_STATE_FILE, STATE_FILE
-
-NEVER = datetime(1970, 1, 1)
-LINK = datetime(1970, 1, 2)  # not rendered: the published site's file, linked into the work folder
-ALWAYS = datetime(9999, 1, 1)
-REMOVE = datetime(1970, 1, 3)  # an address the work folder holds and the new site has not: its file is deleted
-
 
 ADDRESS_KEYS = "portal.publish.address_keys"  # on the site app: each planned address's key in the state
 
@@ -76,52 +70,6 @@ def is_running(instance_path: str) -> bool:
         return True
 
 
-class _Freezer(Freezer):
-    """Frozen-Flask that writes each page it renders as a new file instead of rewriting the old one in place,
-    which in the work folder is the published site's own file (see work_folder.py)."""
-
-    @property
-    def root(self) -> Path:
-        # Frozen-Flask works this path out four times per address; a region has 12 800 of them per build.
-        cached = self.__dict__.get("_root")
-        if cached is None or cached[0] != self.app.config["FREEZER_DESTINATION"]:
-            cached = self.__dict__["_root"] = (self.app.config["FREEZER_DESTINATION"],
-                                               Path(self.app.root_path) / self.app.config["FREEZER_DESTINATION"])
-        return cached[1]
-
-    published: Path | None = None  # the published site, whose files LINK addresses take
-
-    def _build_one(self, url, last_modified=None):
-        relative = unicodedata.normalize("NFC", self.urlpath_to_filepath(url))
-        path = self.root / relative
-        if last_modified is NEVER and path.is_file():
-            return path  # what Frozen-Flask would decide, without its request set-up
-        if last_modified is REMOVE:
-            _remove_page(path, self.root)
-            return path
-        if last_modified is LINK:
-            source = self.published / relative if self.published is not None else None
-            if source is not None and source.is_file():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                linked = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                atomic.link_or_copy(str(source), str(linked))
-                os.replace(linked, path)
-                return path
-            last_modified = ALWAYS  # not there after all: rendered
-        try:
-            # Frozen-Flask keeps a file at least as new as `last_modified` (NEVER: a page left as it is).
-            kept = last_modified is not None and datetime.fromtimestamp(path.stat().st_mtime) >= last_modified
-        except FileNotFoundError:
-            kept = False
-        if not kept and path.is_file() and path.stat().st_nlink > 1:
-            # Rendered again: a private copy first (same bytes and mtime, so an unchanged file is still not
-            # rewritten, which keeps mtimes for rsync), then Frozen-Flask may write it.
-            private = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            shutil.copy2(path, private)
-            os.replace(private, path)
-        return super()._build_one(url, last_modified)
-
-
 def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = None,
                progress: Callable[[int, int, str], None] | None = None, fold_search: bool = False,
                fresh: bool = False) -> BuildReport:
@@ -137,14 +85,17 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
             with _phase(report, "copy"):
                 prepared = work_folder.prepare(target, full, instance)
             work = prepared.folder
+            discarder = discard.Discarder(target)
             try:
-                kept = _freeze(site_app, prepared, target, base_url, report, progress, full or fresh)
+                if full:  # every bundle is indexed again: the spare's go while the pages render
+                    discarder.discard(work / OUTPUT_SUBDIR)
+                kept, digests = _freeze(site_app, prepared, target, base_url, report, progress, full or fresh)
                 assets.write_manifest(work)  # static files under hashed names, and their manifest
                 with _phase(report, "search_index"):
                     if prepared.spare:  # the spare's bundles that differ from the published ones: linked from them
                         take_bundles(work / OUTPUT_SUBDIR, target / OUTPUT_SUBDIR, prepared.live_search)
                     search = build_search_index(work, previous=prepared.live_search, rendered=report.rendered_paths,
-                                                fold=full or fold_search)
+                                                fold=full or fold_search, known=digests)
                 report.indexed_pages = search.pages
                 report.search_bundles, report.search_bundles_reindexed = search.shards, search.reindexed_shards
                 report.search_pages_reindexed = search.reindexed_pages
@@ -162,6 +113,8 @@ def build_site(site_app: Flask, *, full: bool = False, base_url: str | None = No
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
+            finally:
+                discarder.wait()  # no process of the build outlives it
     except BuildBusy as error:
         report.fail(str(error))
         report.busy = True
@@ -193,7 +146,9 @@ def _load(app: Flask, report: BuildReport, fresh: bool) -> content_reuse.Kept:
 
 
 def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: str | None, report: BuildReport,
-            progress: Callable[[int, int, str], None] | None, fresh: bool) -> content_reuse.Kept:
+            progress: Callable[[int, int, str], None] | None, fresh: bool
+            ) -> tuple[content_reuse.Kept, dict[str, str | None]]:
+    """Render what differs into the work folder; the snapshot to keep, and the search digests of the pages rendered."""
     work, previous, live = prepared.folder, prepared.previous, prepared.live
     app.config.update(
         FREEZER_DESTINATION=str(work),
@@ -214,7 +169,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     # and Flask refuses `before_request` on an app that has handled requests.
     app.before_request_funcs.setdefault(None, []).append(count_rendered)
 
-    freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=False)
+    freezer = SiteFreezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.published = published
     url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
     kept: content_reuse.Kept | None = None
@@ -248,7 +203,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                     if id(address) in mine:
                         yield address.endpoint, address.values, ALWAYS
                 for helper in helpers:  # their pages are on disk now: the loop below only keeps them
-                    helper.wait(rendered, caught)
+                    helper.wait(rendered, caught, freezer.digests)
                 for address in plan:
                     if id(address) not in mine and (id(address) in linked or not fast):
                         yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
@@ -261,6 +216,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                     warnings.simplefilter("always")
                     if workers > 1:
                         content_reuse.release(kept)  # no connection of the parent's may be held across the fork
+                        _before_fork(app)
                     helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
                     built = set()
                     for number, page in enumerate(freezer.freeze_yield(), start=1):
@@ -272,6 +228,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             finally:
                 for helper in helpers:
                     helper.kill()
+                if workers > 1:
+                    gc.unfreeze()
             # A kind of page with no public item yet (no events, say) is normal, not worth a warning.
             report.warnings += [str(w.message) for w in caught
                                 if not issubclass(w.category, MissingURLGeneratorWarning)]
@@ -288,7 +246,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     report.pages_removed = sum(1 for key in live if key not in state)
     report.rendered_paths = sorted(rendered)
     report.state = state
-    return kept
+    return kept, freezer.digests
 
 
 def _parse_key(key: str) -> tuple[str, dict]:
@@ -297,19 +255,15 @@ def _parse_key(key: str) -> tuple[str, dict]:
     return endpoint, json.loads(values)
 
 
-def _remove_page(path: Path, root: Path) -> None:
-    """A page the new site has not: its file, and folders left empty up to the site's root."""
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    folder = path.parent
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:  # not empty
-            break
-        folder = folder.parent
+def _before_fork(app: Flask) -> None:
+    """What each helper would do again for itself is done once: the site's templates compiled. The parent's objects
+    are moved out of the garbage collector's reach (gc.freeze) until the helpers are done: a collection in a helper
+    writes to every object it visits, which copies the memory pages it shares with the parent."""
+    environment = app.jinja_env
+    for name in environment.list_templates(filter_func=lambda name: name.startswith(("site/", "apply/"))):
+        environment.get_template(name)
+    environment.get_template("base.html")
+    gc.freeze()
 
 
 def _workers() -> int:
@@ -362,15 +316,15 @@ class _Helper:
         app.before_request_funcs[None].insert(
             0, lambda: paths.add(request.path) if request.endpoint != "site.static" else None)
         app.config["FREEZER_REMOVE_EXTRA_FILES"] = False  # the parent knows every page; it removes the rest
-        freezer = _Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+        freezer = SiteFreezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
         freezer.register_generator(lambda: ((a.endpoint, a.values, ALWAYS) for a in share))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             freezer.freeze()
-        return {"rendered": sorted(paths), "warnings": [str(w.message) for w in caught
+        return {"rendered": sorted(paths), "digests": freezer.digests, "warnings": [str(w.message) for w in caught
                                                         if not issubclass(w.category, MissingURLGeneratorWarning)]}
 
-    def wait(self, rendered: set[str], caught: list) -> None:
+    def wait(self, rendered: set[str], caught: list, digests: dict[str, str | None]) -> None:
         with os.fdopen(self.reader, encoding="utf-8") as pipe:
             text = pipe.read()
         _, status = os.waitpid(self.pid, 0)
@@ -379,6 +333,7 @@ class _Helper:
         if "error" in message:
             raise RuntimeError(f"Страницы не отрисованы: {message['error']}")
         rendered.update(message["rendered"])
+        digests.update(message["digests"])
         caught += [warnings.WarningMessage(warning, UserWarning, __file__, 0) for warning in message["warnings"]]
 
     def kill(self) -> None:

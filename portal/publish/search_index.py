@@ -64,12 +64,12 @@ class SearchIndexReport:
 def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict | None = None,
                        rendered: Iterable[str] | None = None, shard_pages: int = SHARD_PAGES,
                        workers: int | None = None, fold: bool = True,
-                       delta_limits: tuple[int, int] = (search_delta.DELTA_MAX, search_delta.DELTA_MIN_PAGES)
-                       ) -> SearchIndexReport:
+                       delta_limits: tuple[int, int] = (search_delta.DELTA_MAX, search_delta.DELTA_MIN_PAGES),
+                       known: dict[str, str | None] | None = None) -> SearchIndexReport:
     """Index the HTML pages under `site_dir` into `site_dir/pagefind/` and report what was indexed.
 
     With the `previous` state (of the build `site_dir` was copied from) and the addresses `rendered` since, only
-    the pages rendered again are read. Then either the bundles whose pages changed are indexed again (a fold),
+    the pages rendered again are read (`known`: digests taken as the pages were written, not read again). Then either the bundles whose pages changed are indexed again (a fold),
     or, when `fold` is False and few pages changed, only those pages go into the delta bundle (search_delta.py).
     """
     site_dir = Path(site_dir)
@@ -77,7 +77,7 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
         raise SearchIndexError(f"Поиск по сайту не построен: папка {site_dir} не найдена.")
     started = time.monotonic()
     output = site_dir / OUTPUT_SUBDIR
-    digests = _digests(site_dir, previous, rendered)
+    digests = _digests(site_dir, previous, rendered, known or {})
     if not digests:  # no page says what to index: Pagefind reads the whole site into one bundle
         shutil.rmtree(output, ignore_errors=True)
         pages, words = _pagefind(site_dir, output, timeout)
@@ -134,15 +134,19 @@ def _index_delta(site_dir: Path, output: Path, previous: dict, delta: search_del
                              shards=len(merged) + 1, reindexed_shards=0, reindexed_pages=reindexed, state=state)
 
 
-def _digests(site_dir: Path, previous: dict | None, rendered: Iterable[str] | None) -> dict[str, str]:
-    """Indexed page (path under the site) → digest of what Pagefind reads of it.
+def _digests(site_dir: Path, previous: dict | None, rendered: Iterable[str] | None,
+             known: dict[str, str | None]) -> dict[str, str]:
+    """Indexed page (path under the site) → digest of what Pagefind reads of it (`known`'s, else read).
 
     Incremental: the previous build's digests for the pages still there, read again for the pages rendered since.
     """
+    def read(path: str, page: Path) -> str | None:
+        return known[path] if path in known else search_shards.digest(page.read_bytes())
+
     old = previous.get("pages") if isinstance(previous, dict) else None
     if rendered is None or not isinstance(old, dict):
-        found = ((page.relative_to(site_dir).as_posix(), search_shards.digest(page.read_bytes()))
-                 for page in _html_pages(site_dir))
+        found = ((path, read(path, page)) for page in _html_pages(site_dir)
+                 for path in (page.relative_to(site_dir).as_posix(),))
         return {path: page_digest for path, page_digest in found if page_digest}
     digests = {path: page_digest for path, page_digest in search_delta.current_digests(previous).items()
                if (site_dir / path).is_file()}
@@ -151,7 +155,7 @@ def _digests(site_dir: Path, previous: dict | None, rendered: Iterable[str] | No
         if not path.endswith(".html"):
             continue
         try:
-            found = search_shards.digest((site_dir / path).read_bytes())
+            found = read(path, site_dir / path)
         except OSError:
             found = None
         if found:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import atomic
+from . import atomic, discard
 from .atomic import link_or_copy
 from .search_index import OUTPUT_SUBDIR
 
@@ -34,6 +34,7 @@ def recover(target: Path) -> None:
         olds = olds[:-1]
     for stale in [*olds, *target.parent.glob(f".{target.name}.tmp-*")]:
         shutil.rmtree(stale, ignore_errors=True)
+    discard.sweep(target)
 
 
 @dataclass
@@ -53,7 +54,7 @@ def prepare(target: Path, full: bool, instance: Path) -> Work:
     The previous site kept by the last build (the spare) when there is one: the pages the published site has
     and it lacks are linked into it, what changes now is rendered (build._freeze). Otherwise a copy of the
     published site whose files are hard links to the published ones. Nothing may write into a file of the work
-    folder in place, only replace it (build._Freezer, atomic writes, Pagefind's fresh folders), or the published
+    folder in place, only replace it (freezer.SiteFreezer, atomic writes, Pagefind's fresh folders), or the published
     site would change before the swap.
     """
     recover(target)
