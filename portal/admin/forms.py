@@ -69,10 +69,8 @@ class BaseForm(FlaskForm):
         locales = ["ru"]  # WTForms' built-in Russian messages for what we do not word ourselves
 
         def bind_field(self, form, unbound_field, options):
-            # Every field of every form drops control characters (text pasted from Word or PDF has them) and
-            # ends its lines as the database keeps them.
-            filters = [text.strip_control_characters, text.normalise_newlines,
-                       *unbound_field.kwargs.get("filters", ())]
+            # Every field drops control characters (pasted from Word or PDF) and ends its lines as the database does.
+            filters = [text.strip_control_characters, text.normalise_newlines, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
     markdown_fields: tuple[str, ...] = ()
