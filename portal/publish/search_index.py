@@ -132,7 +132,7 @@ def _index_delta(site_dir: Path, output: Path, previous: dict, delta: search_del
     if entry is not None:
         bundles[search_delta.DELTA] = entry
     search_delta.write_view(output)
-    _write_shards_file(output, merged, delta=bool(delta.pages), hide=delta.hide)
+    _write_shards_file(output, merged, delta=bool(delta.pages), hide=delta.hide, hidden_filters=delta.hidden_filters)
     state = {key: previous[key] for key in ("size", "groups", "pages")} | {
         "bundles": bundles, "ids": delta.ids,
         "delta": {"pages": delta.pages, "hide": delta.hide, "since": delta.since}}
@@ -280,14 +280,18 @@ def _pagefind(source: Path, output: Path, timeout: float) -> tuple[int, int | No
     return pages, words
 
 
-def _write_shards_file(output: Path, merged: list[str], delta: bool = False, hide: list[str] = ()) -> None:
-    """{"merge": [bundles], "delta": "delta/" (merged too), "hide": [page ids]}: what search.js reads."""
+def _write_shards_file(output: Path, merged: list[str], delta: bool = False, hide: list[str] = (),
+                       hidden_filters: dict | None = None) -> None:
+    """{"merge": [bundles], "delta": "delta/" (merged too), "hide": [page ids], "hidden_filters": {id: {filter:
+    [values]}}}: what search.js reads."""
     output.mkdir(parents=True, exist_ok=True)
     index: dict = {"merge": [f"{SHARDS_SUBDIR}/{name}/" for name in merged]}
     if delta:
         index["delta"] = f"{search_delta.DELTA}/"
     if hide:
         index["hide"] = list(hide)
+    if hidden_filters:
+        index["hidden_filters"] = hidden_filters
     text = json.dumps(index, ensure_ascii=False)
     atomic.write_text(output / SHARDS_FILE, text)  # replaced, never rewritten: it may be the published file
 

@@ -19,7 +19,8 @@ ANY_DELTA = (50, 0)  # delta_limits: a delta however small the bundles (the real
 
 def html(title: str, text: str) -> str:
     return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title></head><body>'
-            f'<main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>')
+            f'<main data-pagefind-body><h1>{title}</h1><p>{text}</p>'
+            f'<span data-pagefind-filter="Раздел" hidden>{title.split()[0]}</span></main></body></html>')
 
 
 def write(root: Path, pages: dict[str, str]) -> None:
@@ -155,3 +156,32 @@ def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, b
         shown = page.locator("#search .pagefind-ui__result-link").evaluate_all(
             "(ls) => ls.map((a) => new URL(a.href).pathname)")
         assert len(shown) == len(set(shown)) == 15 and "/news/item-1/" not in shown
+
+
+def filter_counts(page) -> dict[str, str]:
+    """The filter panel's «value (count)» labels, as the visitor reads them."""
+    labels = page.locator("#search .pagefind-ui__filter-label").evaluate_all("(ls) => ls.map((l) => l.textContent)")
+    return {label.rsplit(" (", 1)[0]: label.rsplit(" (", 1)[1].rstrip(")") for label in labels}
+
+
+def test_filter_counts_leave_out_the_hidden_copies(indexed, browser):
+    """Case 1's old copy and the removed news 1 are still in the main bundles' filter chunks: not counted."""
+    site, first = indexed
+    second = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=first.state,
+                                rendered=edit_site(site), fold=False, delta_limits=ANY_DELTA)
+    hidden = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["hidden_filters"]
+    assert sorted(v["Раздел"] for v in hidden.values()) == [["Кейс"], ["Новость"]] and len(second.state["delta"]["hide"]) == 2
+    write_search_page(site)
+    with russian_page(browser) as page, static_host(site) as url:
+        page.goto(f"{url}/search/")
+        page.locator("#search .pagefind-ui__search-input").focus()  # the UI loads Pagefind and its filters
+        page.locator("#search .pagefind-ui__filter-label").first.wait_for(state="attached")
+        # Ten cases (0–9, case 1 once), five news items (1 removed), the programme page.
+        assert filter_counts(page) == {"Кейс": "10", "Новость": "5", "Программа": "1"}
+        page.locator("#search .pagefind-ui__search-input").fill("наставник")
+        page.locator("#search .pagefind-ui__message").filter(has_text="Найдено: 15 —").wait_for()
+        assert filter_counts(page) == {"Кейс": "10", "Новость": "5", "Программа": "0"}
+        # Choosing a value: its results and the counts of the filtered search.
+        page.locator("#search .pagefind-ui__filter-checkbox[value='Новость']").check()
+        page.locator("#search .pagefind-ui__message").filter(has_text="Найдено: 5 —").wait_for()
+        assert filter_counts(page)["Новость"] == "5"
