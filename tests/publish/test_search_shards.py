@@ -191,3 +191,22 @@ def found_everywhere(page, url: str) -> None:
         assert found_on_search_page(page, query, len(expected)) == expected
     page.locator("#search .pagefind-ui__search-input").fill("керамика")
     message.filter(has_text="Ничего не найдено").wait_for()
+
+
+def test_bundles_too_large_to_index_side_by_side_are_indexed_one_at_a_time(tmp_path, monkeypatch):
+    """Pagefind holds a bundle's index in memory: two large bundles at once would break a build's memory bound."""
+    from portal.publish import search_index
+
+    workers = []
+
+    class Recording(search_index.ThreadPoolExecutor):
+        def __init__(self, max_workers):
+            workers.append(max_workers)
+            super().__init__(max_workers=max_workers)
+
+    monkeypatch.setattr(search_index, "ThreadPoolExecutor", Recording)
+    write(tmp_path / "site", region_pages())
+    for parallel_pages, expected in ((7, 1), (100, 2)):  # bundles of 4 to 6 pages: two of them hold 8 or more
+        monkeypatch.setattr(search_index, "PARALLEL_PAGES", parallel_pages)
+        build_search_index(tmp_path / "site", timeout=60, shard_pages=6, workers=2)
+        assert workers[-1] == expected
