@@ -3,7 +3,8 @@
 Pagefind has no incremental mode: one changed page in a bundle of 1 500 cost the whole bundle (about 2 s and
 the linking of its pages). Between folds the main bundles stay as they are; the pages changed since they were
 indexed go into one small bundle, `pagefind/delta/` (tens of milliseconds for a few pages), and shards.json
-lists, beside it, the Pagefind page ids of the main bundles' copies that are stale or removed (`hide`). The
+lists, beside it, the Pagefind page ids of the main bundles' copies that are stale or removed (`hide`) and their
+filter values (`hidden_filters`: Pagefind's filter counts include those copies). The
 search page loads Pagefind through `pagefind/view/pagefind.js` (static/site/pagefind-view.js, copied here by
 the build), which leaves those ids out of every result: a visitor never sees a page twice or a removed page.
 
@@ -38,6 +39,8 @@ _URL = re.compile(rb'"url":"((?:[^"\\]|\\.)*)"')
 class Delta:
     pages: dict[str, str]  # path → digest of the pages the delta bundle holds (changed or added since the fold)
     hide: list[str]  # page ids of the main bundles' copies of changed or removed pages
+    # Their filter values ({id: {filter: [values]}}): the view takes them off Pagefind's counts, which include them.
+    hidden_filters: dict[str, dict[str, list[str]]]
     ids: dict  # the state's "ids", with the bundles read for this delta
     since: float
 
@@ -59,6 +62,16 @@ def fragment_ids(bundle: Path) -> dict[str, str]:
     return ids
 
 
+def fragment_filters(bundle: Path, page_id: str) -> dict[str, list[str]]:
+    """The filter values of a page in `bundle` as its fragment holds them ({} when it has none)."""
+    try:
+        data = json.loads(gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())[12:])
+    except (OSError, ValueError):
+        return {}
+    found = data.get("filters") if isinstance(data, dict) else None
+    return {name: list(values) for name, values in found.items() if values} if isinstance(found, dict) else {}
+
+
 def plan(previous: dict, digests: dict[str, str], bundles: dict[str, str | None], dirty_pages: int,
          bundle_path, *, delta_max: int = DELTA_MAX, delta_min_pages: int = DELTA_MIN_PAGES) -> Delta | None:
     """The delta that brings the main bundles of `previous` to the pages' `digests`, or None: fold instead.
@@ -76,7 +89,7 @@ def plan(previous: dict, digests: dict[str, str], bundles: dict[str, str | None]
     if len(changed) + len(removed) > delta_max or dirty_pages < delta_min_pages:
         return None
     known = previous.get("ids") if isinstance(previous.get("ids"), dict) else {}
-    ids, hide = {}, []
+    ids, hide, hidden_filters = {}, [], {}
     for path in sorted({*removed, *(p for p in changed if p in main)}):
         bundle = main[path][0]
         entry = bundles.get(bundle)
@@ -92,12 +105,15 @@ def plan(previous: dict, digests: dict[str, str], bundles: dict[str, str | None]
         if page_id is None:
             return None  # the bundle does not hold what the state says: a fold indexes it again
         hide.append(page_id)
+        if filters := fragment_filters(bundle_path(bundle), page_id):
+            hidden_filters[page_id] = filters
     # Ids read before for bundles still in place stay known for the next delta.
     for bundle, kept in known.items():
         if bundle not in ids and isinstance(kept, dict) and kept.get("entry") == bundles.get(bundle):
             ids[bundle] = kept
     old = previous.get("delta") if isinstance(previous.get("delta"), dict) else {}
-    return Delta(pages=changed, hide=sorted(set(hide)), ids=ids, since=old.get("since") or time.time())
+    return Delta(pages=changed, hide=sorted(set(hide)), hidden_filters=hidden_filters, ids=ids,
+                 since=old.get("since") or time.time())
 
 
 def kept_ids(previous: dict | None, bundles: dict[str, str | None]) -> dict:

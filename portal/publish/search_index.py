@@ -38,7 +38,11 @@ OUTPUT_SUBDIR = "pagefind"  # Pagefind's default; the site's search page loads /
 SHARDS_SUBDIR = "shards"  # pagefind/shards/<name>/: the bundles merged into the primary one
 SHARDS_FILE = "shards.json"  # pagefind/shards.json: {"merge": ["shards/news-0/", …]}, paths relative to pagefind/
 SOURCE_DIR = ".pagefind-source"  # inside the site while Pagefind runs: links to the pages it indexes
-SHARD_PAGES = 1500  # pages per bundle on a large site: ~300 MB and 2–4 s of Pagefind each (search_shards.py)
+SHARD_PAGES = 3000  # pages per bundle (a tenth more while a cut stays): Pagefind holds ~150 MB per 1 000 pages
+# Bundles are indexed one at a time when two of them together hold more pages than this: Pagefind works on every
+# core by itself, and two bundles of 3 000 pages at once (~1 GB) beside the build's own ~350 MB break its 1 GB.
+# One bundle of 3 300 pages: ~0.57 GB.
+PARALLEL_PAGES = SHARD_PAGES
 STDERR_TAIL_LINES = 15
 
 
@@ -100,7 +104,9 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
     plan.dirty |= lost
     _remove_stale_bundles(output, plan)
     jobs = sorted(plan.dirty, key=lambda name: -len(plan.shards[name]))  # the largest first, for an even finish
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), workers or _cores()))) as pool:
+    sizes = sorted((len(plan.shards[name]) for name in jobs), reverse=True)
+    alone = len(sizes) > 1 and sizes[0] + sizes[1] > PARALLEL_PAGES
+    with ThreadPoolExecutor(max_workers=1 if alone else max(1, min(len(jobs), workers or _cores()))) as pool:
         runs = list(pool.map(lambda name: _index_shard(site_dir, output, name, plan.shards[name], timeout), jobs))
     _write_shards_file(output, merged)
     state["bundles"] = {name: _entry(output, name) for name in plan.shards}
@@ -126,7 +132,7 @@ def _index_delta(site_dir: Path, output: Path, previous: dict, delta: search_del
     if entry is not None:
         bundles[search_delta.DELTA] = entry
     search_delta.write_view(output)
-    _write_shards_file(output, merged, delta=bool(delta.pages), hide=delta.hide)
+    _write_shards_file(output, merged, delta=bool(delta.pages), hide=delta.hide, hidden_filters=delta.hidden_filters)
     state = {key: previous[key] for key in ("size", "groups", "pages")} | {
         "bundles": bundles, "ids": delta.ids,
         "delta": {"pages": delta.pages, "hide": delta.hide, "since": delta.since}}
@@ -278,14 +284,18 @@ def _pagefind(source: Path, output: Path, timeout: float) -> tuple[int, int | No
     return pages, words
 
 
-def _write_shards_file(output: Path, merged: list[str], delta: bool = False, hide: list[str] = ()) -> None:
-    """{"merge": [bundles], "delta": "delta/" (merged too), "hide": [page ids]}: what search.js reads."""
+def _write_shards_file(output: Path, merged: list[str], delta: bool = False, hide: list[str] = (),
+                       hidden_filters: dict | None = None) -> None:
+    """{"merge": [bundles], "delta": "delta/" (merged too), "hide": [page ids], "hidden_filters": {id: {filter:
+    [values]}}}: what search.js reads."""
     output.mkdir(parents=True, exist_ok=True)
     index: dict = {"merge": [f"{SHARDS_SUBDIR}/{name}/" for name in merged]}
     if delta:
         index["delta"] = f"{search_delta.DELTA}/"
     if hide:
         index["hide"] = list(hide)
+    if hidden_filters:
+        index["hidden_filters"] = hidden_filters
     text = json.dumps(index, ensure_ascii=False)
     atomic.write_text(output / SHARDS_FILE, text)  # replaced, never rewritten: it may be the published file
 

@@ -1,13 +1,17 @@
 """Which pages go into which Pagefind bundle, and which bundles a build must index again.
 
-Pagefind has no incremental mode, works on one core and holds the whole index in memory (a region's 8 600 pages:
-24 s and 1.4 GB in one run), so a large site is indexed as several bundles ("shards") of about `size` pages that
-the search page merges in the browser (Pagefind's `mergeIndex`). A build indexes only the shards whose pages
-changed, one per core at a time (the same region: 7 bundles, peak 0.56 GB; an edited case re-indexes one).
+Pagefind has no incremental mode, works through a whole bundle at once and holds its index in memory (about
+150 MB per 1 000 pages: a region's 8 600 pages take 1.3 GB in one run), so a large site is indexed as a few bundles
+("shards") of at most `size` pages that the search page merges in the browser (Pagefind's `mergeIndex`).
 
-A shard is a section of the site (the first folder of the address: cases, news…) cut into equal parts by a hash
-of the address, so a page stays in its shard from build to build; small sections share the primary shard, which
-also holds every page when the site is small (one bundle, as Pagefind makes it by default).
+Every bundle costs each query: the browser fetches, per bundle, its entry and meta files, its filter chunks and,
+for each word of the query, the index chunk holding it (Pagefind cuts chunks at 20 000 word locations, so a
+chunk carries neighbouring words too). Fewer bundles fetch less, and they answer closer to one index: Pagefind
+leaves a word out of the search in a bundle that lacks it, so a bundle of events only returned every event with
+the query's other words («фестиваль тандемов»: 3 566 results instead of 1 182). So the bundles are as large as
+the memory of a build allows (search_index.SHARD_PAGES), and each is an equal part of the whole site, cut by a
+hash of the address: a page stays in its bundle from build to build, and every bundle holds a sample of every
+section and so of the site's vocabulary. A small site is one bundle, as Pagefind makes it by default.
 
 A page changed for search when the text Pagefind reads changed: its bytes without the parts marked
 `data-pagefind-ignore` (a case's «Похожие практики» change whenever another case does, but are not indexed).
@@ -21,6 +25,7 @@ import zlib
 from dataclasses import dataclass, field
 
 PRIMARY = "site"
+WHOLE_SITE = "*"  # the state's "groups": {"*": parts}; older states cut by section ({"cases": 3, …})
 BODY_ATTRIBUTE = b"data-pagefind-body"
 IGNORE_ATTRIBUTE = b"data-pagefind-ignore"
 VOID_ELEMENTS = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track",
@@ -70,23 +75,24 @@ class Plan:
 
 
 def shard_of(path: str, groups: dict[str, int]) -> str:
-    section = path.split("/", 1)[0] if "/" in path else ""
-    parts = groups.get(section)
-    if not parts:
-        return PRIMARY
-    return f"{section}-{zlib.crc32(path.encode()) % parts}"
+    """The bundle of a page: part `crc32(path) % parts` of the site, part 0 being the primary bundle."""
+    parts = groups.get(WHOLE_SITE)
+    part = zlib.crc32(path.encode()) % parts if parts else 0
+    return f"part-{part}" if part else PRIMARY
 
 
-def groups_for(pages: list[str], size: int) -> dict[str, int]:
-    """How many shards each large section gets; sections of fewer than a third of `size` pages go to PRIMARY."""
+def groups_for(pages: list[str], size: int, previous: dict | None = None) -> dict[str, int]:
+    """Into how many parts the site is cut ({} for one bundle). The previous cut stays while the site is within a
+    tenth of its bounds: one page more or less must not swing it between cuts, and a new cut indexes every bundle
+    again (a fold, in the background) where an added page could otherwise go into the delta bundle."""
     if len(pages) <= size:
         return {}
-    counts: dict[str, int] = {}
-    for path in pages:
-        if "/" in path:
-            section = path.split("/", 1)[0]
-            counts[section] = counts.get(section, 0) + 1
-    return {section: math.ceil(count / size) for section, count in sorted(counts.items()) if count >= size // 3}
+    parts = math.ceil(len(pages) / size)
+    old = previous.get("groups") if isinstance(previous, dict) and previous.get("size") == size else None
+    kept = old.get(WHOLE_SITE) if isinstance(old, dict) and set(old) == {WHOLE_SITE} else None
+    if isinstance(kept, int) and (kept - 1) * size * 0.9 < len(pages) <= kept * size * 1.1:
+        return {WHOLE_SITE: kept}
+    return {WHOLE_SITE: parts}
 
 
 def plan(digests: dict[str, str], size: int, previous: dict | None) -> tuple[Plan, dict]:
@@ -95,11 +101,11 @@ def plan(digests: dict[str, str], size: int, previous: dict | None) -> tuple[Pla
     Without a usable previous state every shard is dirty. A shard is dirty when one of its pages was added,
     removed or changed, or when the cut of its section changed (the section grew past a multiple of `size`).
     """
-    groups = groups_for(sorted(digests), size)
+    groups = groups_for(sorted(digests), size, previous)
     shards: dict[str, list[str]] = {}
     for path in sorted(digests):
         shards.setdefault(shard_of(path, groups), []).append(path)
-    if PRIMARY not in shards and shards:  # every section is large: the smallest shard becomes the primary
+    if PRIMARY not in shards and shards:  # no page in part 0: the smallest shard becomes the primary
         smallest = min(shards, key=lambda name: (len(shards[name]), name))
         shards[PRIMARY] = shards.pop(smallest)
     state = {"size": size, "groups": groups, "pages": {path: [shard, digests[path]]

@@ -13,12 +13,14 @@ from portal.publish.search_index import build_search_index
 from tests_support import found_on_search_page, write_search_page
 
 WORDS = ["шахматы", "робототехника", "театр", "волонтёры", "олимпиада", "хор"]
+SHARD_PAGES = 6  # 16 pages in three parts, each holding some (and the added case 9 falls in one of them)
 ANY_DELTA = (50, 0)  # delta_limits: a delta however small the bundles (the real floor is for a region's sizes)
 
 
 def html(title: str, text: str) -> str:
     return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title></head><body>'
-            f'<main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>')
+            f'<main data-pagefind-body><h1>{title}</h1><p>{text}</p>'
+            f'<span data-pagefind-filter="Раздел" hidden>{title.split()[0]}</span></main></body></html>')
 
 
 def write(root: Path, pages: dict[str, str]) -> None:
@@ -40,7 +42,7 @@ def indexed(tmp_path: Path):
               for n in range(6)}
     pages["about/index.html"] = html("Программа", "О программе наставничества в городе.")
     write(site, pages)
-    return site, build_search_index(site, timeout=60, shard_pages=4)
+    return site, build_search_index(site, timeout=60, shard_pages=SHARD_PAGES)
 
 
 def edit_site(site: Path) -> list[str]:
@@ -69,7 +71,7 @@ def test_a_few_changed_pages_go_into_a_delta_and_the_main_bundles_stay(indexed):
     old_ids = {**search_delta.fragment_ids(shards / first.state["pages"]["cases/case-1/index.html"][0]),
                **search_delta.fragment_ids(shards / first.state["pages"]["news/item-1/index.html"][0])}
 
-    second = build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=edit_site(site),
+    second = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=first.state, rendered=edit_site(site),
                                 fold=False, delta_limits=ANY_DELTA)
 
     assert second.reindexed_shards == 0 and second.reindexed_pages == 2 and second.pages == 16
@@ -87,14 +89,14 @@ def test_a_few_changed_pages_go_into_a_delta_and_the_main_bundles_stay(indexed):
     assert sorted(second.state["delta"]["pages"]) == ["cases/case-1/index.html", "cases/case-9/index.html"]
 
     # Nothing more changed: the delta bundle stays as it is.
-    third = build_search_index(site, timeout=60, shard_pages=4, previous=second.state, rendered=[],
+    third = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=second.state, rendered=[],
                                fold=False, delta_limits=ANY_DELTA)
     assert third.reindexed_pages == 0 and files_of(site / "pagefind") == after
 
     # A change reverted leaves the delta too: case 1 back as it was is the main bundle's copy again.
     (site / "cases/case-1/index.html").write_text(html("Кейс 1", f"Наставник ведёт кружок: {WORDS[1]}."),
                                                  encoding="utf-8")
-    fourth = build_search_index(site, timeout=60, shard_pages=4, previous=third.state, rendered=["/cases/case-1/"],
+    fourth = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=third.state, rendered=["/cases/case-1/"],
                                 fold=False, delta_limits=ANY_DELTA)
     assert sorted(fourth.state["delta"]["pages"]) == ["cases/case-9/index.html"]
     assert json.loads((site / "pagefind" / "shards.json").read_text())["hide"] == [old_ids["news/item-1/index.html"]]
@@ -102,9 +104,9 @@ def test_a_few_changed_pages_go_into_a_delta_and_the_main_bundles_stay(indexed):
 
 def test_a_fold_indexes_the_changed_bundles_and_empties_the_delta(indexed):
     site, first = indexed
-    second = build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=edit_site(site),
+    second = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=first.state, rendered=edit_site(site),
                                 fold=False, delta_limits=ANY_DELTA)
-    folded = build_search_index(site, timeout=60, shard_pages=4, previous=second.state, rendered=[])
+    folded = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=second.state, rendered=[])
     assert folded.reindexed_shards >= 1 and "delta" not in folded.state
     assert not (site / "pagefind" / "delta").exists() and not (site / "pagefind" / "view").exists()
     assert json.loads((site / "pagefind" / "shards.json").read_text()).keys() == {"merge"}
@@ -114,9 +116,9 @@ def test_a_fold_indexes_the_changed_bundles_and_empties_the_delta(indexed):
 def test_too_many_changes_or_small_bundles_fold_at_once(indexed):
     site, first = indexed
     rendered = edit_site(site)
-    for limits in ((2, 0), (50, 100)):  # three changes over a limit of two; bundles of 4 pages under 100
+    for limits in ((2, 0), (50, 100)):  # three changes over a limit of two; bundles of 6 pages under 100
         state = json.loads(json.dumps(first.state))
-        report = build_search_index(site, timeout=60, shard_pages=4, previous=state, rendered=rendered,
+        report = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=state, rendered=rendered,
                                     fold=False, delta_limits=limits)
         assert report.reindexed_shards >= 1 and "delta" not in report.state
 
@@ -132,7 +134,7 @@ def test_the_schedule_folds_a_delta_once_it_is_old_enough():
 
 def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, browser):
     site, first = indexed
-    build_search_index(site, timeout=60, shard_pages=4, previous=first.state, rendered=edit_site(site),
+    build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=first.state, rendered=edit_site(site),
                        fold=False, delta_limits=ANY_DELTA)
     write_search_page(site)
     with russian_page(browser) as page, static_host(site) as url:
@@ -154,3 +156,32 @@ def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, b
         shown = page.locator("#search .pagefind-ui__result-link").evaluate_all(
             "(ls) => ls.map((a) => new URL(a.href).pathname)")
         assert len(shown) == len(set(shown)) == 15 and "/news/item-1/" not in shown
+
+
+def filter_counts(page) -> dict[str, str]:
+    """The filter panel's «value (count)» labels, as the visitor reads them."""
+    labels = page.locator("#search .pagefind-ui__filter-label").evaluate_all("(ls) => ls.map((l) => l.textContent)")
+    return {label.rsplit(" (", 1)[0]: label.rsplit(" (", 1)[1].rstrip(")") for label in labels}
+
+
+def test_filter_counts_leave_out_the_hidden_copies(indexed, browser):
+    """Case 1's old copy and the removed news 1 are still in the main bundles' filter chunks: not counted."""
+    site, first = indexed
+    second = build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=first.state,
+                                rendered=edit_site(site), fold=False, delta_limits=ANY_DELTA)
+    hidden = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["hidden_filters"]
+    assert sorted(v["Раздел"] for v in hidden.values()) == [["Кейс"], ["Новость"]] and len(second.state["delta"]["hide"]) == 2
+    write_search_page(site)
+    with russian_page(browser) as page, static_host(site) as url:
+        page.goto(f"{url}/search/")
+        page.locator("#search .pagefind-ui__search-input").focus()  # the UI loads Pagefind and its filters
+        page.locator("#search .pagefind-ui__filter-label").first.wait_for(state="attached")
+        # Ten cases (0–9, case 1 once), five news items (1 removed), the programme page.
+        assert filter_counts(page) == {"Кейс": "10", "Новость": "5", "Программа": "1"}
+        page.locator("#search .pagefind-ui__search-input").fill("наставник")
+        page.locator("#search .pagefind-ui__message").filter(has_text="Найдено: 15 —").wait_for()
+        assert filter_counts(page) == {"Кейс": "10", "Новость": "5", "Программа": "0"}
+        # Choosing a value: its results and the counts of the filtered search.
+        page.locator("#search .pagefind-ui__filter-checkbox[value='Новость']").check()
+        page.locator("#search .pagefind-ui__message").filter(has_text="Найдено: 5 —").wait_for()
+        assert filter_counts(page)["Новость"] == "5"

@@ -37,18 +37,19 @@ def test_the_digest_ignores_what_pagefind_ignores_and_nothing_else():
     assert search_shards.digest(b"<main><p>no body attribute</p></main>") is None
 
 
-def test_a_small_site_is_one_bundle_and_large_sections_are_cut_by_address():
+def test_a_small_site_is_one_bundle_and_a_large_one_equal_parts_cut_by_address():
     small = {f"cases/{n}/index.html": "d" for n in range(5)}
     plan, _ = search_shards.plan(small, 10, None)
     assert list(plan.shards) == [search_shards.PRIMARY] and plan.dirty == {search_shards.PRIMARY}
 
     pages = {f"cases/{n}/index.html": "d" for n in range(25)} | {f"news/{n}/index.html": "d" for n in range(12)}
-    pages |= {"about/index.html": "d", "documents/index.html": "d"}  # small sections share the primary bundle
+    pages |= {"about/index.html": "d", "documents/index.html": "d"}
     plan, state = search_shards.plan(pages, 10, None)
-    assert state["groups"] == {"cases": 3, "news": 2}
-    assert plan.shards[search_shards.PRIMARY] == ["about/index.html", "documents/index.html"]
-    assert sorted(plan.shards) == ["cases-0", "cases-1", "cases-2", "news-0", "news-1", search_shards.PRIMARY]
+    assert state["groups"] == {"*": 4}
+    assert sorted(plan.shards) == ["part-1", "part-2", "part-3", search_shards.PRIMARY]
     assert sum(len(p) for p in plan.shards.values()) == len(pages)
+    # Parts of the whole site, not of a section: cases and news share bundles.
+    assert sum(1 for paths in plan.shards.values() if {p.split("/")[0] for p in paths} >= {"cases", "news"}) >= 2
     assert plan.dirty == set(plan.shards)  # nothing to compare with
 
     # The same pages again: nothing to do. One page changed, one removed: their bundles only.
@@ -59,8 +60,26 @@ def test_a_small_site_is_one_bundle_and_large_sections_are_cut_by_address():
     after, _ = search_shards.plan(changed, 10, state)
     assert after.dirty == {search_shards.shard_of("cases/7/index.html", state["groups"]),
                            search_shards.shard_of("news/3/index.html", state["groups"])}
-    # Another bundle size, or a section grown past a cut: every bundle of the new cut.
+    # Another bundle size, or a site grown past a cut: every bundle of the new cut.
     assert search_shards.plan(dict(pages), 20, state)[0].dirty == set(search_shards.plan(pages, 20, None)[0].shards)
+    grown = dict(pages, **{f"news/{n}/index.html": "d" for n in range(12, 17)})  # 44 = 1.1 × 40: still four
+    assert search_shards.plan(grown, 10, state)[1]["groups"] == {"*": 4}
+    grown["news/17/index.html"] = "d"
+    assert search_shards.plan(grown, 10, state)[1]["groups"] == {"*": 5}
+
+
+def test_a_site_keeps_its_cut_within_a_tenth_of_its_bounds():
+    """One page removed and added again must not re-index every bundle twice."""
+    pages = {f"cases/{n}/index.html": "d" for n in range(31)}
+    _, state = search_shards.plan(pages, 10, None)
+    assert state["groups"] == {"*": 4}
+    fewer = dict(list(pages.items())[:28])  # 28 > 0.9 × 30: still four parts, only the removed pages' bundles
+    plan, kept = search_shards.plan(fewer, 10, state)
+    assert kept["groups"] == {"*": 4} and plan.dirty < set(plan.shards)
+    smaller = dict(list(pages.items())[:27])  # 27 = 0.9 × 30: three parts
+    assert search_shards.plan(smaller, 10, kept)[1]["groups"] == {"*": 3}
+    # A state cut by sections (before the whole-site cut) is cut again.
+    assert search_shards.plan(pages, 10, dict(state, groups={"cases": 4}))[0].dirty == set(plan.shards)
 
 
 # --- Building the bundles -----------------------------------------------------------------------------------------
@@ -172,3 +191,22 @@ def found_everywhere(page, url: str) -> None:
         assert found_on_search_page(page, query, len(expected)) == expected
     page.locator("#search .pagefind-ui__search-input").fill("керамика")
     message.filter(has_text="Ничего не найдено").wait_for()
+
+
+def test_bundles_too_large_to_index_side_by_side_are_indexed_one_at_a_time(tmp_path, monkeypatch):
+    """Pagefind holds a bundle's index in memory: two large bundles at once would break a build's memory bound."""
+    from portal.publish import search_index
+
+    workers = []
+
+    class Recording(search_index.ThreadPoolExecutor):
+        def __init__(self, max_workers):
+            workers.append(max_workers)
+            super().__init__(max_workers=max_workers)
+
+    monkeypatch.setattr(search_index, "ThreadPoolExecutor", Recording)
+    write(tmp_path / "site", region_pages())
+    for parallel_pages, expected in ((7, 1), (100, 2)):  # bundles of 4 to 6 pages: two of them hold 8 or more
+        monkeypatch.setattr(search_index, "PARALLEL_PAGES", parallel_pages)
+        build_search_index(tmp_path / "site", timeout=60, shard_pages=6, workers=2)
+        assert workers[-1] == expected

@@ -2,7 +2,8 @@
 // (the page is <html lang="ru">); filters come from data-pagefind-filter attributes on the pages.
 // A large site's index is several bundles (pagefind/shards.json lists the ones merged into the primary), and
 // pages changed since the bundles were made are in a small delta bundle, merged too; the bundles' stale copies of
-// them and removed pages are listed in "hide" and left out by pagefind/view/pagefind.js (pagefind-view.js).
+// them and removed pages are listed in "hide" and left out by pagefind/view/pagefind.js (pagefind-view.js), which
+// also takes their filter values ("hidden_filters") off the filter counts.
 window.addEventListener("DOMContentLoaded", async () => {
   const element = document.getElementById("search");
   const bundle = new URL(element.dataset.bundle, window.location.href);
@@ -10,6 +11,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   const baseUrl = new URL("../", bundle).pathname;
   let merged = [];
   let hide = [];
+  let hiddenFilters = {};
   let bundlePath = bundle.pathname;
   try {
     const response = await fetch(new URL("shards.json", bundle));
@@ -17,12 +19,13 @@ window.addEventListener("DOMContentLoaded", async () => {
       const index = await response.json();
       merged = (index.merge || []).concat(index.delta ? [index.delta] : []);
       hide = index.hide || [];
+      hiddenFilters = index.hidden_filters || {};
     }
   } catch (error) { /* an index of one bundle, or none: search what there is */ }
   if (hide.length) {
     // The same module PagefindUI imports from its bundle path: told what to hide before the first search.
     const view = new URL("view/", bundle);
-    (await import(new URL("pagefind.js", view).href)).hide(hide);
+    (await import(new URL("pagefind.js", view).href)).hide(hide, hiddenFilters);
     bundlePath = view.pathname;
   }
   new PagefindUI({
