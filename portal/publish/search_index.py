@@ -73,8 +73,9 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
     """Index the HTML pages under `site_dir` into `site_dir/pagefind/` and report what was indexed.
 
     With the `previous` state (of the build `site_dir` was copied from) and the addresses `rendered` since, only
-    the pages rendered again are read (`known`: digests taken as the pages were written, not read again). Then either the bundles whose pages changed are indexed again (a fold),
-    or, when `fold` is False and few pages changed, only those pages go into the delta bundle (search_delta.py).
+    the pages rendered again are read (`known`: digests taken as the pages were written, not read again). Then
+    either the bundles whose pages changed are indexed again (a fold), or, when `fold` is False and few pages
+    changed, only those pages go into the delta bundle (search_delta.py).
     """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
@@ -89,10 +90,10 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
         return SearchIndexReport(pages=pages, words=words, filters={}, seconds=time.monotonic() - started,
                                  reindexed_pages=pages)
     plan, state = search_shards.plan(digests, shard_pages, previous)
-    known = previous.get("bundles") if isinstance(previous, dict) else None
+    described = previous.get("bundles") if isinstance(previous, dict) else None
     entries = {name: _entry(output, name) for name in plan.shards}
-    lost = {name for name in plan.shards if entries[name] is None or not isinstance(known, dict)
-            or known.get(name) != entries[name]}  # lost, never made, or not the bundle the state describes
+    lost = {name for name in plan.shards if entries[name] is None or not isinstance(described, dict)
+            or described.get(name) != entries[name]}  # lost, never made, or not the bundle the state describes
     merged = [name for name in sorted(plan.shards) if name != search_shards.PRIMARY]
     if (not fold and not lost and isinstance(previous, dict) and previous.get("groups") == state["groups"]
             and previous.get("size") == shard_pages):
