@@ -6,20 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from portal.extensions import db
-from portal.models import Status
 from portal.publish import build as build_module
 from portal.publish import publishing
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="parallel rendering forks")
-
-
-@pytest.fixture
-def published(app, world):
-    for key in (("cases", "a"), ("cases", "b"), ("news", "a"), ("events", "a"), ("roadmaps", "a")):
-        world.rows[key].status = Status.PUBLISHED
-    db.session.commit()
-    return app
 
 
 def pages(site: Path) -> dict[str, bytes]:

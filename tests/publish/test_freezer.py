@@ -10,20 +10,10 @@ from pathlib import Path
 import pytest
 from flask_frozen import Freezer
 
-from portal.extensions import db
-from portal.models import Status
 from portal.publish import discard, publishing, search_index, search_shards, work_folder
 from portal.publish.freezer import ALWAYS, SiteFreezer, write_page
 from portal.site import content
 from portal.site.urls import addresses
-
-
-@pytest.fixture
-def published(app, world):
-    for key in (("cases", "a"), ("cases", "b"), ("news", "a"), ("events", "a"), ("roadmaps", "a")):
-        world.rows[key].status = Status.PUBLISHED
-    db.session.commit()
-    return app
 
 
 def freeze(app, kind, destination: Path) -> dict[str, bytes]:
