@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from flask.ctx import RequestContext
+from flask.testing import EnvironBuilder
 from flask_frozen import Freezer
 from werkzeug.urls import iri_to_uri
 
@@ -65,8 +66,7 @@ class SiteFreezer(Freezer):
                 if _same_file(source, path):  # a page written with the same bytes keeps its file (write_page)
                     return path
                 path.parent.mkdir(parents=True, exist_ok=True)
-                linked = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                linked.unlink(missing_ok=True)
+                linked = _temporary(path)
                 atomic.link_or_copy(str(source), str(linked))
                 os.replace(linked, path)
                 return path
@@ -80,7 +80,7 @@ class SiteFreezer(Freezer):
         data = self.render(url)
         if data is None:  # not a plain 200: Frozen-Flask's own handling, on a private copy of the file
             if path.is_file() and path.stat().st_nlink > 1:
-                private = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                private = _temporary(path)
                 shutil.copy2(path, private)
                 os.replace(private, path)
             return super()._build_one(url, last_modified)
@@ -120,8 +120,6 @@ class SiteFreezer(Freezer):
         base_url = self.app.config["FREEZER_BASE_URL"]
         if self._environ is None or self._environ[0] != base_url:
             client = self.app.test_client()
-            from flask.testing import EnvironBuilder
-
             builder = EnvironBuilder(self.app, "/", base_url=base_url, environ_base=client.environ_base)
             try:
                 self._environ = (base_url, builder.get_environ())
@@ -150,10 +148,17 @@ def write_page(path: Path, data: bytes) -> None:
             return
         except FileExistsError:
             pass
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)  # a name left by a killed build may be a link to a published file
+    temporary = _temporary(path)
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+def _temporary(path: Path) -> Path:
+    """A free name beside `path` to write and then rename over it. A name a killed build left may be a hard link
+    to a published file: it is removed first, so that writing (or copying) into it never changes the live site."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    return temporary
 
 
 def _same_file(first: Path, second: Path) -> bool:

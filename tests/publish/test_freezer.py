@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import warnings
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from flask_frozen import Freezer
 
 from portal.publish import discard, publishing, search_index, search_shards, work_folder
+from portal.publish import freezer as freezer_module
 from portal.publish.freezer import ALWAYS, SiteFreezer, write_page
 from portal.site import content
 from portal.site.urls import addresses
@@ -128,3 +130,20 @@ def test_what_a_killed_build_left_aside_is_swept(tmp_path):
     (left / "fragment" / "a.pf_fragment").write_bytes(b"x")
     work_folder.recover(site)
     assert not left.exists() and site.is_dir()
+
+
+def test_a_name_a_killed_build_left_linked_to_a_published_page_never_carries_a_write_into_it(tmp_path):
+    """A killed build can leave `.index.html.<pid>.tmp` as a hard link to the live site's file; the next write of
+    that page, or its private copy before Frozen-Flask writes it, must not change the live file."""
+    live = tmp_path / "published.html"
+    live.write_bytes(b"live")
+    page = tmp_path / "site" / "index.html"
+    page.parent.mkdir()
+    os.link(live, page)
+    os.link(live, page.with_name(f".{page.name}.{os.getpid()}.tmp"))
+    other = tmp_path / "site" / "other.html"  # the private copy made before Frozen-Flask writes a page itself
+    other.write_bytes(b"other")
+    shutil.copy2(other, freezer_module._temporary(page))
+    assert live.read_bytes() == b"live"
+    write_page(page, b"new")
+    assert page.read_bytes() == b"new" and live.read_bytes() == b"live"
