@@ -32,6 +32,7 @@ VIEW_SOURCE = Path(__file__).resolve().parent.parent / "static" / "site" / "page
 DELTA_MAX = 300  # pages changed or removed since the fold before a build folds (a fifth of a bundle to index)
 DELTA_MIN_PAGES = 200  # bundles to index again smaller than this together are re-indexed: as cheap as a delta
 FOLD_AFTER_SECONDS = 600  # the schedule asks for a fold once the delta is this old (portal/jobs.py)
+FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what Pagefind writes before a fragment's JSON
 _URL = re.compile(rb'"url":"((?:[^"\\]|\\.)*)"')
 
 
@@ -65,7 +66,8 @@ def fragment_ids(bundle: Path) -> dict[str, str]:
 def fragment_filters(bundle: Path, page_id: str) -> dict[str, list[str]]:
     """The filter values of a page in `bundle` as its fragment holds them ({} when it has none)."""
     try:
-        data = json.loads(gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())[12:])
+        raw = gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())
+        data = json.loads(raw[len(FRAGMENT_SIGNATURE):] if raw.startswith(FRAGMENT_SIGNATURE) else raw)
     except (OSError, ValueError):
         return {}
     found = data.get("filters") if isinstance(data, dict) else None

@@ -99,7 +99,7 @@ def plan(digests: dict[str, str], size: int, previous: dict | None) -> tuple[Pla
     """Shards of the indexed pages (path → digest) and those that differ from the `previous` state; the new state.
 
     Without a usable previous state every shard is dirty. A shard is dirty when one of its pages was added,
-    removed or changed, or when the cut of its section changed (the section grew past a multiple of `size`).
+    removed or changed, or when the cut of the site changed (`groups_for`: the site left a tenth of its bounds).
     """
     groups = groups_for(sorted(digests), size, previous)
     shards: dict[str, list[str]] = {}
