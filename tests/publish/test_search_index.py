@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from http_support import russian_page, static_host
 
 from portal.publish.search_index import SearchIndexError, SearchIndexReport, build_search_index
@@ -162,7 +163,9 @@ def test_the_default_ui_finds_pages_and_speaks_russian(indexed_site, served, pag
     search_input.fill("наставники")
 
     results = page.locator("#search .pagefind-ui__result-link")
-    results.first.wait_for()
+    # The UI shows each result as its fragment arrives, so the first one may stand alone
+    # for a moment; waiting for the count keeps a busy machine from reading half a list.
+    expect(results).to_have_count(2)
     assert sorted(results.all_inner_texts()) == ["Кейс школы № 5", "Форум в Казани"]
     assert "результатов по запросу: наставники" in page.locator("#search .pagefind-ui__message").inner_text()
     assert page.locator("#search .pagefind-ui__filter-panel-label").inner_text() == "Фильтры"
