@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 DELTA = "delta"  # pagefind/delta/: the bundle of the pages changed since the fold
-VIEW_SUBDIR = "view"  # pagefind/view/pagefind.js: Pagefind with the hidden ids left out (search.js loads it)
+VIEW_SUBDIR = "view"  # pagefind/view/pagefind.js: Pagefind over several bundles, stale copies left out (search.js)
 VIEW_SOURCE = Path(__file__).resolve().parent.parent / "static" / "site" / "pagefind-view.js"
 DELTA_MAX = 300  # pages changed or removed since the fold before a build folds (a fifth of a bundle to index)
 DELTA_MIN_PAGES = 200  # bundles to index again smaller than this together are re-indexed: as cheap as a delta

@@ -110,6 +110,8 @@ def build_search_index(site_dir: Path, *, timeout: float = 300, previous: dict |
     with ThreadPoolExecutor(max_workers=1 if alone else max(1, min(len(jobs), workers or _cores()))) as pool:
         runs = list(pool.map(lambda name: _index_shard(site_dir, output, name, plan.shards[name], timeout), jobs))
     _write_shards_file(output, merged)
+    if merged:  # several bundles answer through the view, which keeps only results with every word
+        search_delta.write_view(output)
     state["bundles"] = {name: _entry(output, name) for name in plan.shards}
     state["ids"] = search_delta.kept_ids(previous, state["bundles"])
     return SearchIndexReport(pages=len(digests), words=max((w for _, w in runs if w is not None), default=None),

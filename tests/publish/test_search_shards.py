@@ -193,6 +193,22 @@ def found_everywhere(page, url: str) -> None:
     message.filter(has_text="Ничего не найдено").wait_for()
 
 
+def test_a_result_has_every_word_of_the_query_whatever_bundle_holds_it(search_page, browser):
+    """Pagefind leaves a word out in a bundle that lacks it: there, every page of the other word matched."""
+    with russian_page(browser) as page, static_host(search_page) as url:
+        page.goto(f"{url}/search/")
+        for query, expected in (("робототехнику кружок", ["/cases/case-1/", "/cases/case-7/"]),  # not news 1
+                                ("робототехника встречу", ["/news/item-1/"]),
+                                ("наставник зззз", None)):  # a word no bundle knows is left out, as in one index
+            if expected is None:
+                page.locator("#search .pagefind-ui__search-input").fill(query)
+                page.locator("#search .pagefind-ui__message").filter(has_text="Найдено: 15 —").wait_for()
+            else:
+                assert found_on_search_page(page, query, len(expected)) == expected
+        page.locator("#search .pagefind-ui__search-input").fill("городе наставники")  # no page has both
+        page.locator("#search .pagefind-ui__message").filter(has_text="Ничего не найдено").wait_for()
+
+
 def test_bundles_too_large_to_index_side_by_side_are_indexed_one_at_a_time(tmp_path, monkeypatch):
     """Pagefind holds a bundle's index in memory: two large bundles at once would break a build's memory bound."""
     from portal.publish import search_index

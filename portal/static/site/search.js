@@ -3,7 +3,7 @@
 // A large site's index is several bundles (pagefind/shards.json lists the ones merged into the primary), and
 // pages changed since the bundles were made are in a small delta bundle, merged too; the bundles' stale copies of
 // them and removed pages are listed in "hide" and left out by pagefind/view/pagefind.js (pagefind-view.js), which
-// also takes their filter values ("hidden_filters") off the filter counts.
+// also takes their filter values ("hidden_filters") off the filter counts and keeps only results with every word.
 window.addEventListener("DOMContentLoaded", async () => {
   const element = document.getElementById("search");
   const bundle = new URL(element.dataset.bundle, window.location.href);
@@ -22,8 +22,10 @@ window.addEventListener("DOMContentLoaded", async () => {
       hiddenFilters = index.hidden_filters || {};
     }
   } catch (error) { /* an index of one bundle, or none: search what there is */ }
-  if (hide.length) {
-    // The same module PagefindUI imports from its bundle path: told what to hide before the first search.
+  if (merged.length) {
+    // Several bundles answer through the view (pagefind-view.js): it hides the stale copies and keeps only the
+    // results that have every word. The same module PagefindUI imports from its bundle path: told what to hide
+    // before the first search.
     const view = new URL("view/", bundle);
     (await import(new URL("pagefind.js", view).href)).hide(hide, hiddenFilters);
     bundlePath = view.pathname;
