@@ -174,6 +174,7 @@ _API = """async ([base, query]) => {
     const merged = (shards.merge || []).concat(shards.delta ? [shards.delta] : []);
     const pf = await import(base + (merged.length ? "/pagefind/view/pagefind.js" : "/pagefind/pagefind.js"));
     if (merged.length) { pf.hide(shards.hide || [], shards.hidden_filters || {}); }
+    if (shards.delta) { pf.setDelta("/pagefind/" + shards.delta, shards.delta_ids || []); }
     for (const path of merged) { await pf.mergeIndex(base + "/pagefind/" + path); }
     window.__pf = pf;
   }

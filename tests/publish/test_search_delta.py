@@ -162,6 +162,24 @@ def test_the_search_page_shows_each_page_once_and_never_a_removed_one(indexed, b
         assert len(shown) == len(set(shown)) == 15 and "/news/item-1/" not in shown
 
 
+def test_a_word_on_many_pages_that_the_delta_lacks_leaves_the_delta_pages_out(indexed, browser):
+    """A word on many pages is in every main bundle; the view asks the delta alone whether it has it (the bound
+    of «many» is lowered here: this site is small)."""
+    site, first = indexed
+    build_search_index(site, timeout=60, shard_pages=SHARD_PAGES, previous=first.state, rendered=edit_site(site),
+                       fold=False, delta_limits=ANY_DELTA)
+    write_search_page(site)
+    with russian_page(browser) as page, static_host(site) as url:
+        page.add_init_script("globalThis.portalSearchRarePages = 0")
+        page.goto(f"{url}/search/")
+        # Cases 1 and 9 (the delta) speak of a mentor but of no meeting: not found for both words.
+        news = ["/news/item-0/", "/news/item-2/", "/news/item-3/", "/news/item-4/", "/news/item-5/"]
+        assert found_on_search_page(page, "наставники встречу", len(news)) == news
+        # Words the delta has: its pages are found as any other (cases 0–9, case 1 once: its old copy is hidden).
+        page.locator("#search .pagefind-ui__search-input").fill("наставник кружок")
+        page.locator("#search .pagefind-ui__message").filter(has_text="Найдено: 10 —").wait_for()
+
+
 def filter_counts(page) -> dict[str, str]:
     """The filter panel's «value (count)» labels, as the visitor reads them."""
     labels = page.locator("#search .pagefind-ui__filter-label").evaluate_all("(ls) => ls.map((l) => l.textContent)")

@@ -7,15 +7,23 @@
 //   values (shards.json "hidden_filters") are taken off.
 // - Every word: Pagefind leaves a word out of the search in a bundle that does not know it, so a bundle lacking
 //   the rarer word of «робототехника кружок» answered with every page of the other word. A result is kept only if
-//   each word of the query finds it on its own; a word that no bundle knows is left out, as Pagefind leaves it out
-//   of a single index. The words' own searches read the index chunks the query fetched already: no more bytes.
+//   it has each word of the query; a word that no bundle knows is left out, as Pagefind leaves it out of one index.
+//   A rare word is checked page by page (its own search: few results, cheap). A word on many pages is in every
+//   main bundle (equal parts of the site cut by address), so only the small delta bundle may lack it: a search of
+//   the delta alone tells. Counting a word's pages is a search with a filter no page has: Pagefind still counts
+//   the matches but builds no results (a few milliseconds where the search itself took hundreds).
 const pagefind = await import(new URL("../pagefind.js", import.meta.url).href);
 const hidden = new Set();
 const hiddenFilters = new Map();
+let delta = null;  // the delta bundle: its path, its page ids, a Pagefind of it alone once needed
 
 export function hide(ids, filters = {}) {
   for (const id of ids) { hidden.add(id); }
   for (const [id, values] of Object.entries(filters || {})) { hiddenFilters.set(id, values); }
+}
+
+export function setDelta(path, ids) {
+  delta = { path: path, ids: new Set(ids || []), alone: null };
 }
 
 // Filter counts ({filter: {value: count}}) less one for each value of each page in `ids`.
@@ -39,39 +47,59 @@ function wordsOf(term) {
   return String(term || "").split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
 }
 
-// The ids of the pages every word finds on its own, or null when no check is needed (one word, or a phrase in
-// quotes, which Pagefind matches as a whole).
-async function everyWord(term, options) {
+const NO_PAGE = { filters: { "portal-no-such-filter": "-" } };  // a search that counts and builds no results
+// A word on fewer pages than this is checked page by page; on more, it is in every main bundle (the chance that one
+// of three equal parts holds none of 100 such pages is below 1e-17). Tests lower it to reach the delta's check.
+const rarePages = () => globalThis.portalSearchRarePages ?? 100;
+
+async function pagesWith(source, word) {
+  const found = await source.search(word, NO_PAGE);
+  return found ? found.unfilteredResultCount : 0;
+}
+
+// What a result needs to have every word ({sets: ids per rare word, deltaLacks}), or null when there is nothing
+// to check (one word, or a phrase in quotes, which Pagefind matches as a whole).
+async function wordCheck(term, options) {
   const words = wordsOf(term);
   if (words.length < 2 || String(term).includes('"')) { return null; }
-  let common = null;
+  const check = { sets: [], deltaLacks: false };
   for (const word of words) {
-    const found = await pagefind.search(word, options);
-    if (!found || found.results.length === 0) { continue; }  // unknown to every bundle: left out
-    const ids = new Set(found.results.map((result) => result.id));
-    common = common === null ? ids : new Set([...common].filter((id) => ids.has(id)));
+    const pages = await pagesWith(pagefind, word);
+    if (pages === 0) { continue; }  // unknown to every bundle: left out
+    if (pages < rarePages()) {
+      check.sets.push(new Set((await pagefind.search(word, options)).results.map((result) => result.id)));
+    } else if (delta && !check.deltaLacks) {
+      delta.alone = delta.alone || pagefind.createInstance({ basePath: delta.path });
+      check.deltaLacks = (await pagesWith(delta.alone, word)) === 0;
+    }
   }
-  return common;
+  return check;
+}
+
+function shown(id, check) {
+  if (hidden.has(id)) { return false; }
+  if (check === null) { return true; }
+  if (check.deltaLacks && delta.ids.has(id)) { return false; }
+  return check.sets.every((ids) => ids.has(id));
 }
 
 // The ids of `results` that are not to be shown.
-function goneOf(results, common) {
-  return results.filter((result) => hidden.has(result.id) || (common !== null && !common.has(result.id)))
-    .map((result) => result.id);
+function goneOf(results, check) {
+  return results.filter((result) => !shown(result.id, check)).map((result) => result.id);
 }
 
 async function visible(response, term, options) {
   if (!response || !Array.isArray(response.results)) { return response; }
-  const common = await everyWord(term, options);
-  if (hidden.size === 0 && common === null) { return response; }
-  const gone = new Set(goneOf(response.results, common));
+  const check = await wordCheck(term, options);
+  if (hidden.size === 0 && check === null) { return response; }
+  const gone = new Set(goneOf(response.results, check));
   // The total counts are over the results without filters: with filters chosen, those are other searches
   // (the index chunks are loaded already: no bytes, a few milliseconds).
   const filtered = options && options.filters && Object.keys(options.filters).length > 0;
   let goneUnfiltered = [...gone];
   if (filtered) {
     const unfiltered = { ...options, filters: {} };
-    goneUnfiltered = goneOf((await pagefind.search(term, unfiltered)).results, await everyWord(term, unfiltered));
+    goneUnfiltered = goneOf((await pagefind.search(term, unfiltered)).results, await wordCheck(term, unfiltered));
   }
   // Filter counts lose the hidden copies' values; a page left out for a missing word keeps its count there
   // (its values are in its fragment, which would cost a fetch per page).

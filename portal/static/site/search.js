@@ -12,6 +12,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   let merged = [];
   let hide = [];
   let hiddenFilters = {};
+  let delta = null;
   let bundlePath = bundle.pathname;
   try {
     const response = await fetch(new URL("shards.json", bundle));
@@ -20,6 +21,7 @@ window.addEventListener("DOMContentLoaded", async () => {
       merged = (index.merge || []).concat(index.delta ? [index.delta] : []);
       hide = index.hide || [];
       hiddenFilters = index.hidden_filters || {};
+      if (index.delta) { delta = { path: new URL(index.delta, bundle).pathname, ids: index.delta_ids || [] }; }
     }
   } catch (error) { /* an index of one bundle, or none: search what there is */ }
   if (merged.length) {
@@ -27,7 +29,9 @@ window.addEventListener("DOMContentLoaded", async () => {
     // results that have every word. The same module PagefindUI imports from its bundle path: told what to hide
     // before the first search.
     const view = new URL("view/", bundle);
-    (await import(new URL("pagefind.js", view).href)).hide(hide, hiddenFilters);
+    const module = await import(new URL("pagefind.js", view).href);
+    module.hide(hide, hiddenFilters);
+    if (delta) { module.setDelta(delta.path, delta.ids); }
     bundlePath = view.pathname;
   }
   new PagefindUI({
