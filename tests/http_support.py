@@ -48,7 +48,7 @@ def russian_page(browser):
         yield page
     finally:
         context.close()
-    assert errors == []
+    assert errors == [], errors
 
 
 @contextmanager

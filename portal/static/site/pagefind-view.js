@@ -12,7 +12,9 @@
 //   main bundle (equal parts of the site cut by address), so only the small delta bundle may lack it: a search of
 //   the delta alone tells. Counting a word's pages is a search with a filter no page has: Pagefind still counts
 //   the matches but builds no results (a few milliseconds where the search itself took hundreds).
-const pagefind = await import(new URL("../pagefind.js", import.meta.url).href);
+// Pagefind's own module, fetched on first use as PagefindUI fetches it (not with the search page).
+let loading = null;
+const engine = () => (loading = loading || import(new URL("../pagefind.js", import.meta.url).href));
 const hidden = new Set();
 const hiddenFilters = new Map();
 let delta = null;  // the delta bundle: its path, its page ids, a Pagefind of it alone once needed
@@ -64,13 +66,14 @@ async function wordCheck(term, options) {
   if (words.length < 2 || String(term).includes('"')) { return null; }
   const check = { sets: [], deltaLacks: false };
   for (const word of words) {
-    const pages = await pagesWith(pagefind, word);
+    const pages = await pagesWith(await engine(), word);
     if (pages === 0) { continue; }  // unknown to every bundle: left out
     if (pages < rarePages()) {
-      check.sets.push(new Set((await pagefind.search(word, options)).results.map((result) => result.id)));
+      check.sets.push(new Set((await (await engine()).search(word, options)).results.map((result) => result.id)));
     } else if (delta && !check.deltaLacks) {
-      delta.alone = delta.alone || pagefind.createInstance({ basePath: delta.path });
-      check.deltaLacks = (await pagesWith(delta.alone, word)) === 0;
+      // Made once, even when two searches get here at the same time.
+      delta.alone = delta.alone || engine().then((module) => module.createInstance({ basePath: delta.path }));
+      check.deltaLacks = (await pagesWith(await delta.alone, word)) === 0;
     }
   }
   return check;
@@ -99,7 +102,7 @@ async function visible(response, term, options) {
   let goneUnfiltered = [...gone];
   if (filtered) {
     const unfiltered = { ...options, filters: {} };
-    goneUnfiltered = goneOf((await pagefind.search(term, unfiltered)).results, await wordCheck(term, unfiltered));
+    goneUnfiltered = goneOf((await (await engine()).search(term, unfiltered)).results, await wordCheck(term, unfiltered));
   }
   // Filter counts lose the hidden copies' values; a page left out for a missing word keeps its count there
   // (its values are in its fragment, which would cost a fetch per page).
@@ -112,14 +115,14 @@ async function visible(response, term, options) {
   };
 }
 
-export const options = (...args) => pagefind.options(...args);
-export const init = (...args) => pagefind.init(...args);
-export const mergeIndex = (...args) => pagefind.mergeIndex(...args);
-export const preload = (...args) => pagefind.preload(...args);
+export const options = async (...args) => (await engine()).options(...args);
+export const init = async (...args) => (await engine()).init(...args);
+export const mergeIndex = async (...args) => (await engine()).mergeIndex(...args);
+export const preload = async (...args) => (await engine()).preload(...args);
 // Every hidden page is in a main bundle, so in the counts of the whole index.
-export const filters = async (...args) => without(await pagefind.filters(...args), hidden);
-export const destroy = (...args) => pagefind.destroy(...args);
-export const createInstance = (...args) => pagefind.createInstance(...args);
-export const search = async (term, options = {}) => visible(await pagefind.search(term, options), term, options);
+export const filters = async (...args) => without(await (await engine()).filters(...args), hidden);
+export const destroy = async (...args) => (await engine()).destroy(...args);
+export const createInstance = async (...args) => (await engine()).createInstance(...args);
+export const search = async (term, options = {}) => visible(await (await engine()).search(term, options), term, options);
 export const debouncedSearch = async (term, options = {}, ...rest) =>
-  visible(await pagefind.debouncedSearch(term, options, ...rest), term, options);
+  visible(await (await engine()).debouncedSearch(term, options, ...rest), term, options);
