@@ -51,7 +51,8 @@ function wordsOf(term) {
 
 const NO_PAGE = { filters: { "portal-no-such-filter": "-" } };  // a search that counts and builds no results
 // A word on fewer pages than this is checked page by page; on more, it is in every main bundle (the chance that one
-// of three equal parts holds none of 100 such pages is below 1e-17). Tests lower it to reach the delta's check.
+// of k equal parts holds none of 100 such pages is (1 - 1/k)^100: 2e-18 for the three of a region, 3e-5 for ten
+// parts). Tests lower it to reach the delta's check.
 const rarePages = () => globalThis.portalSearchRarePages ?? 100;
 
 async function pagesWith(source, word) {
