@@ -50,10 +50,11 @@ function wordsOf(term) {
 }
 
 const NO_PAGE = { filters: { "portal-no-such-filter": "-" } };  // a search that counts and builds no results
-// A word on fewer pages than this is checked page by page; on more, it is in every main bundle (the chance that one
-// of k equal parts holds none of 100 such pages is (1 - 1/k)^100: 2e-18 for the three of a region, 3e-5 for ten
-// parts). Tests lower it to reach the delta's check.
-const rarePages = () => globalThis.portalSearchRarePages ?? 100;
+// A word on fewer pages than this is checked page by page; on more, it is in every main bundle: the chance that one
+// of k equal parts holds none of 40·k such pages is (1 - 1/k)^(40·k), below e^-40 whatever k. Tests lower it to
+// reach the delta's check.
+let mainBundles = 1;  // the primary and the merged ones, not the delta
+const rarePages = () => globalThis.portalSearchRarePages ?? 40 * mainBundles;
 
 async function pagesWith(source, word) {
   const found = await source.search(word, NO_PAGE);
@@ -118,7 +119,10 @@ async function visible(response, term, options) {
 
 export const options = async (...args) => (await engine()).options(...args);
 export const init = async (...args) => (await engine()).init(...args);
-export const mergeIndex = async (...args) => (await engine()).mergeIndex(...args);
+export const mergeIndex = async (path, ...rest) => {
+  if (!delta || path !== delta.path) { mainBundles += 1; }
+  return (await engine()).mergeIndex(path, ...rest);
+};
 export const preload = async (...args) => (await engine()).preload(...args);
 // Every hidden page is in a main bundle, so in the counts of the whole index.
 export const filters = async (...args) => without(await (await engine()).filters(...args), hidden);
