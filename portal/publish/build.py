@@ -36,6 +36,14 @@ from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
 from .work_folder import SEARCH_STATE_FILE, STATE_FILE
 
 ADDRESS_KEYS = "portal.publish.address_keys"  # on the site app: each planned address's key in the state
+# Frozen-Flask's settings for every build (and a worker's warm-up, warm.py); the folder and base URL are each build's.
+FREEZING = {
+    "FREEZER_RELATIVE_URLS": False,  # portal/site/views.py makes links relative itself
+    "SITE_RELATIVE_URLS": True,
+    "FREEZER_REMOVE_EXTRA_FILES": False,  # work_folder.remove_extra: Frozen-Flask's walk took 1.4 s of every region build
+    "FREEZER_DESTINATION_IGNORE": ["pagefind/*"],
+    "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,
+}
 
 # Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
 PARALLEL_MIN_PAGES = 400
@@ -150,15 +158,10 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             ) -> tuple[content_reuse.Kept, dict[str, str | None]]:
     """Render what differs into the work folder; the snapshot to keep, and the search digests of the pages rendered."""
     work, previous, live = prepared.folder, prepared.previous, prepared.live
-    app.config.update(
-        FREEZER_DESTINATION=str(work),
-        FREEZER_RELATIVE_URLS=False,  # portal/site/views.py makes links relative itself
-        SITE_RELATIVE_URLS=True,
-        FREEZER_BASE_URL=base_url or app.config["SITE_URL"],
-        FREEZER_REMOVE_EXTRA_FILES=False,  # work_folder.remove_extra: Frozen-Flask's walk took 1.4 s of every region build
-        FREEZER_DESTINATION_IGNORE=["pagefind/*"],
-        FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
-    )
+    # First, before this build's settings and hook go on the app: a worker's warm-up may render on it until then.
+    with app.app_context():
+        kept = _load(app, report, fresh)
+    app.config.update(FREEZING, FREEZER_DESTINATION=str(work), FREEZER_BASE_URL=base_url or app.config["SITE_URL"])
     rendered: set[str] = set()
 
     def count_rendered() -> None:
@@ -172,9 +175,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     freezer = SiteFreezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.published = published
     url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
-    kept: content_reuse.Kept | None = None
     try:
-        with app.app_context(), content.use_snapshot((kept := _load(app, report, fresh)).snapshot) as snapshot:
+        with app.app_context(), content.use_snapshot(kept.snapshot) as snapshot:
             with _phase(report, "plan"):
                 keyed = plan_with_keys(app, snapshot)
             plan = [address for _, address in keyed]
@@ -232,8 +234,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                                 if not issubclass(w.category, MissingURLGeneratorWarning)]
             report.phases["workers"] = workers
     finally:  # the site app is kept for the next build: nothing of this one stays on it
-        if kept is not None:
-            content_reuse.release(kept)
+        content_reuse.release(kept)
         app.before_request_funcs[None].remove(count_rendered)
         app.url_default_functions[None].remove(url_logger)
     report.pages_total = len(plan)

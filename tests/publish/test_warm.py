@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, BuildRun
 from portal.publish import publishing, warm
 from portal.site import content, content_reuse
+from portal.site.files import SITEMAP_MEMO
 
 pytestmark = pytest.mark.both_databases
 
@@ -72,6 +73,9 @@ def test_a_started_worker_keeps_the_content_snapshot_without_publishing(restarte
         pass  # leaving the block waits for the warm-up
     assert loads == ["portal-warm-up"]
     assert world.rows[("cases", "a")].slug in {case.slug for case in kept(restarted).snapshot.cases}
+    # The sitemap's rows made for the base URL the builds freeze with (files.py keeps them by host).
+    memo = publishing.site_app_for(restarted).extensions.get(SITEMAP_MEMO, {})
+    assert list(memo) == [restarted.config["SITE_URL"]] and memo[restarted.config["SITE_URL"]]
     assert files(site) == before
     with restarted.app_context():
         assert db.session.scalar(sa.select(sa.func.count(BuildRun.id))) == builds
