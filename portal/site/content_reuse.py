@@ -131,6 +131,14 @@ def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tupl
     day, or a table no part names changed). Also the parts loaded again (None: all)."""
     now = now or content.local_now()  # the site's one clock (tests set it there)
     session = Session(bind=db.engine, expire_on_commit=False, autoflush=False)
+    try:
+        return _load(session, kept, fresh, now)
+    except BaseException:
+        session.close()  # a database without the tables, or gone: its connection back now, not when collected
+        raise
+
+
+def _load(session: Session, kept: Kept | None, fresh: bool, now: datetime) -> tuple[Kept, set[str] | None]:
     found = marks(session, now)
     changed_tables = {name for name, value in found.items() if kept is None or kept.marks.get(name) != value}
     named = set().union(*(part.tables for part in content.PARTS)) | (set(found) - NOT_MONITORING) | {PUBLIC_CASES}
