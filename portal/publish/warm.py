@@ -23,6 +23,7 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
+from portal.extensions import db
 from portal.site import content, content_reuse
 from portal.site.version import site_version
 
@@ -67,13 +68,19 @@ def _snapshot_and_plan(site_app: Flask) -> content_reuse.Kept:
     site app meanwhile."""
     # The settings the worker's builds freeze with (build._freeze): the plan and the files' rows depend on them.
     site_app.config.update(FREEZING, FREEZER_BASE_URL=site_app.config["SITE_URL"])
-    with site_app.app_context():
-        kept, _ = content_reuse.load(None, fresh=True)
-        try:
-            with content.use_snapshot(kept.snapshot):
-                _render_memoised(site_app, plan_with_keys(site_app, kept.snapshot))
-        finally:
-            content_reuse.release(kept)
+    try:
+        with site_app.app_context():
+            kept, _ = content_reuse.load(None, fresh=True)
+            try:
+                with content.use_snapshot(kept.snapshot):
+                    _render_memoised(site_app, plan_with_keys(site_app, kept.snapshot))
+            finally:
+                content_reuse.release(kept)
+    finally:
+        # As after a build (publishing.run_build): no connection held until the first publish. Once the context
+        # above has given its session's connection back: one still out would be dropped open with the old pool.
+        with site_app.app_context():
+            db.engine.dispose()
     content_reuse.settle(kept)  # out of the garbage collector's sight, as after a build
     return kept
 
