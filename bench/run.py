@@ -221,6 +221,22 @@ def _spread(values: list[float], unit: str = " s") -> str:
     return f"{median(values):.1f}{unit} ({min(values):.1f}–{max(values):.1f})"
 
 
+def _first_publish_rows(result: dict, scale: float) -> list[tuple]:
+    """The first one-edit publish of a worker just started, cold and once its warm-up has finished
+    (portal/publish/warm.py): wall, and CPU of the process + of its children (Pagefind, the code version)."""
+    if "cold_first" not in result:
+        return []
+
+    def timed(run: dict) -> str:
+        return f"{run['seconds']:.2f} s; CPU {run['cpu_seconds']:.2f} + {run['children_cpu_seconds']:.2f} s"
+
+    cold, first, warm_up = result["cold_first"], result["warmed_first"], result["warm_up"]
+    return [("3. first publish after a worker starts, cold: wall; CPU + children", timed(cold), "", "—"),
+            ("   the same once the worker's warm-up has finished", timed(first), "< 1 s at scale 1",
+             _ok(first["seconds"] < TARGETS["worker_seconds"]) if scale >= 1 else "—"),
+            ("   the warm-up itself, in the background", timed(warm_up), "", "—")]
+
+
 def _admin_rows(data: dict, suffix: str, database: str) -> list[tuple]:
     """The admin's rows of the table for one database."""
     admin = data.get("admin" + suffix)
@@ -331,6 +347,7 @@ def table(data: dict, started: datetime, revision: str, minutes: float) -> str:
                  # The worker keeps the content snapshot between publishes (portal/site/content_reuse.py).
                  ("   content parts loaded again; the worker's peak memory (PSS)",
                   f"{', '.join(runs[-1].get('content_reloaded') or ['all'])}; {_mb(worker.peak_pss)}", "", "—")]
+        rows += _first_publish_rows(worker.result, data["scale"])
     search = data.get("search")
     if search:
         rows += [("4. Pagefind index on disk", f"{search['index_bytes'] / 1024 ** 2:.1f} MB in "

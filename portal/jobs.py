@@ -11,6 +11,8 @@ Long work runs here, in a worker, never in a web request:
 Where the jobs wait (QUEUE_URL): a SQLite file in the instance folder by default, with the worker running in
 the `portal serve` process (`make run` stays one command); Redis when `portal worker` runs on several processes
 or hosts. Each app has its own Huey instance, registered by `init_app`; tests make many apps in one process.
+A worker that starts (`worker`, `run_worker`) warms itself in a thread beside its consumer, so that its first
+publish is as fast as the later ones (portal/publish/warm.py).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "portal.jobs"
 QUEUE_FILE = "queue.db"
+WARM_UP_WAIT = 60  # seconds a stopping in-process worker waits for its warm-up (a region's load takes a few)
 
 
 def init_app(app: Flask) -> None:
@@ -159,10 +162,14 @@ def worker(app: Flask, threads: int = 1, periodic: bool = True) -> Iterator[None
     # The consumer would set signal handlers for a process of its own; here the server's stay in charge.
     consumer._set_signal_handlers = lambda: None
     consumer.start()
+    from portal.publish import warm
+
+    warming = warm.start(app)  # the first publish as fast as the later ones (portal/publish/warm.py)
     try:
         yield
     finally:
         consumer.stop(graceful=True)
+        warming.join(WARM_UP_WAIT)  # a test's database, or the server's, must outlive the warm-up reading it
 
 
 def unshared_settings(app: Flask) -> list[str]:
@@ -182,5 +189,8 @@ def unshared_settings(app: Flask) -> list[str]:
 
 
 def run_worker(app: Flask, threads: int) -> None:
-    """`portal worker`: the consumer in the foreground until SIGINT/SIGTERM."""
+    """`portal worker`: the consumer in the foreground until SIGINT/SIGTERM, warming itself meanwhile."""
+    from portal.publish import warm
+
+    warm.start(app)  # a thread of this process: each worker keeps its own content snapshot
     queue(app).create_consumer(workers=threads, periodic=True, initial_delay=0.1, max_delay=0.25).run()

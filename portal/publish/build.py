@@ -36,6 +36,14 @@ from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
 from .work_folder import SEARCH_STATE_FILE, STATE_FILE
 
 ADDRESS_KEYS = "portal.publish.address_keys"  # on the site app: each planned address's key in the state
+# Frozen-Flask's settings for every build (and a worker's warm-up, warm.py); the folder and base URL are each build's.
+FREEZING = {
+    "FREEZER_RELATIVE_URLS": False,  # portal/site/views.py makes links relative itself
+    "SITE_RELATIVE_URLS": True,
+    "FREEZER_REMOVE_EXTRA_FILES": False,  # work_folder.remove_extra: Frozen-Flask's walk took 1.4 s of every region build
+    "FREEZER_DESTINATION_IGNORE": ["pagefind/*"],
+    "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,
+}
 
 # Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
 PARALLEL_MIN_PAGES = 400
@@ -137,7 +145,7 @@ def _load(app: Flask, report: BuildReport, fresh: bool) -> content_reuse.Kept:
     """The snapshot every page reads: the one kept on the site app from its last build, brought up to date, unless
     `fresh` (content_reuse.py). It is kept again only once this build is published."""
     with _phase(report, "load"):
-        kept = app.extensions.pop(content_reuse.KEPT_KEY, None)
+        kept = content_reuse.take(app)  # waits for a worker's warm-up loading it (warm.py)
         new, reloaded = content_reuse.load(kept, fresh=fresh)
         if reloaded is not None:
             urls.keep_sections(kept.snapshot, new.snapshot, reloaded)
@@ -150,15 +158,10 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             ) -> tuple[content_reuse.Kept, dict[str, str | None]]:
     """Render what differs into the work folder; the snapshot to keep, and the search digests of the pages rendered."""
     work, previous, live = prepared.folder, prepared.previous, prepared.live
-    app.config.update(
-        FREEZER_DESTINATION=str(work),
-        FREEZER_RELATIVE_URLS=False,  # portal/site/views.py makes links relative itself
-        SITE_RELATIVE_URLS=True,
-        FREEZER_BASE_URL=base_url or app.config["SITE_URL"],
-        FREEZER_REMOVE_EXTRA_FILES=False,  # work_folder.remove_extra: Frozen-Flask's walk took 1.4 s of every region build
-        FREEZER_DESTINATION_IGNORE=["pagefind/*"],
-        FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
-    )
+    # First, before this build's settings and hook go on the app: a worker's warm-up may render on it until then.
+    with app.app_context():
+        kept = _load(app, report, fresh)
+    app.config.update(FREEZING, FREEZER_DESTINATION=str(work), FREEZER_BASE_URL=base_url or app.config["SITE_URL"])
     rendered: set[str] = set()
 
     def count_rendered() -> None:
@@ -172,15 +175,11 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     freezer = SiteFreezer(app, with_no_argument_rules=False, log_url_for=False)
     freezer.published = published
     url_logger = app.url_default_functions[None][0]  # each Freezer puts one first; removed after the build
-    kept: content_reuse.Kept | None = None
     try:
-        with app.app_context(), content.use_snapshot((kept := _load(app, report, fresh)).snapshot) as snapshot:
+        with app.app_context(), content.use_snapshot(kept.snapshot) as snapshot:
             with _phase(report, "plan"):
-                plan = list(urls.addresses(snapshot))
-            # An address's key in the state; a worker's kept plan has the same address objects (row_memo.py).
-            keys = memoised(plan, app.extensions.setdefault(ADDRESS_KEYS, {}),
-                            lambda a: f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}")
-            keyed = list(zip(keys, plan))
+                keyed = plan_with_keys(app, snapshot)
+            plan = [address for _, address in keyed]
             state = {key: address.fingerprint for key, address in keyed}
             # Rendered: what differs from the published site. Linked from the published site: what the work folder
             # (the spare, two builds behind) lacks of it. Kept: the rest.
@@ -235,8 +234,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                                 if not issubclass(w.category, MissingURLGeneratorWarning)]
             report.phases["workers"] = workers
     finally:  # the site app is kept for the next build: nothing of this one stays on it
-        if kept is not None:
-            content_reuse.release(kept)
+        content_reuse.release(kept)
         app.before_request_funcs[None].remove(count_rendered)
         app.url_default_functions[None].remove(url_logger)
     report.pages_total = len(plan)
@@ -249,6 +247,16 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
     return kept, freezer.digests
 
 
+def plan_with_keys(app: Flask, snapshot: content.Snapshot) -> list[tuple[str, urls.Address]]:
+    """Every address of the site with its key in the state. The addresses are kept on the snapshot, the keys on
+    the site app: a worker's kept plan has the same address objects (row_memo.py), and a worker's warm-up works
+    both out before its first build (warm.py)."""
+    plan = urls.addresses(snapshot)
+    keys = memoised(plan, app.extensions.setdefault(ADDRESS_KEYS, {}),
+                    lambda a: f"{a.endpoint}:{json.dumps(a.values, sort_keys=True)}")
+    return list(zip(keys, plan))
+
+
 def _parse_key(key: str) -> tuple[str, dict]:
     """An address of the state ("endpoint:{values}") as the freezer's generators give it."""
     endpoint, _, values = key.partition(":")
@@ -259,11 +267,17 @@ def _before_fork(app: Flask) -> None:
     """What each helper would do again for itself is done once: the site's templates compiled. The parent's objects
     are moved out of the garbage collector's reach (gc.freeze) until the helpers are done: a collection in a helper
     writes to every object it visits, which copies the memory pages it shares with the parent."""
+    compile_templates(app)
+    gc.freeze()
+
+
+def compile_templates(app: Flask) -> None:
+    """The site's templates compiled, once per site app (Jinja keeps them): before a fork, and in a worker's
+    warm-up (warm.py)."""
     environment = app.jinja_env
     for name in environment.list_templates(filter_func=lambda name: name.startswith(("site/", "apply/"))):
         environment.get_template(name)
     environment.get_template("base.html")
-    gc.freeze()
 
 
 def _workers() -> int:

@@ -5,6 +5,7 @@ The last report is also kept in the instance folder, for the command line and th
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,9 @@ SITE_SETTINGS = ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "BUILD_DIR", "CO
                  "SITE_ITEMS_PER_PAGE", "TIME_ZONE", "UPLOAD_DIR", "UPLOAD_BUCKET", "S3_ENDPOINT_URL", "S3_REGION",
                  "S3_ACCESS_KEY", "S3_SECRET_KEY")
 SITE_APP_KEY = "portal.publish.site_app"
+# A worker's warm-up (warm.py) asks for the site app in a thread of its own while a build may ask in another:
+# both must get the same app, the one whose kept snapshot the build reads.
+_making = threading.Lock()
 
 
 def site_app_for(admin_app: Flask) -> Flask:
@@ -33,12 +37,13 @@ def site_app_for(admin_app: Flask) -> Flask:
     from portal import create_site_app
 
     settings = {key: admin_app.config[key] for key in SITE_SETTINGS}
-    kept = admin_app.extensions.get(SITE_APP_KEY)
-    if kept is not None and kept[0] == settings:
-        return kept[1]
-    site_app = create_site_app(settings)
-    admin_app.extensions[SITE_APP_KEY] = (settings, site_app)
-    return site_app
+    with _making:
+        kept = admin_app.extensions.get(SITE_APP_KEY)
+        if kept is not None and kept[0] == settings:
+            return kept[1]
+        site_app = create_site_app(settings)
+        admin_app.extensions[SITE_APP_KEY] = (settings, site_app)
+        return site_app
 
 
 def last_report(instance_path: str) -> BuildReport | None:

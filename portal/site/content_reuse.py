@@ -10,6 +10,8 @@ depends on the date); scheduled, daily and full builds load everything afresh (b
 from __future__ import annotations
 
 import gc
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +33,7 @@ NOT_MONITORING = frozenset({"case", "case_tag", "tag", "news_item", "event", "pa
 MONITORING = "monitoring"  # a pseudo-part: Snapshot.monitoring
 PUBLIC_CASES = "case:public"  # a mark of its own: see `_public_cases`
 KEPT_KEY = "portal.site.kept_snapshot"  # on the site app: the last build's snapshot and its marks
+GATE_KEY = "portal.site.kept_gate"  # on the site app: who puts the first snapshot there (`take`, `keep_first`)
 
 
 @dataclass
@@ -41,6 +44,39 @@ class Kept:
     # still load what it did not load eagerly.
     sessions: dict[str, set[Session]] = field(default_factory=dict)
     replaced: bool = True  # a part with many objects (or all) was loaded whole: the old ones are garbage (`settle`)
+
+
+class _Gate:
+    """A worker's warm-up and its builds taking turns at the kept snapshot: one snapshot loaded at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.taken = False  # by a build: from then on the builds keep it up to date, a warm-up keeps nothing
+
+
+def _gate(site_app) -> _Gate:
+    return site_app.extensions.setdefault(GATE_KEY, _Gate())  # one dict step: two threads get the same gate
+
+
+def take(site_app) -> Kept | None:
+    """The kept snapshot, for a build that brings it up to date (None: the build loads one whole). A warm-up that
+    is loading one meanwhile is waited for: its snapshot is what this build would load, and two loaded side by
+    side would cost the memory of two."""
+    gate = _gate(site_app)
+    with gate.lock:
+        gate.taken = True
+        return site_app.extensions.pop(KEPT_KEY, None)
+
+
+def keep_first(site_app, make: Callable[[], Kept]) -> bool:
+    """A worker's warm-up (portal/publish/warm.py): keep `make()`'s snapshot unless a build has taken the kept
+    one already; whether it was made. A build that starts meanwhile waits in `take`."""
+    gate = _gate(site_app)
+    with gate.lock:
+        if gate.taken or KEPT_KEY in site_app.extensions:
+            return False
+        site_app.extensions[KEPT_KEY] = make()
+        return True
 
 
 def _mark_columns(table: sa.Table, now: datetime) -> list:
@@ -95,6 +131,14 @@ def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tupl
     day, or a table no part names changed). Also the parts loaded again (None: all)."""
     now = now or content.local_now()  # the site's one clock (tests set it there)
     session = Session(bind=db.engine, expire_on_commit=False, autoflush=False)
+    try:
+        return _load(session, kept, fresh, now)
+    except BaseException:
+        session.close()  # a database without the tables, or gone: its connection back now, not when collected
+        raise
+
+
+def _load(session: Session, kept: Kept | None, fresh: bool, now: datetime) -> tuple[Kept, set[str] | None]:
     found = marks(session, now)
     changed_tables = {name for name, value in found.items() if kept is None or kept.marks.get(name) != value}
     named = set().union(*(part.tables for part in content.PARTS)) | (set(found) - NOT_MONITORING) | {PUBLIC_CASES}
