@@ -64,10 +64,48 @@ def _imported_inside_functions(path: Path) -> set[str]:
     return names
 
 
+CACHE_FILE = "site-modules.json"  # in the instance folder: the list, and the digest of the code it was made from
+
+
+def _code_digest() -> str:
+    """Every ``portal`` module's path and bytes: which modules the site app loads can change with any of them."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(str(path.relative_to(PACKAGE)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_file() -> Path | None:
+    from flask import current_app, has_app_context
+
+    return Path(current_app.instance_path) / CACHE_FILE if has_app_context() else None
+
+
 @lru_cache(maxsize=1)
 def site_modules() -> tuple[str, ...]:
-    """Names of the ``portal`` modules that render the site (computed once per process: code changes need a
-    restart anyway)."""
+    """Names of the ``portal`` modules that render the site: computed once per process (code changes need a restart
+    anyway), and kept in the instance folder for the next process while the code stays the same. Finding them takes
+    a fresh interpreter, about 2 s: the largest part of a worker's first publish and of every `portal build`."""
+    key, cache = _code_digest(), _cache_file()
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8")) if cache else None
+    except (OSError, ValueError):
+        kept = None
+    if isinstance(kept, dict) and kept.get("code") == key and isinstance(kept.get("modules"), list):
+        return tuple(kept["modules"])
+    modules = _listed()
+    if cache is not None:
+        try:
+            temporary = cache.with_name(f".{CACHE_FILE}.{os.getpid()}")
+            temporary.write_text(json.dumps({"code": key, "modules": modules}), encoding="utf-8")
+            os.replace(temporary, cache)  # whole or not at all: another process may read it now
+        except OSError:  # a read-only instance folder: found again by the next process
+            pass
+    return modules
+
+
+def _listed() -> tuple[str, ...]:
     with tempfile.TemporaryDirectory(prefix="portal-site-version-") as instance:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         result = subprocess.run([sys.executable, "-c", _LOADED_BY_SITE_APP, instance], capture_output=True,
