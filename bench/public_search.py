@@ -171,11 +171,12 @@ _API = """async ([base, query]) => {
   if (!window.__pf) {
     let shards = {};
     try { shards = await (await fetch(base + "/pagefind/shards.json")).json(); } catch (error) { /* one bundle */ }
-    const merged = (shards.merge || []).concat(shards.delta ? [shards.delta] : []);
-    const pf = await import(base + (merged.length ? "/pagefind/view/pagefind.js" : "/pagefind/pagefind.js"));
-    if (merged.length) { pf.hide(shards.hide || [], shards.hidden_filters || {}); }
-    if (shards.delta) { pf.setDelta("/pagefind/" + shards.delta, shards.delta_ids || []); }
+    const merged = shards.merge || [];
+    const viewed = merged.length > 0 || Boolean(shards.delta);
+    const pf = await import(base + (viewed ? "/pagefind/view/pagefind.js" : "/pagefind/pagefind.js"));
+    if (viewed) { pf.hide(shards.hide || [], shards.hidden_filters || {}); }
     for (const path of merged) { await pf.mergeIndex(base + "/pagefind/" + path); }
+    if (shards.delta) { await pf.mergeIndex(base + "/pagefind/" + shards.delta, { mergeFilter: { [pf.DELTA]: "1" } }); }
     window.__pf = pf;
   }
   const started = performance.now();

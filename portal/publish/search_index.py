@@ -289,14 +289,12 @@ def _pagefind(source: Path, output: Path, timeout: float) -> tuple[int, int | No
 
 def _write_shards_file(output: Path, merged: list[str], delta: bool = False, hide: list[str] = (),
                        hidden_filters: dict | None = None) -> None:
-    """{"merge": [bundles], "delta": "delta/" (merged too), "delta_ids": [its page ids], "hide": [page ids],
-    "hidden_filters": {id: {filter: [values]}}}: what search.js reads."""
+    """{"merge": [bundles], "delta": "delta/" (merged too), "hide": [page ids], "hidden_filters": {id: {filter:
+    [values]}}}: what search.js reads."""
     output.mkdir(parents=True, exist_ok=True)
     index: dict = {"merge": [f"{SHARDS_SUBDIR}/{name}/" for name in merged]}
     if delta:
         index["delta"] = f"{search_delta.DELTA}/"
-        # The view checks the delta's results against the words it knows (pagefind-view.js).
-        index["delta_ids"] = sorted(search_delta.fragment_ids(output / search_delta.DELTA).values())
     if hide:
         index["hide"] = list(hide)
     if hidden_filters:

@@ -10,28 +10,31 @@
 //   it has each word of the query; a word that no bundle knows is left out, as Pagefind leaves it out of one index.
 //   A rare word is checked page by page (its own search: few results, cheap). A word on many pages is in every
 //   main bundle (equal parts of the site cut by address), so only the small delta bundle may lack it: a search of
-//   the delta alone tells. Counting a word's pages is a search with a filter no page has: Pagefind still counts
-//   the matches but builds no results (a few milliseconds where the search itself took hundreds).
+//   the delta's pages alone tells (search.js merges the delta with a filter of its own, DELTA, never shown).
+//   Counting a word's pages is a search with a filter no page has: Pagefind still counts the matches but builds
+//   no results (a few milliseconds where the search itself took hundreds).
+
 // Pagefind's own module, fetched on first use as PagefindUI fetches it (not with the search page).
 let loading = null;
 const engine = () => (loading = loading || import(new URL("../pagefind.js", import.meta.url).href));
 const hidden = new Set();
 const hiddenFilters = new Map();
-let delta = null;  // the delta bundle: its path, its page ids, a Pagefind of it alone once needed
+export const DELTA = "portal-delta";  // search.js: mergeIndex(delta, {mergeFilter: {[DELTA]: "1"}})
+const IN_DELTA = { [DELTA]: "1" };
+const NO_PAGE = { filters: { "portal-no-such-filter": "-" } };  // a search that counts and builds no results
+let mainBundles = 1;  // the primary and the merged ones, not the delta
+let hasDelta = false;
 
 export function hide(ids, filters = {}) {
   for (const id of ids) { hidden.add(id); }
   for (const [id, values] of Object.entries(filters || {})) { hiddenFilters.set(id, values); }
 }
 
-export function setDelta(path, ids) {
-  delta = { path: path, ids: new Set(ids || []), alone: null };
-}
-
-// Filter counts ({filter: {value: count}}) less one for each value of each page in `ids`.
+// Filter counts ({filter: {value: count}}) less one for each value of each page in `ids`, without DELTA.
 function without(counts, ids) {
   if (!counts) { return counts; }
-  const result = Object.fromEntries(Object.entries(counts).map(([name, values]) => [name, { ...values }]));
+  const result = Object.fromEntries(Object.entries(counts).filter(([name]) => name !== DELTA)
+    .map(([name, values]) => [name, { ...values }]));
   for (const id of ids) {
     for (const [name, values] of Object.entries(hiddenFilters.get(id) || {})) {
       for (const value of values) {
@@ -49,33 +52,30 @@ function wordsOf(term) {
   return String(term || "").split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
 }
 
-const NO_PAGE = { filters: { "portal-no-such-filter": "-" } };  // a search that counts and builds no results
 // A word on fewer pages than this is checked page by page; on more, it is in every main bundle: the chance that one
 // of k equal parts holds none of 40·k such pages is (1 - 1/k)^(40·k), below e^-40 whatever k. Tests lower it to
 // reach the delta's check.
-let mainBundles = 1;  // the primary and the merged ones, not the delta
 const rarePages = () => globalThis.portalSearchRarePages ?? 40 * mainBundles;
 
-async function pagesWith(source, word) {
-  const found = await source.search(word, NO_PAGE);
-  return found ? found.unfilteredResultCount : 0;
+async function ids(term, options) {
+  return new Set((await (await engine()).search(term, options)).results.map((result) => result.id));
 }
 
-// What a result needs to have every word ({sets: ids per rare word, deltaLacks}), or null when there is nothing
-// to check (one word, or a phrase in quotes, which Pagefind matches as a whole).
+// What a result needs to have every word ({sets: ids per rare word, notInDelta: ids of delta pages lacking a
+// word}), or null when there is nothing to check (one word, or a phrase in quotes, which Pagefind matches whole).
 async function wordCheck(term, options) {
   const words = wordsOf(term);
   if (words.length < 2 || String(term).includes('"')) { return null; }
-  const check = { sets: [], deltaLacks: false };
+  const check = { sets: [], notInDelta: null };
   for (const word of words) {
-    const pages = await pagesWith(await engine(), word);
+    const found = await (await engine()).search(word, NO_PAGE);
+    const pages = found ? found.unfilteredResultCount : 0;
     if (pages === 0) { continue; }  // unknown to every bundle: left out
     if (pages < rarePages()) {
-      check.sets.push(new Set((await (await engine()).search(word, options)).results.map((result) => result.id)));
-    } else if (delta && !check.deltaLacks) {
-      // Made once, even when two searches get here at the same time.
-      delta.alone = delta.alone || engine().then((module) => module.createInstance({ basePath: delta.path }));
-      check.deltaLacks = (await pagesWith(await delta.alone, word)) === 0;
+      check.sets.push(await ids(word, options));
+    } else if (hasDelta && check.notInDelta === null && (await ids(word, { filters: IN_DELTA })).size === 0) {
+      // The delta lacks the word: its pages among the results matched the other words only.
+      check.notInDelta = await ids(term, { ...options, filters: { ...(options.filters || {}), ...IN_DELTA } });
     }
   }
   return check;
@@ -84,8 +84,8 @@ async function wordCheck(term, options) {
 function shown(id, check) {
   if (hidden.has(id)) { return false; }
   if (check === null) { return true; }
-  if (check.deltaLacks && delta.ids.has(id)) { return false; }
-  return check.sets.every((ids) => ids.has(id));
+  if (check.notInDelta !== null && check.notInDelta.has(id)) { return false; }
+  return check.sets.every((found) => found.has(id));
 }
 
 // The ids of `results` that are not to be shown.
@@ -96,13 +96,12 @@ function goneOf(results, check) {
 async function visible(response, term, options) {
   if (!response || !Array.isArray(response.results)) { return response; }
   const check = await wordCheck(term, options);
-  if (hidden.size === 0 && check === null) { return response; }
   const gone = new Set(goneOf(response.results, check));
   // The total counts are over the results without filters: with filters chosen, those are other searches
   // (the index chunks are loaded already: no bytes, a few milliseconds).
   const filtered = options && options.filters && Object.keys(options.filters).length > 0;
   let goneUnfiltered = [...gone];
-  if (filtered) {
+  if (filtered && (hidden.size > 0 || check !== null)) {
     const unfiltered = { ...options, filters: {} };
     goneUnfiltered = goneOf((await (await engine()).search(term, unfiltered)).results, await wordCheck(term, unfiltered));
   }
@@ -119,9 +118,13 @@ async function visible(response, term, options) {
 
 export const options = async (...args) => (await engine()).options(...args);
 export const init = async (...args) => (await engine()).init(...args);
-export const mergeIndex = async (path, ...rest) => {
-  if (!delta || path !== delta.path) { mainBundles += 1; }
-  return (await engine()).mergeIndex(path, ...rest);
+export const mergeIndex = async (path, mergeOptions = {}, ...rest) => {
+  if (mergeOptions && mergeOptions.mergeFilter && DELTA in mergeOptions.mergeFilter) {
+    hasDelta = true;
+  } else {
+    mainBundles += 1;
+  }
+  return (await engine()).mergeIndex(path, mergeOptions, ...rest);
 };
 export const preload = async (...args) => (await engine()).preload(...args);
 // Every hidden page is in a main bundle, so in the counts of the whole index.

@@ -10,35 +10,39 @@ window.addEventListener("DOMContentLoaded", async () => {
   // Results link from the site's own root, so the site works under a sub-path too.
   const baseUrl = new URL("../", bundle).pathname;
   let merged = [];
+  let delta = null;
   let hide = [];
   let hiddenFilters = {};
-  let delta = null;
   let bundlePath = bundle.pathname;
   try {
     const response = await fetch(new URL("shards.json", bundle));
     if (response.ok) {
       const index = await response.json();
-      merged = (index.merge || []).concat(index.delta ? [index.delta] : []);
+      merged = index.merge || [];
+      delta = index.delta || null;
       hide = index.hide || [];
       hiddenFilters = index.hidden_filters || {};
-      if (index.delta) { delta = { path: new URL(index.delta, bundle).pathname, ids: index.delta_ids || [] }; }
     }
   } catch (error) { /* an index of one bundle, or none: search what there is */ }
-  if (merged.length) {
+  const mergeIndex = merged.map((path) => ({ bundlePath: new URL(path, bundle).pathname, baseUrl: baseUrl }));
+  if (merged.length || delta) {
     // Several bundles answer through the view (pagefind-view.js): it hides the stale copies and keeps only the
     // results that have every word. The same module PagefindUI imports from its bundle path: told what to hide
-    // before the first search.
+    // before the first search. The delta's pages carry a filter of the view's own, to be searched alone.
     const view = new URL("view/", bundle);
     const module = await import(new URL("pagefind.js", view).href);
     module.hide(hide, hiddenFilters);
-    if (delta) { module.setDelta(delta.path, delta.ids); }
+    if (delta) {
+      mergeIndex.push({ bundlePath: new URL(delta, bundle).pathname, baseUrl: baseUrl,
+                        mergeFilter: { [module.DELTA]: "1" } });
+    }
     bundlePath = view.pathname;
   }
   new PagefindUI({
     element: "#search",
     bundlePath: bundlePath,
     baseUrl: baseUrl,
-    mergeIndex: merged.map((path) => ({ bundlePath: new URL(path, bundle).pathname, baseUrl: baseUrl })),
+    mergeIndex: mergeIndex,
     // Russian counts without plural forms the UI cannot choose.
     translations: {
       zero_results: "Ничего не найдено по запросу «[SEARCH_TERM]»",
