@@ -184,7 +184,8 @@ def _edit_and_publish(instance: Path, app, number: int) -> dict:
     seconds = time.perf_counter() - started
     if not report.ok:
         raise SystemExit(f"build failed: {report.error}\n{report.details}")
-    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "children_cpu_seconds": _children_cpu() - children,
+    return {"seconds": seconds, "cpu_seconds": time.process_time() - cpu,
+            "children_cpu_seconds": _children_cpu() - children,
             "pages_rendered": report.pages_rendered, "phases": report.phases,
             "search_pages_reindexed": report.search_pages_reindexed, "content_reloaded": report.content_reloaded}
 

@@ -5,9 +5,9 @@ A cold first publish worked out, on top of the publish itself: the site app, the
 subprocess that lists the modules rendering the site), the whole content snapshot, the plan of every address with
 its fingerprint, the published state, the templates, the rows of the sitemap and the open data
 (bench/results/*-worker-warm.md has the figures). The warm-up does these and keeps the snapshot as a build would
-have kept it (portal/site/content_reuse.py): the first build then brings it up to date, as any later one does. It publishes nothing, and takes neither the
-database's build lock nor the instance's: a build asked meanwhile runs, and waits only for the snapshot being
-loaded, which it would otherwise load itself (content_reuse.take).
+have kept it (portal/site/content_reuse.py): the first build then brings it up to date, as any later one does.
+It publishes nothing, and takes neither the database's build lock nor the instance's: a build asked meanwhile
+runs, and waits only for the snapshot being loaded, which it would otherwise load itself (content_reuse.take).
 
 A thread of the worker's own process, not a job: on a shared queue (Redis) a job would go to whichever worker is
 free, and each process keeps a snapshot of its own. A worker with no published site yet warms nothing: its

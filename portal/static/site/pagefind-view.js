@@ -103,7 +103,8 @@ async function visible(response, term, options) {
   let goneUnfiltered = [...gone];
   if (filtered && (hidden.size > 0 || check !== null)) {
     const unfiltered = { ...options, filters: {} };
-    goneUnfiltered = goneOf((await (await engine()).search(term, unfiltered)).results, await wordCheck(term, unfiltered));
+    const all = await (await engine()).search(term, unfiltered);
+    goneUnfiltered = goneOf(all.results, await wordCheck(term, unfiltered));
   }
   // Filter counts lose the hidden copies' values; a page left out for a missing word keeps its count there
   // (its values are in its fragment, which would cost a fetch per page).
@@ -131,6 +132,7 @@ export const preload = async (...args) => (await engine()).preload(...args);
 export const filters = async (...args) => without(await (await engine()).filters(...args), hidden);
 export const destroy = async (...args) => (await engine()).destroy(...args);
 export const createInstance = async (...args) => (await engine()).createInstance(...args);
-export const search = async (term, options = {}) => visible(await (await engine()).search(term, options), term, options);
+export const search = async (term, options = {}) =>
+  visible(await (await engine()).search(term, options), term, options);
 export const debouncedSearch = async (term, options = {}, ...rest) =>
   visible(await (await engine()).debouncedSearch(term, options, ...rest), term, options);
