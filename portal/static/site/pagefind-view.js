@@ -61,6 +61,21 @@ async function ids(term, options) {
   return new Set((await (await engine()).search(term, options)).results.map((result) => result.id));
 }
 
+// What a word is to this page's index, worked out once per word: the same for every search while the page is open
+// (a filtered search checks its words a second time, unfiltered, for the total count).
+const wordFacts = new Map();
+
+async function factsOf(word) {
+  if (!wordFacts.has(word)) {
+    const found = await (await engine()).search(word, NO_PAGE);
+    const pages = found ? found.unfilteredResultCount : 0;
+    // Only a common word is asked of the delta: a rare one is checked page by page, the delta's pages included.
+    const inDelta = !hasDelta || pages < rarePages() || (await ids(word, { filters: IN_DELTA })).size > 0;
+    wordFacts.set(word, { pages, inDelta });
+  }
+  return wordFacts.get(word);
+}
+
 // What a result needs to have every word ({sets: ids per rare word, notInDelta: ids of delta pages lacking a
 // word}), or null when there is nothing to check (one word, or a phrase in quotes, which Pagefind matches whole).
 async function wordCheck(term, options) {
@@ -68,12 +83,11 @@ async function wordCheck(term, options) {
   if (words.length < 2 || String(term).includes('"')) { return null; }
   const check = { sets: [], notInDelta: null };
   for (const word of words) {
-    const found = await (await engine()).search(word, NO_PAGE);
-    const pages = found ? found.unfilteredResultCount : 0;
+    const { pages, inDelta } = await factsOf(word);
     if (pages === 0) { continue; }  // unknown to every bundle: left out
     if (pages < rarePages()) {
       check.sets.push(await ids(word, options));
-    } else if (hasDelta && check.notInDelta === null && (await ids(word, { filters: IN_DELTA })).size === 0) {
+    } else if (!inDelta && check.notInDelta === null) {
       // The delta lacks the word: its pages among the results matched the other words only.
       check.notInDelta = await ids(term, { ...options, filters: { ...(options.filters || {}), ...IN_DELTA } });
     }
