@@ -25,3 +25,6 @@ class SearchEntry(db.Model):
     url: Mapped[str] = mapped_column(sa.String(300), default="")
     # setweight(title, 'A') || setweight(body, 'B') with the `russian` configuration: titles above bodies.
     document: Mapped[str | None] = mapped_column(sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"))
+    # The same for the title and the body's first characters only (postgres_engine.LEAD_CHARS): what results are
+    # ranked by, while `document` decides what matches (the engine's docstring says why).
+    rank_document: Mapped[str | None] = mapped_column(sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"))
