@@ -22,6 +22,7 @@ import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlencode
 
 from .measure import percentile
@@ -236,18 +237,21 @@ def _targets(instance: Path) -> tuple[list[int], list[int]]:
     return cases, orgs
 
 
-def load(port: int, instance: Path, clients: int, rounds: int, pause: tuple[float, float] | None = None) -> dict:
+def load(port: int, instance: Path, clients: int, rounds: int, pause: tuple[float, float] | None = None,
+         logged_in: Callable[[], None] | None = None) -> dict:
     """`clients` editors at once, `rounds` rounds each (dashboard, list, edit, save): latencies per kind.
 
     With `pause` (low, high seconds) each editor waits a random time in that range before each request, as a
-    person reading the page does (seeded per editor: the same run makes the same waits)."""
+    person reading the page does (seeded per editor: the same run makes the same waits). `logged_in` is called once
+    every editor has logged in, before the first request is timed: a login hashes a password on purpose (scrypt),
+    and the server's CPU per request is read from then on."""
     from .region import PASSWORD, USERS
 
     cases, orgs = _targets(instance)
     timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
     errors: list[str] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(clients)
+    barrier = threading.Barrier(clients, action=logged_in)
     deadline = time.monotonic() + TIME_LIMIT
 
     def editor(number: int) -> None:
