@@ -40,7 +40,7 @@ from portal.models import (
     UserRole,
 )
 
-from . import choices
+from . import choices, select_widget
 
 
 def required():
@@ -72,6 +72,12 @@ class BaseForm(FlaskForm):
             # Every field drops control characters (pasted from Word or PDF) and ends its lines as the database does.
             filters = [text.strip_control_characters, text.normalise_newlines, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def render_field(self, field, render_kw):
+            other_kw = getattr(field, "render_kw", None)
+            if other_kw is not None:
+                render_kw = dict(other_kw, **render_kw)
+            return select_widget.faster(field.widget)(field, **render_kw)
 
     markdown_fields: tuple[str, ...] = ()
 
