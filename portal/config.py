@@ -107,6 +107,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WORKER_IN_PROCESS", True,
             "`portal serve` runs the job worker in its own process (the embedded default); turn off when "
             "`portal worker` runs beside it.", _bool),
+    Setting("WORKER_WARM_UP", True,
+            "A starting worker loads the content and plans the site in the background, so that its first publish is "
+            "as fast as the later ones; it then holds the content in memory (a few hundred MB in a region). Turn "
+            "off on a small host whose workers rarely publish.", _bool),
     Setting("BUILD_STALE_SECONDS", 120,
             "Seconds without a sign of life after which a build is taken for dead (its worker was killed): it is "
             "marked failed and publishing is asked for again.", int),

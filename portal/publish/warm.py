@@ -12,7 +12,8 @@ runs, and waits only for the snapshot being loaded, which it would otherwise loa
 A thread of the worker's own process, not a job: on a shared queue (Redis) a job would go to whichever worker is
 free, and each process keeps a snapshot of its own. A worker with no published site yet warms nothing: its
 first build renders every page, and it would hold the snapshot's memory (hundreds of MB in a region) for
-nothing until then. Any failure (an empty or broken database) is logged and leaves the first publish cold.
+nothing until then. Any failure (an empty or broken database) is logged and leaves the first publish cold. A host
+short of memory turns the warm-up off (PORTAL_WORKER_WARM_UP).
 """
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ def start(admin_app: Flask) -> threading.Thread:
 def warm_up(admin_app: Flask) -> bool:
     """Prepare this process's first publish; whether a content snapshot was loaded and kept. Never raises."""
     started = time.monotonic()
+    if not admin_app.config["WORKER_WARM_UP"]:
+        log.info("Warm-up turned off (PORTAL_WORKER_WARM_UP): the first publish loads the content itself")
+        return False
     try:
         site_app = publishing.site_app_for(admin_app)
         instance = Path(site_app.config["INSTANCE_PATH"])

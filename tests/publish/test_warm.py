@@ -164,6 +164,16 @@ def test_a_warm_up_after_a_publish_loads_nothing(restarted, monkeypatch):
     assert loads == [] and kept(restarted).snapshot is snapshot
 
 
+def test_a_worker_told_not_to_warm_up_loads_nothing_until_it_publishes(restarted, world, monkeypatch):
+    restarted.config["WORKER_WARM_UP"] = False
+    loads = counted_loads(monkeypatch)
+    with jobs.worker(restarted, periodic=False):
+        pass
+    assert loads == [] and kept(restarted) is None
+    publish(restarted)  # the first publish loads the content itself, and keeps it as before
+    assert len(loads) == 1 and kept(restarted) is not None
+
+
 def test_a_worker_with_no_published_site_warms_nothing(published, monkeypatch):
     loads = counted_loads(monkeypatch)
     with jobs.worker(published, periodic=False):
