@@ -5,40 +5,16 @@ Choices that depend on who is logged in (organisations, persons, programs) are f
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    EmailField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectChoice,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, PasswordField, SelectChoice,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import slugs, text
 from portal.accounts import MIN_PASSWORD, password_problems
 from portal.registries.tags import normalise_tags
-from portal.models import (
-    ConsentKind,
-    EventKind,
-    MentoringForm,
-    OrganisationCluster,
-    OrganisationKind,
-    PageKind,
-    PairingStatus,
-    PersonCategory,
-    PublicField,
-    Role,
-    Signatory,
-    Status,
-    UserRole,
-)
+from portal.models import (ConsentKind, EventKind, MentoringForm, OrganisationCluster, OrganisationKind, PageKind,
+                           PairingStatus, PersonCategory, PublicField, Role, Signatory, Status, UserRole)
 
 from . import choices, select_widget
 
@@ -73,11 +49,7 @@ class BaseForm(FlaskForm):
             filters = [text.strip_control_characters, text.normalise_newlines, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
-        def render_field(self, field, render_kw):
-            other_kw = getattr(field, "render_kw", None)
-            if other_kw is not None:
-                render_kw = dict(other_kw, **render_kw)
-            return select_widget.faster(field.widget)(field, **render_kw)
+        render_field = select_widget.render_field  # <select> fields rendered faster, the same markup
 
     markdown_fields: tuple[str, ...] = ()
 

@@ -30,3 +30,11 @@ def faster(widget):
     """The widget to render with: an OptionsSelect in place of WTForms' own Select (not of a subclass of it, which
     may render options its own way)."""
     return _WIDGETS[widget.multiple] if type(widget) is Select else widget
+
+
+def render_field(meta, field, render_kw):
+    """The admin forms' Meta.render_field: WTForms' own (DefaultMeta.render_field), with `faster` widgets."""
+    other_kw = getattr(field, "render_kw", None)
+    if other_kw is not None:
+        render_kw = dict(other_kw, **render_kw)
+    return faster(field.widget)(field, **render_kw)

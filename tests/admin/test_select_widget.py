@@ -17,7 +17,8 @@ CHOICES = [SelectChoice(0, "Нет"), SelectChoice(3, "Школа № 3"), Selec
 class Plain(Form):
     one = SelectField(choices=CHOICES, coerce=str)
     many = SelectMultipleField(choices=CHOICES, coerce=str)
-    grouped = SelectField(choices=[SelectChoice(1, "Первая", optgroup="Школы"), SelectChoice(2, "Вторая", optgroup="Школы"),
+    grouped = SelectField(choices=[SelectChoice(1, "Первая", optgroup="Школы"),
+                                   SelectChoice(2, "Вторая", optgroup="Школы"),
                                    SelectChoice(9, "Колледж", optgroup="Колледжи")], coerce=int)
 
 
