@@ -50,7 +50,12 @@ def organisation_ids(user: User) -> set[int] | None:
 
 
 def may_use_organisation(user: User, organisation_id: int | None) -> bool:
-    allowed = organisation_ids(user)
+    return within(organisation_ids(user), organisation_id)
+
+
+def within(allowed: set[int] | frozenset[int] | None, organisation_id: int | None) -> bool:
+    """Is the organisation among those `organisation_ids` gave (None: all of them)? For a loop over many rows,
+    which asks `organisation_ids` once."""
     if allowed is None:
         return True
     return organisation_id is not None and organisation_id in allowed
@@ -68,16 +73,39 @@ def scope(query: sa.Select, model: type, user: User) -> sa.Select:
     allowed = organisation_ids(user)
     if allowed is None:
         return query
+    return _restrict(query, model, allowed or {-1})
+
+
+# A statement built once and run for many users and requests (the dashboard's: building and keying a statement
+# cost SQLAlchemy more than running it) is restricted by a bind parameter, whose value comes with each run.
+ALLOWED = "allowed_organisations"
+
+
+def scope_by_parameter(query: sa.Select, model: type) -> sa.Select:
+    """`scope` with the organisations as the bind parameter ALLOWED: run the statement with the parameters of
+    `scope_parameters(user)`. Build it so only for a user whose `scope_parameters` are not None (a curator): for
+    staff, the same statement without this restriction."""
+    return _restrict(query, model, sa.bindparam(ALLOWED, expanding=True))
+
+
+def scope_parameters(user: User) -> dict[str, list[int]] | None:
+    """The bind parameters of `scope_by_parameter` for the user; None: the user sees every row (no restriction
+    to add)."""
+    allowed = organisation_ids(user)
+    return None if allowed is None else {ALLOWED: sorted(allowed) or [-1]}
+
+
+def _restrict(query: sa.Select, model: type, allowed: set[int] | sa.BindParameter) -> sa.Select:
     if model is Pairing:
         return query.where(pairing_sides(allowed))
-    return query.where(owner_column(model).in_(allowed or {-1}))
+    return query.where(owner_column(model).in_(allowed))
 
 
-def pairing_sides(allowed: set[int]) -> sa.ColumnElement[bool]:
-    """SQL: the pairing involves one of the organisations (its own, its mentor's or a mentee's)."""
+def pairing_sides(allowed: set[int] | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """SQL: the pairing involves one of the organisations (its own, its mentor's or a mentee's); `allowed` not
+    empty (an empty IN is no SQL everywhere), or an expanding bind parameter."""
     from portal.models.registry import pairing_mentee
 
-    allowed = allowed or {-1}
     mentor, mentee = sa.orm.aliased(Person), sa.orm.aliased(Person)  # aliases: the caller may join Person itself
     mentors = sa.select(mentor.id).where(mentor.organisation_id.in_(allowed))
     with_mentees = (sa.select(pairing_mentee.c.pairing_id).join(mentee, mentee.id == pairing_mentee.c.person_id)
