@@ -10,11 +10,13 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from portal.models import Organisation, Pairing, Person, User, UserRole
 
@@ -82,17 +84,19 @@ ALLOWED = "allowed_organisations"
 
 
 def scope_by_parameter(query: sa.Select, model: type) -> sa.Select:
-    """`scope` with the organisations as the bind parameter ALLOWED: run the statement with the parameters of
-    `scope_parameters(user)`. Build it so only for a user whose `scope_parameters` are not None (a curator): for
-    staff, the same statement without this restriction."""
+    """`scope` with the organisations as the bind parameter ALLOWED, for a statement run by `execute_scoped`."""
     return _restrict(query, model, sa.bindparam(ALLOWED, expanding=True))
 
 
-def scope_parameters(user: User) -> dict[str, list[int]] | None:
-    """The bind parameters of `scope_by_parameter` for the user; None: the user sees every row (no restriction
-    to add)."""
+def execute_scoped(session: Session, statement_for: Callable[[bool], sa.Executable], user: User,
+                   values: dict[str, Any]) -> sa.Result:
+    """Run `statement_for(restricted)`, a statement built once (cached) for each kind of user: restricted (True,
+    a curator) with `scope_by_parameter`, or not (staff, who see every row). The user's organisations go in as
+    ALLOWED, with `values`, the statement's other bind parameters."""
     allowed = organisation_ids(user)
-    return None if allowed is None else {ALLOWED: sorted(allowed) or [-1]}
+    if allowed is None:
+        return session.execute(statement_for(False), values)
+    return session.execute(statement_for(True), {**values, ALLOWED: sorted(allowed) or [-1]})
 
 
 def _restrict(query: sa.Select, model: type, allowed: set[int] | sa.BindParameter) -> sa.Select:

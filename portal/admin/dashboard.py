@@ -27,11 +27,10 @@ from .links import RowLinks
 def dashboard():
     now = local_now()
     visible = [crud for crud in CRUDS.values() if crud.visible_to(current_user)]
-    scoped = permissions.scope_parameters(current_user)
-    params = scoped or {}
     kinds = tuple((crud.model, crud.owned) for crud in visible)
     # Every area's count in one statement: one round trip instead of one per area.
-    counts = db.session.execute(_counts(kinds, scoped is not None), params).one() if visible else ()
+    counts = (permissions.execute_scoped(db.session, functools.partial(_counts, kinds), current_user, {}).one()
+              if visible else ())
     areas = list(zip(visible, counts))
     waiting, scheduled = _waiting_and_scheduled([crud for crud in visible if crud.publishable], now)
     days = current_app.config["UNPAIRED_MENTEE_DAYS"]
@@ -48,7 +47,7 @@ def dashboard():
 
 
 # The dashboard's statements are built once per set of areas and kind of user, then run with this request's
-# values as bind parameters (permissions.scope_by_parameter): building a statement and working out its cache
+# values as bind parameters (permissions.execute_scoped): building a statement and working out its cache
 # key cost SQLAlchemy several times what running it costs, about half of the page's time.
 
 @functools.cache
@@ -77,10 +76,9 @@ def _waiting_and_scheduled(cruds: list, now: datetime) -> tuple[list, list]:
     """Rows on review and rows published ahead of time, up to 20 of each per kind, in one statement."""
     if not cruds:
         return [], []
-    scoped = permissions.scope_parameters(current_user)
-    statement = _waiting_statement(tuple((crud.model, crud.owned) for crud in cruds), scoped is not None)
+    statement = functools.partial(_waiting_statement, tuple((crud.model, crud.owned) for crud in cruds))
     waiting, scheduled = [], []
-    for row in db.session.execute(statement, {**(scoped or {}), "now": now}):
+    for row in permissions.execute_scoped(db.session, statement, current_user, {"now": now}):
         (waiting if row.waits else scheduled).append((row.kind, Listed(row.id, row.title, row.publish_at)))
     waiting.sort(key=lambda pair: (pair[0], pair[1].id))  # by area in the dashboard's order
     scheduled.sort(key=lambda pair: pair[1].publish_at)
@@ -117,8 +115,7 @@ class Unpaired:
 
 def unpaired_mentees(user, joined_before: date) -> list[Unpaired]:
     """Mentees in the registry since before the date who are in no active pairing («не сформировали пару»)."""
-    scoped = permissions.scope_parameters(user)
-    rows = db.session.execute(_unpaired_statement(scoped is not None), {**(scoped or {}), "before": joined_before})
+    rows = permissions.execute_scoped(db.session, _unpaired_statement, user, {"before": joined_before})
     return [Unpaired(*row) for row in rows]
 
 

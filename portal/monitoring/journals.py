@@ -45,13 +45,11 @@ def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[Quie
     """Active pairings of the user's organisations with no meeting in the last `weeks` weeks. A pairing
     without any meeting counts from its start (start date, else order date, else when it was recorded), so a
     pairing formed yesterday is not listed. Plain rows: the dashboard names them with network.pairing_labels."""
-    scoped = permissions.scope_parameters(user)
-    found = session.execute(_quiet_statement(scoped is not None),
-                            {**(scoped or {}), "border": today - timedelta(weeks=weeks)})
+    found = permissions.execute_scoped(session, _quiet_statement, user, {"border": today - timedelta(weeks=weeks)})
     return [QuietPairing(row.id, row.held_on, _as_date(row.since)) for row in found]
 
 
-# Built once and run with bind parameters (see permissions.scope_by_parameter): the dashboard runs them on
+# Built once and run with bind parameters (permissions.execute_scoped): the dashboard runs them on
 # every visit, and building a statement cost more than running it.
 
 @functools.cache
@@ -84,8 +82,7 @@ class OverdueGoal:
 
 def overdue_goals(session: Session, user, today: date) -> list[OverdueGoal]:
     """Goals not done whose deadline has passed, in active pairings of the user's organisations."""
-    scoped = permissions.scope_parameters(user)
-    rows = session.execute(_overdue_statement(scoped is not None), {**(scoped or {}), "today": today})
+    rows = permissions.execute_scoped(session, _overdue_statement, user, {"today": today})
     return [OverdueGoal(*row) for row in rows]
 
 
