@@ -10,11 +10,13 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from portal.models import Organisation, Pairing, Person, User, UserRole
 
@@ -50,7 +52,12 @@ def organisation_ids(user: User) -> set[int] | None:
 
 
 def may_use_organisation(user: User, organisation_id: int | None) -> bool:
-    allowed = organisation_ids(user)
+    return within(organisation_ids(user), organisation_id)
+
+
+def within(allowed: set[int] | frozenset[int] | None, organisation_id: int | None) -> bool:
+    """Is the organisation among those `organisation_ids` gave (None: all of them)? For a loop over many rows,
+    which asks `organisation_ids` once."""
     if allowed is None:
         return True
     return organisation_id is not None and organisation_id in allowed
@@ -68,16 +75,41 @@ def scope(query: sa.Select, model: type, user: User) -> sa.Select:
     allowed = organisation_ids(user)
     if allowed is None:
         return query
+    return _restrict(query, model, allowed or {-1})
+
+
+# A statement built once and run for many users and requests (the dashboard's: building and keying a statement
+# cost SQLAlchemy more than running it) is restricted by a bind parameter, whose value comes with each run.
+ALLOWED = "allowed_organisations"
+
+
+def scope_by_parameter(query: sa.Select, model: type) -> sa.Select:
+    """`scope` with the organisations as the bind parameter ALLOWED, for a statement run by `execute_scoped`."""
+    return _restrict(query, model, sa.bindparam(ALLOWED, expanding=True))
+
+
+def execute_scoped(session: Session, statement_for: Callable[[bool], sa.Executable], user: User,
+                   values: dict[str, Any]) -> sa.Result:
+    """Run `statement_for(restricted)`, a statement built once (cached) for each kind of user: restricted (True,
+    a curator) with `scope_by_parameter`, or not (staff, who see every row). The user's organisations go in as
+    ALLOWED, with `values`, the statement's other bind parameters."""
+    allowed = organisation_ids(user)
+    if allowed is None:
+        return session.execute(statement_for(False), values)
+    return session.execute(statement_for(True), {**values, ALLOWED: sorted(allowed) or [-1]})
+
+
+def _restrict(query: sa.Select, model: type, allowed: set[int] | sa.BindParameter) -> sa.Select:
     if model is Pairing:
         return query.where(pairing_sides(allowed))
-    return query.where(owner_column(model).in_(allowed or {-1}))
+    return query.where(owner_column(model).in_(allowed))
 
 
-def pairing_sides(allowed: set[int]) -> sa.ColumnElement[bool]:
-    """SQL: the pairing involves one of the organisations (its own, its mentor's or a mentee's)."""
+def pairing_sides(allowed: set[int] | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """SQL: the pairing involves one of the organisations (its own, its mentor's or a mentee's); `allowed` not
+    empty (an empty IN is no SQL everywhere), or an expanding bind parameter."""
     from portal.models.registry import pairing_mentee
 
-    allowed = allowed or {-1}
     mentor, mentee = sa.orm.aliased(Person), sa.orm.aliased(Person)  # aliases: the caller may join Person itself
     mentors = sa.select(mentor.id).where(mentor.organisation_id.in_(allowed))
     with_mentees = (sa.select(pairing_mentee.c.pairing_id).join(mentee, mentee.id == pairing_mentee.c.person_id)

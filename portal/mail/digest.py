@@ -36,7 +36,7 @@ class Digest:
 def digest_for(user: User) -> Digest:
     today = local_now().date()
     weeks = current_app.config["MEETING_GAP_WEEKS"]
-    quiet = [row.pairing.id for row in journals.quiet_pairings(db.session, user, weeks, today)]
+    quiet = [row.pairing_id for row in journals.quiet_pairings(db.session, user, weeks, today)]
     goals = sorted({goal.pairing_id for goal in journals.overdue_goals(db.session, user, today)})
     org_ids = [org.id for org in user.organisations]
     activities = []

@@ -2,14 +2,15 @@
 pairings that have not met for too long, and plan goals past their deadline."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import Session
 
 from portal import permissions
-from portal.models import Meeting, Organisation, Pairing, PairingStatus, Person, PlanGoal
+from portal.models import Meeting, Pairing, PairingStatus, PlanGoal
 
 LIMIT = 50  # a dashboard list longer than this is a list to open elsewhere
 
@@ -33,21 +34,9 @@ def is_overdue(goal: PlanGoal, today: date) -> bool:
     return not goal.done and goal.deadline is not None and goal.deadline < today
 
 
-def _labelled():
-    """Loader options for pairings listed by their label (network.pairing_label: the names of the mentor and the
-    mentees): the people in the same queries, without the roles and consents a Person otherwise loads eagerly
-    (two more queries per list, read by nothing here; they still load if something reads them later)."""
-    people = (lazyload(Person.role_rows), lazyload(Person.consents),
-              # A label reads the name, and the organisation's short name for a person of the other side of a
-              # network pairing (network.person_label): not the competencies, achievements and contacts.
-              load_only(Person.id, Person.organisation_id, Person.full_name),
-              joinedload(Person.organisation).load_only(Organisation.id, Organisation.short_name))
-    return joinedload(Pairing.mentor).options(*people), selectinload(Pairing.mentees).options(*people)
-
-
 @dataclass(frozen=True)
 class QuietPairing:
-    pairing: Pairing
+    pairing_id: int
     last_meeting: date | None  # None: no meeting recorded at all
     since: date  # the last meeting, or the pairing's start when there is none
 
@@ -55,22 +44,26 @@ class QuietPairing:
 def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[QuietPairing]:
     """Active pairings of the user's organisations with no meeting in the last `weeks` weeks. A pairing
     without any meeting counts from its start (start date, else order date, else when it was recorded), so a
-    pairing formed yesterday is not listed."""
-    border = today - timedelta(weeks=weeks)
+    pairing formed yesterday is not listed. Plain rows: the dashboard names them with network.pairing_labels."""
+    found = permissions.execute_scoped(session, _quiet_statement, user, {"border": today - timedelta(weeks=weeks)})
+    return [QuietPairing(row.id, row.held_on, _as_date(row.since)) for row in found]
+
+
+# Built once and run with bind parameters (permissions.execute_scoped): the dashboard runs them on
+# every visit, and building a statement cost more than running it.
+
+@functools.cache
+def _quiet_statement(restricted: bool) -> sa.Select:
     last = (sa.select(Meeting.pairing_id, sa.func.max(Meeting.held_on).label("held_on"))
             .group_by(Meeting.pairing_id).subquery())
     since = sa.func.coalesce(last.c.held_on, Pairing.starts_on, Pairing.order_date, sa.func.date(Pairing.created_at))
-    # The first LIMIT by ids alone, then those pairings with their people: sorting whole rows joined with the
-    # mentor cost six times as much on a region's 6 000 pairings.
-    first = (sa.select(Pairing.id, last.c.held_on, since.label("since"))
+    # Ids alone, sorted and limited: sorting whole rows joined with the mentor cost six times as much on a
+    # region's 6 000 pairings.
+    query = (sa.select(Pairing.id, last.c.held_on, since.label("since"))
              .outerjoin(last, last.c.pairing_id == Pairing.id)
-             .where(Pairing.status == PairingStatus.ACTIVE, since < border)
+             .where(Pairing.status == PairingStatus.ACTIVE, since < sa.bindparam("border"))
              .order_by(since, Pairing.id).limit(LIMIT))
-    found = session.execute(permissions.scope(first, Pairing, user)).all()
-    pairings = {pairing.id: pairing for pairing in session.scalars(
-        sa.select(Pairing).where(Pairing.id.in_([row.id for row in found]))
-        .options(load_only(Pairing.id, Pairing.organisation_id, Pairing.mentor_id), *_labelled()))}
-    return [QuietPairing(pairings[row.id], row.held_on, _as_date(row.since)) for row in found]
+    return permissions.scope_by_parameter(query, Pairing) if restricted else query
 
 
 def _as_date(value) -> date:
@@ -78,10 +71,26 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def overdue_goals(session: Session, user, today: date) -> list[PlanGoal]:
+@dataclass(frozen=True)
+class OverdueGoal:
+    """A goal as the dashboard lists it: not the PlanGoal with its pairing (the pairing by its label)."""
+    id: int
+    pairing_id: int
+    title: str
+    deadline: date
+
+
+def overdue_goals(session: Session, user, today: date) -> list[OverdueGoal]:
     """Goals not done whose deadline has passed, in active pairings of the user's organisations."""
-    query = (sa.select(PlanGoal).join(Pairing, Pairing.id == PlanGoal.pairing_id)
-             .where(PlanGoal.done.is_(False), PlanGoal.deadline < today, Pairing.status == PairingStatus.ACTIVE)
-             .options(joinedload(PlanGoal.pairing).options(*_labelled()))
+    rows = permissions.execute_scoped(session, _overdue_statement, user, {"today": today})
+    return [OverdueGoal(*row) for row in rows]
+
+
+@functools.cache
+def _overdue_statement(restricted: bool) -> sa.Select:
+    query = (sa.select(PlanGoal.id, PlanGoal.pairing_id, PlanGoal.title, PlanGoal.deadline)
+             .join(Pairing, Pairing.id == PlanGoal.pairing_id)
+             .where(PlanGoal.done.is_(False), PlanGoal.deadline < sa.bindparam("today"),
+                    Pairing.status == PairingStatus.ACTIVE)
              .order_by(PlanGoal.deadline, PlanGoal.id).limit(LIMIT))
-    return list(session.scalars(permissions.scope(query, Pairing, user)).unique())
+    return permissions.scope_by_parameter(query, Pairing) if restricted else query

@@ -110,6 +110,28 @@ def test_the_dashboard_names_the_pairing_as_each_side_may_read_it(network, login
     assert "Наставник A → Наставляемый из Школа B" in html_a
 
 
+def test_labels_from_plain_rows_read_as_the_pairings_label_for_every_reader(network, world):
+    """The dashboard names pairings from one query of plain rows (network.pairing_labels); each label reads as
+    network.pairing_label of the loaded pairing, for each side's curator and for staff: the other side's people
+    by their organisation, the mentees in the order of their names."""
+    from portal.registries import network as labels
+
+    pairing, _pupil, _data = network
+    second = Person(organisation=world.org_a, full_name="Абрамова Ученица", category=PersonCategory.PUPIL)
+    second.roles = ["mentee"]
+    pairing.mentees.append(second)
+    db.session.commit()
+    pairings = list(db.session.scalars(sa.select(Pairing)))
+    assert len(pairings) == 3
+    for user in (world.curator_a, world.curator_b, world.editor):
+        by_rows = labels.pairing_labels(db.session, user, [p.id for p in pairings])
+        assert by_rows == {p.id: labels.pairing_label(user, p) for p in pairings}, user.email
+    assert by_rows[pairing.id] == "Наставник A → Абрамова Ученица, Сетевая Ученица"
+    assert labels.pairing_labels(db.session, world.curator_b, [pairing.id]) == {
+        pairing.id: "Наставник из Школа A → Наставляемый из Школа A, Сетевая Ученица"}
+    assert labels.pairing_labels(db.session, world.editor, []) == {}
+
+
 def test_exports_and_the_search_index_name_only_the_owners_people(network, login_as):
     from portal.search.documents import document
 
