@@ -14,8 +14,10 @@ are never touched. Any other thread's locks (the admin app's engine, Huey's Redi
 
 What nobody foresaw (a library taking a lock of its own in a later version, a page's new code) could still leave a
 helper waiting for ever: a helper silent for SILENCE_SECONDS is killed and the build renders its pages itself.
-Slower, never hung. Measured alternatives: a `portal build` subprocess, or helpers that start afresh
-(forkserver, spawn), load the snapshot and plan again: 4–6 s of CPU each at regional scale before their first page.
+Slower, never hung. The alternatives, measured at regional scale: a new interpreter with the app costs 5–6 s of
+CPU; a helper started afresh (spawn, forkserver) then loads the snapshot and plans again, 9–14 s before its first
+page for a share of 11–14 s on two cores; a `portal build` subprocess pays the 5–6 s and helps only the builds
+known in advance to be large (not the first publish after a deploy, which renders every page).
 """
 from __future__ import annotations
 
