@@ -1,7 +1,7 @@
 """One measured step of the benchmark, run in a process of its own (`python -m bench.tasks STEP …`), so that the
 runner can time it and poll the memory of its whole process tree. The last line printed is `RESULT {json}`.
 
-Steps: generate, reindex, build, baseline, edit, worker.
+Steps: generate, reindex, build, baseline, edit, worker, worker-full.
 """
 from __future__ import annotations
 
@@ -191,6 +191,46 @@ def worker(instance: Path, times: int) -> dict:
     return {"cold_first": cold, "warm_up": warm_up, "warmed_first": first, "runs": runs}
 
 
+def worker_full(instance: Path, times: int) -> dict:
+    """Full builds asked of a running worker (the admin's full rebuild, a retry): its consumer in threads of this
+    process, as `portal serve` runs it (`portal worker` has the same threads), warmed up first. Each build timed
+    from the ask to its end: wall, this process's CPU (all its threads), its children's (render helpers, Pagefind)."""
+    import threading
+
+    from portal import jobs
+    from portal.publish import publishing, runs
+
+    app = admin_app(instance)
+    builds = []
+    with app.app_context(), jobs.worker(app, periodic=False):
+        for thread in threading.enumerate():
+            if thread.name == "portal-warm-up":
+                thread.join()
+        for _ in range(times):
+            before = max((run.id for run in runs.recent(1)), default=0)
+            started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+            jobs.request_publish("manual", full=True)
+            while (status := _last_run(app, after=before)) in (None, "running"):
+                time.sleep(0.05)
+            seconds = time.perf_counter() - started
+            report = publishing.last_report(app.config["INSTANCE_PATH"])
+            if status != "done" or not report.ok:
+                raise SystemExit(f"build failed: {report.error}\n{report.details}")
+            builds.append({"seconds": seconds, "cpu_seconds": time.process_time() - cpu,
+                           "children_cpu_seconds": _children_cpu() - children, "threads": threading.active_count(),
+                           "pages_rendered": report.pages_rendered, "phases": report.phases})
+    return {"builds": builds}
+
+
+def _last_run(app, after: int) -> str | None:
+    """The status of the latest build run if it came after run `after`."""
+    from portal.publish import runs
+
+    with app.app_context():  # a session of its own: it sees the worker's commits
+        latest = runs.recent(1)
+        return latest[0].status if latest and latest[0].id > after else None
+
+
 def _edit_and_publish(instance: Path, app, number: int) -> dict:
     from portal.publish import publishing
 
@@ -227,7 +267,8 @@ def _forget_this_process() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.tasks")
-    parser.add_argument("step", choices=["generate", "reindex", "build", "baseline", "edit", "worker"])
+    parser.add_argument("step", choices=["generate", "reindex", "build", "baseline", "edit", "worker",
+                                                     "worker-full"])
     parser.add_argument("--instance", type=Path, required=True)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=2025)
@@ -245,6 +286,8 @@ def main(argv: list[str] | None = None) -> None:
         result = build(args.instance, args.full)
     elif args.step == "worker":
         result = worker(args.instance, args.number)
+    elif args.step == "worker-full":
+        result = worker_full(args.instance, args.number)
     elif args.step == "baseline":
         result = baseline(args.instance, args.mode, args.sample)
     else:

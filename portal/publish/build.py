@@ -2,7 +2,7 @@
 
 Freeze, then index, then report. One build at a time (a lock file in the instance folder). A build that fails
 or is killed leaves the published folder untouched: it is replaced only at the very end. A build with many pages
-to render renders them in forked processes too, one per core (`_Helper`), from the same loaded snapshot. The
+to render renders them in forked processes too, one per core (helpers.py), from the same loaded snapshot. The
 site that was published stays beside the new one (the spare) and the next build works in it (work_folder.py).
 A small change visits only the addresses that differ (rendered, linked, or removed from the state's difference);
 pages changed for search go into Pagefind's small delta bundle until a fold (search_delta.py).
@@ -12,9 +12,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
-import os
 import shutil
-import threading
 import time
 import traceback
 import warnings
@@ -29,7 +27,7 @@ from portal import assets
 from portal.site import content, content_reuse, urls
 from portal.site.row_memo import memoised
 
-from . import discard, work_folder
+from . import discard, helpers, work_folder
 from .freezer import ALWAYS, LINK, NEVER, REMOVE, SiteFreezer
 from .report import BuildReport
 from .search_index import OUTPUT_SUBDIR, build_search_index, take_bundles
@@ -45,9 +43,9 @@ FREEZING = {
     "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,
 }
 
-# Rendering in several processes (fork) once this many pages are to be rendered; fewer are not worth a fork.
+# Rendering in several processes (fork: helpers.py) once this many pages are to be rendered; fewer are not worth
+# a fork.
 PARALLEL_MIN_PAGES = 400
-MAX_WORKERS = 4
 
 
 class BuildBusy(RuntimeError):
@@ -186,9 +184,9 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
             todo = [a for key, a in keyed if a.fingerprint is None or live.get(key) != a.fingerprint]
             linked = {id(a) for key, a in keyed if a.fingerprint is not None and live.get(key) == a.fingerprint
                       and previous.get(key) != a.fingerprint}
-            workers = _workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
+            workers = helpers.workers() if len(todo) >= PARALLEL_MIN_PAGES else 1
             mine = {id(a) for a in todo[::workers]}  # this process's share; forked helpers render the rest
-            helpers: list[_Helper] = []
+            forked: list[helpers.Helper] = []
             # A small change in a folder whose pages the state describes: only the addresses that differ are visited
             # (rendered, linked, or removed from the state's difference); no step through the unchanged ones and no
             # walk over the folder. A larger one (a new code version, a full build) steps through all and walks.
@@ -201,8 +199,10 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                 for address in plan:
                     if id(address) in mine:
                         yield address.endpoint, address.values, ALWAYS
-                for helper in helpers:  # their pages are on disk now: the loop below only keeps them
-                    helper.wait(rendered, caught, freezer.digests)
+                redo = []  # a helper's pages on disk now: the loop below only keeps them; a silent one's: here
+                for helper in forked:
+                    redo += helper.wait(rendered, caught, freezer.digests)
+                yield from ((address.endpoint, address.values, ALWAYS) for address in redo)
                 for address in plan:
                     if id(address) not in mine and (id(address) in linked or not fast):
                         yield address.endpoint, address.values, LINK if id(address) in linked else NEVER
@@ -215,8 +215,8 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                     warnings.simplefilter("always")
                     if workers > 1:
                         content_reuse.release(kept)  # no connection of the parent's may be held across the fork
-                        _before_fork(app)
-                    helpers += [_Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
+                        helpers.before_forks(app, compile_templates)
+                    forked += [helpers.Helper.fork(app, todo[number::workers]) for number in range(1, workers)]
                     built = set()
                     for number, page in enumerate(freezer.freeze_yield(), start=1):
                         built.add(page.path.as_posix())
@@ -225,7 +225,7 @@ def _freeze(app: Flask, prepared: work_folder.Work, published: Path, base_url: s
                     if not fast and not prepared.fresh:
                         work_folder.remove_extra(work, built)
             finally:
-                for helper in helpers:
+                for helper in forked:
                     helper.kill()
                 if workers > 1:
                     gc.unfreeze()
@@ -263,14 +263,6 @@ def _parse_key(key: str) -> tuple[str, dict]:
     return endpoint, json.loads(values)
 
 
-def _before_fork(app: Flask) -> None:
-    """What each helper would do again for itself is done once: the site's templates compiled. The parent's objects
-    are moved out of the garbage collector's reach (gc.freeze) until the helpers are done: a collection in a helper
-    writes to every object it visits, which copies the memory pages it shares with the parent."""
-    compile_templates(app)
-    gc.freeze()
-
-
 def compile_templates(app: Flask) -> None:
     """The site's templates compiled, once per site app (Jinja keeps them): before a fork, and in a worker's
     warm-up (warm.py)."""
@@ -278,85 +270,3 @@ def compile_templates(app: Flask) -> None:
     for name in environment.list_templates(filter_func=lambda name: name.startswith(("site/", "apply/"))):
         environment.get_template(name)
     environment.get_template("base.html")
-
-
-def _workers() -> int:
-    """Processes to render in: one per core, and one only where fork would copy a threaded process (the admin
-    runs builds in a thread beside its request threads: locks held by those would stay locked in a child)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
-
-
-class _Helper:
-    """A forked copy of the build rendering its share of the pages into the same folder.
-
-    It inherits the loaded snapshot and the plan (no second load), writes its pages with Frozen-Flask, and sends
-    back the paths it rendered and its warnings, or its traceback, through a pipe.
-    """
-
-    def __init__(self, pid: int, reader: int) -> None:
-        self.pid, self.reader = pid, reader
-
-    @classmethod
-    def fork(cls, app: Flask, share: list) -> "_Helper":
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid:
-            os.close(writer)
-            return cls(pid, reader)
-        os.close(reader)  # the child: render, report, and leave without running the parent's exit handlers
-        code = 0
-        try:
-            message = cls._render(app, share)
-        except BaseException:
-            message, code = {"error": traceback.format_exc()}, 1
-        try:
-            with os.fdopen(writer, "w", encoding="utf-8") as out:
-                json.dump(message, out)
-        finally:
-            os._exit(code)
-
-    @staticmethod
-    def _render(app: Flask, share: list) -> dict:
-        from portal.extensions import db
-
-        db.engine.dispose(close=False)  # never share the parent's database connections
-        paths: set[str] = set()  # the parent's counting hook fills its own set's copy here: another hook
-        app.before_request_funcs[None].insert(
-            0, lambda: paths.add(request.path) if request.endpoint != "site.static" else None)
-        app.config["FREEZER_REMOVE_EXTRA_FILES"] = False  # the parent knows every page; it removes the rest
-        freezer = SiteFreezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
-        freezer.register_generator(lambda: ((a.endpoint, a.values, ALWAYS) for a in share))
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            freezer.freeze()
-        return {"rendered": sorted(paths), "digests": freezer.digests, "warnings": [str(w.message) for w in caught
-                                                        if not issubclass(w.category, MissingURLGeneratorWarning)]}
-
-    def wait(self, rendered: set[str], caught: list, digests: dict[str, str | None]) -> None:
-        with os.fdopen(self.reader, encoding="utf-8") as pipe:
-            text = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        message = json.loads(text) if text else {"error": f"процесс отрисовки завершился с кодом {status}"}
-        if "error" in message:
-            raise RuntimeError(f"Страницы не отрисованы: {message['error']}")
-        rendered.update(message["rendered"])
-        digests.update(message["digests"])
-        caught += [warnings.WarningMessage(warning, UserWarning, __file__, 0) for warning in message["warnings"]]
-
-    def kill(self) -> None:
-        """After a failure elsewhere: no helper outlives the build."""
-        if self.pid:
-            try:
-                os.kill(self.pid, 9)
-                os.waitpid(self.pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            os.close(self.reader)
-            self.pid = 0

@@ -80,7 +80,7 @@ elif point == "between two renames":  # a system without an atomic exchange
         real_replace(src, dst, **kwargs)
         if Path(src).name == os.environ["PORTAL_BUILD_DIR"].rstrip("/").rpartition("/")[2]:
             die()
-    build.os.replace = replace
+    os.replace = replace  # the os module every part of the build uses
 elif point in ("writing the state", "writing the report"):
     name = build.STATE_FILE if point == "writing the state" else publishing.REPORT_FILE
     real_write = atomic.write_text
