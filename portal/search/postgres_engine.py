@@ -156,11 +156,11 @@ def _matches_through_the_index(session: Session) -> Iterator[None]:
     pages the index names (12–16 ms)."""
     session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     session.execute(sa.text("SET LOCAL enable_indexscan = off"))  # else it walks ix_search_entry_kind for the order
-    try:
-        yield
-    finally:
-        session.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
-        session.execute(sa.text("SET LOCAL enable_indexscan TO DEFAULT"))
+    yield
+    # Not after a failed statement: its transaction is rolled back, which undoes SET LOCAL anyway (and a reset in the
+    # aborted transaction would fail, hiding the error).
+    session.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
+    session.execute(sa.text("SET LOCAL enable_indexscan TO DEFAULT"))
 
 
 def _hits(rows: Iterable[Any], highlights: bool) -> list[Hit]:
