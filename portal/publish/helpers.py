@@ -93,18 +93,27 @@ class Helper:
     @classmethod
     def fork(cls, app: Flask, share: list) -> "Helper":
         reader, writer = os.pipe()
-        with ExitStack() as held, warnings.catch_warnings():
-            for lock in _site_locks(app):  # released in the parent and, as copies, in the child
-                held.enter_context(lock)
-            # Python 3.12 warns of any fork in a threaded process; this one is made safe above.
-            warnings.filterwarnings("ignore", ".*fork", DeprecationWarning)
-            pid = os.fork()
+        # A stop signal that reaches the child before it has reset its handlers (below) waits, blocked, until then:
+        # else the inherited handler would only note it, and the helper would render on.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        pid = None
+        try:
+            with ExitStack() as held, warnings.catch_warnings():
+                for lock in _site_locks(app):  # released in the parent and, as copies, in the child
+                    held.enter_context(lock)
+                # Python 3.12 warns of any fork in a threaded process; this one is made safe above.
+                warnings.filterwarnings("ignore", ".*fork", DeprecationWarning)
+                pid = os.fork()
+        finally:
+            if pid != 0:  # the parent (or a failed fork); the child unblocks once its handlers are reset
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         if pid:
             os.close(writer)
             return cls(pid, reader, share)
         os.close(reader)  # the child: render, report, and leave without running the parent's exit handlers
         for number in STOP_SIGNALS:  # a worker's consumer (Huey) only notes a SIGTERM: a helper would render on
             signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a stop signal received meanwhile stops it now
         code = 0
         try:
             message = cls._render(app, share, writer)
