@@ -115,8 +115,8 @@ def name_for(person: Person | None, organisation_ids: set[int] | None, role: Rol
     """The person's name for readers of these organisations (None: all of them), else «Наставник из …»."""
     if person is None:
         return ""
-    return named(organisation_ids is None or person.organisation_id in organisation_ids, person.full_name,
-                 _short_name(person), role)
+    return named(permissions.within(organisation_ids, person.organisation_id), person.full_name, _short_name(person),
+                 role)
 
 
 def label_for_organisation(pairing: Pairing, organisation_id: int | None) -> str:
