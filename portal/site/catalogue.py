@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from portal.models import Case
 
+from .row_memo import memoised
+
 FACETS: dict[str, str] = {
     "form": "Форма наставничества",
     "organisation": "Организация",
@@ -46,22 +48,23 @@ def _values_of(case: Case) -> dict[str, list[tuple[str, str]]]:
 
 
 class Catalogue:
-    """Cases grouped by every filter value, computed once per snapshot."""
+    """Cases grouped by every filter value, computed once per snapshot. `memo`: each case's values by the case
+    object, kept from snapshot to snapshot (row_memo.py): after one edit a region's 3 000 cases are not read again."""
 
-    def __init__(self, cases: list[Case]):
+    def __init__(self, cases: list[Case], memo: dict | None = None):
         self.cases = cases
+        rows = memoised(cases, memo, lambda case: (_values_of(case), (case.title.casefold(), case.id)))
         self._matching: dict[tuple[str, str], list[Case]] = defaultdict(list)
         labels: dict[tuple[str, str], str] = {}
-        for case in cases:  # already in catalogue order: each group keeps it
-            for facet, values in _values_of(case).items():
-                for value, label in values:
-                    self._matching[(facet, value)].append(case)
-                    labels[(facet, value)] = label
         # Form × year, the pair a coordinator asks for («практики «учитель–учитель» за 2025 год»).
         self._combined: dict[tuple[str, str], list[Case]] = defaultdict(list)
-        for case in cases:
-            self._combined[(case.mentoring_form.value, str(case_year(case)))].append(case)
-        self.by_title = sorted(cases, key=lambda case: (case.title.casefold(), case.id))
+        for case, (values, _) in zip(cases, rows):  # already in catalogue order: each group keeps it
+            for facet, found in values.items():
+                for value, label in found:
+                    self._matching[(facet, value)].append(case)
+                    labels[(facet, value)] = label
+            self._combined[(values["form"][0][0], values["year"][0][0])].append(case)
+        self.by_title = [case for _, case in sorted(zip((key for _, key in rows), cases), key=lambda pair: pair[0])]
         self.filters: dict[str, list[FilterValue]] = {facet: [] for facet in FACETS}
         for (facet, value), items in self._matching.items():
             self.filters[facet].append(FilterValue(facet, value, labels[(facet, value)], len(items)))

@@ -49,6 +49,7 @@ from portal.models import (
 )
 
 SNAPSHOT_KEY = "site_snapshot"  # where the build puts the snapshot every page reads
+CATALOGUE_ROWS = "_catalogue_rows"  # the catalogue's memo of each case's filter values (catalogue.py)
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Snapshot:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(self.cases)
+        return Catalogue(self.cases, self.__dict__.setdefault(CATALOGUE_ROWS, {}))
 
     @cached_property
     def events_by_month(self) -> dict[tuple[int, int], list[Event]]:

@@ -228,6 +228,8 @@ def _carry(old: content.Snapshot, new: content.Snapshot, reloaded: set[str]) -> 
     for name, part in derived.items():
         if name in old.__dict__ and part not in reloaded:
             new.__dict__[name] = old.__dict__[name]
+    if content.CATALOGUE_ROWS in old.__dict__:  # by the case objects themselves: right whatever was reloaded
+        new.__dict__[content.CATALOGUE_ROWS] = old.__dict__[content.CATALOGUE_ROWS]
 
 
 def release(kept: Kept) -> None:

@@ -23,3 +23,22 @@ def memoised(items: list, memo: dict | None, make: Callable[[Any], Any]) -> list
     memo.clear()
     memo.update(seen)
     return rows
+
+
+class Reuse:
+    """Values made last time by key, kept while what they were made from is the same: `signature` holds the very
+    objects (rows compare by identity: the kept snapshot's unchanged rows are the same objects) and plain values
+    (compared by value). One section of a plan uses one, for one context (the menu, the code, the date)."""
+
+    def __init__(self, memo: dict, context: object):
+        if memo.get("context") != context:
+            memo.clear()
+        self.old: dict = memo.get("values", {})
+        memo["context"], memo["values"] = context, {}
+        self.new: dict = memo["values"]
+
+    def get(self, key: Any, signature: tuple, make: Callable[[], Any]) -> Any:
+        found = self.old.get(key)
+        value = found[1] if found is not None and found[0] == signature else make()
+        self.new[key] = (signature, value)
+        return value

@@ -16,6 +16,7 @@ from flask import current_app
 
 from . import content
 from .content import Snapshot, fingerprint
+from .row_memo import Reuse, memoised
 from .version import site_version
 
 
@@ -48,11 +49,15 @@ def _card(item) -> tuple:
 
 
 def _card_of(snap: Snapshot):
-    """The cards of the snapshot's cases, made once per plan: the catalogue shows each case on a dozen pages."""
-    cards = snap.__dict__.get("_case_cards")
-    if cards is None:
-        cards = snap.__dict__["_case_cards"] = {id(case): _card(case) for case in snap.cases}
-    return lambda item: cards.get(id(item)) or _card(item)
+    """Cards of the snapshot's cases, each made once per plan: the catalogue shows each case on a dozen pages."""
+    cards = snap.__dict__.setdefault("_case_cards", {})  # by id: the snapshot keeps its cases alive
+
+    def card(item) -> tuple:
+        found = cards.get(id(item))
+        if found is None:
+            found = cards[id(item)] = _card(item)
+        return found
+    return card
 
 
 def _roadmap_parts(roadmap) -> list[tuple]:
@@ -81,7 +86,9 @@ def keep_sections(old: Snapshot, new: Snapshot, reloaded: set[str]) -> None:
     kept = old.__dict__.get("_sections", {})
     new.__dict__["_sections"] = {name: found for name, found in kept.items()
                                  if SECTIONS[name][0] is not None and not SECTIONS[name][0] & reloaded}
-    new.__dict__["_item_pages"] = old.__dict__.get("_item_pages", {})  # by the objects themselves: see `_items`
+    # By the objects themselves: see `_items` and `_reuse`.
+    new.__dict__["_item_pages"] = old.__dict__.get("_item_pages", {})
+    new.__dict__["_reuse"] = old.__dict__.get("_reuse", {})
 
 
 def _addresses(snap: Snapshot) -> list[Address]:
@@ -103,6 +110,12 @@ def _addresses(snap: Snapshot) -> list[Address]:
     return listed
 
 
+def _reuse(snap: Snapshot, section: str, fp) -> Reuse:
+    """The section's addresses of the last plan, by key, for the same code, menu and settings (row_memo.py)."""
+    context = fp(section, current_app.config["SITE_ITEMS_PER_PAGE"], current_app.config["TIME_ZONE"])
+    return Reuse(snap.__dict__.setdefault("_reuse", {}).setdefault(section, {}), context)
+
+
 def _figures(snap: Snapshot) -> tuple:
     return sorted(snap.programs_by_form.items()), sorted(snap.pairings_by_form.items())
 
@@ -117,19 +130,31 @@ def _organisations(snap: Snapshot, fp) -> Iterator[Address]:
     today = snap.now.date()
     yield Address("site.organisations", {}, fp(_rows(snap.organisations),
                                                [(o.short_name, o.kind) for o in snap.organisations]))
+    # An organisation's pages are made again only when one of its rows or figures changed: an edited case
+    # touches one organisation of 300.
+    reuse = _reuse(snap, "organisations", fp)
     for org in snap.organisations:
-        own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
-        counts = ([(d.id, d.updated_at) for d in snap.documents_of(org)],
-                  snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
-                  snap.mentors_by_organisation[org.id], snap.mentees_by_organisation[org.id],
-                  [_roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
-        yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
-                      org.updated_at)
-        roadmaps = [(r.id, r.updated_at, _roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
-        yield Address("site.embed_roadmap", {"slug": org.slug}, fp(org.id, org.updated_at, roadmaps, today),
-                      in_sitemap=False)
-        yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, _rows(snap.of(org, "cases"))),
-                      in_sitemap=False)
+        own = tuple(tuple(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events"))
+        documents = tuple((d.id, d.updated_at) for d in snap.documents_of(org))
+        figures = tuple(counter[org.id] for counter in (snap.programs_by_organisation, snap.pairings_by_organisation,
+                                                        snap.mentors_by_organisation, snap.mentees_by_organisation))
+        yield from reuse.get(org.id, (org, own, documents, figures, today),
+                             lambda: list(_organisation(snap, fp, org, today)))
+
+
+def _organisation(snap: Snapshot, fp, org, today: date) -> Iterator[Address]:
+    own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
+    counts = ([(d.id, d.updated_at) for d in snap.documents_of(org)],
+              snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
+              snap.mentors_by_organisation[org.id], snap.mentees_by_organisation[org.id],
+              [_roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
+    yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
+                  org.updated_at)
+    roadmaps = [(r.id, r.updated_at, _roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
+    yield Address("site.embed_roadmap", {"slug": org.slug}, fp(org.id, org.updated_at, roadmaps, today),
+                  in_sitemap=False)
+    yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, _rows(snap.of(org, "cases"))),
+                  in_sitemap=False)
 
 
 def _roadmaps(snap: Snapshot, fp) -> Iterator[Address]:
@@ -149,10 +174,12 @@ def _items(kind: str, endpoint: str, item_endpoint: str):
         # Worked out once, not per page: a region has hundreds of list pages.
         facets = fingerprint([(v.value, v.count) for vs in snap.catalogue.filters.values() for v in vs]) \
             if kind == "cases" else ()
+        lists = _reuse(snap, f"{kind}:lists", fp)  # a list page is made again only when its items changed
         for number in range(1, pages + 1):
             shown = items[(number - 1) * per_page: number * per_page]
             values = {"page": number} if number > 1 else {}
-            yield Address(endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown], facets))
+            yield lists.get(number, (pages, shown, facets), lambda: Address(
+                endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown], facets)))
         # A page whose item and related cases are the very objects of the last plan (a kept snapshot's unchanged
         # rows: content_reuse.py) keeps its address; the memo is the same plan context's (menu, code, date).
         memos = snap.__dict__.setdefault("_item_pages", {})
@@ -237,8 +264,7 @@ _DATASET_ROWS = {
     "organisations": (("organisations",), lambda snap: _rows(snap.organisations)),
     "roadmaps": (("roadmaps", "organisations"), lambda snap: _roadmap_rows(snap)),
     "activities": (("roadmaps", "organisations"), lambda snap: _roadmap_rows(snap)),
-    "cases": (("cases", "organisations"),
-              lambda snap: (_cards(snap.cases), [[t.name for t in c.tags] for c in snap.cases])),
+    "cases": (("cases", "organisations"), lambda snap: _case_rows(snap)),
     "news": (("news", "organisations"), lambda snap: _cards(snap.news)),
     "events": (("events", "organisations"), lambda snap: _cards(snap.events)),
     "figures": (("registry_counts", "organisations"),
@@ -246,6 +272,12 @@ _DATASET_ROWS = {
                               sorted(snap.pairings_by_organisation.items()),
                               [(o.id, o.slug) for o in snap.organisations])),
 }
+
+
+def _case_rows(snap: Snapshot) -> list[str]:
+    """Each case's card and tags, as text made once per case object (row_memo.py): 3 000 after one edit cost."""
+    memo = snap.__dict__.setdefault("_reuse", {}).setdefault("open_data:case_rows", {})
+    return memoised(snap.cases, memo, lambda case: repr((_card(case), [t.name for t in case.tags])))
 
 
 def _roadmap_rows(snap: Snapshot) -> tuple:
@@ -261,7 +293,7 @@ def _open_data(names: tuple[str, ...] | None):
         for dataset in open_data.DATASETS:
             known = _DATASET_ROWS.get(dataset.name)
             if (names is None and known is None) or (names is not None and dataset.name in names):
-                shown = known[1](snap) if known is not None else None
+                shown = fingerprint([known[1](snap)]) if known is not None else None  # once for every format
                 for fmt in dataset.formats:
                     yield Address(f"site.open_data_{fmt}", {"name": dataset.name},
                                   None if shown is None else fp("open-data", dataset.name, fmt, shown),
@@ -279,26 +311,24 @@ def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
                                                for pair in catalogue.combinations()])
     for facet in catalogue.filters:
         yield Address("site.case_filters", {"facet": facet}, fp("filters", facet, filters))
-    for values in catalogue.filters.values():
-        for each in values:
-            items = catalogue.matching(each.facet, each.value)
-            pages = max(1, math.ceil(len(items) / per_page))
-            for number in range(1, pages + 1):
-                shown = items[(number - 1) * per_page: number * per_page]
-                address = {"facet": each.facet, "value": each.value} | ({"page": number} if number > 1 else {})
-                yield Address("site.cases_filtered", address, fp("filtered", number, pages, filters,
-                                                                  [card(i) for i in shown]),
-                              in_sitemap=number == 1)
-    lists = [("site.cases_by_title", {}, catalogue.by_title)]
-    lists += [("site.cases_combined", {"form": form, "year": year}, catalogue.combined(form, year))
-              for form, year in catalogue.combinations()]
-    for endpoint, values, items in lists:
+    # A list page is made again only when its cases or the counts changed: an edited case is on a dozen of 2 000.
+    reuse = _reuse(snap, "catalogue", fp)
+    lists = [("site.cases_filtered", {"facet": each.facet, "value": each.value},
+              catalogue.matching(each.facet, each.value), ("filtered",))
+             for values in catalogue.filters.values() for each in values]
+    lists += [("site.cases_by_title", {}, catalogue.by_title, ("site.cases_by_title", {}))]
+    lists += [("site.cases_combined", {"form": form, "year": year}, catalogue.combined(form, year),
+               ("site.cases_combined", {"form": form, "year": year})) for form, year in catalogue.combinations()]
+    for endpoint, values, items, named in lists:
         pages = max(1, math.ceil(len(items) / per_page))
         for number in range(1, pages + 1):
             shown = items[(number - 1) * per_page: number * per_page]
             address = values | ({"page": number} if number > 1 else {})
-            yield Address(endpoint, address, fp(endpoint, values, number, pages, filters, [card(i) for i in shown]),
-                          in_sitemap=number == 1)
+
+            def make() -> Address:
+                return Address(endpoint, address, fp(*named, number, pages, filters, [card(i) for i in shown]),
+                               in_sitemap=number == 1)
+            yield reuse.get((endpoint, *sorted(address.items())), (filters, pages, shown), make)
 
 
 def _calendar(snap: Snapshot, fp) -> Iterator[Address]:
