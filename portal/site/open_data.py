@@ -241,12 +241,22 @@ def dataset_items(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dic
 
 def dataset_json(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dict | None = None) -> bytes:
     found = _check_format(name, "json")
-    items = dataset_items(snapshot, name, item_url=item_url, memo=memo)
+    items = dataset_items(snapshot, name, item_url=item_url, memo=None if memo is None else memo.setdefault("rows", {}))
+    # Each item's text made once per row (with `indent` json runs its pure-Python encoder: 3 000 cases cost 50 ms
+    # of every publish), at its depth in the document: two spaces in.
+    texts = memoised(items, None if memo is None else memo.setdefault("texts", {}),
+                     lambda row: json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  "))
     document: Row = {"dataset": found.name, "title": found.title, "description": found.description,
-                     "generated_at": _utc_iso(snapshot.now), "count": len(items), "items": items}
+                     "generated_at": _utc_iso(snapshot.now), "count": len(items), "items": _ITEMS}
     if name == "figures":
         document["by_organisation"] = _figures_by_organisation(snapshot)
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    listed = "[\n  " + ",\n  ".join(texts) + "\n ]" if texts else "[]"
+    # The first quoted `_ITEMS` is the items' place: the fields before it are this module's own words.
+    text = json.dumps(document, ensure_ascii=False, indent=1).replace(json.dumps(_ITEMS), listed, 1)
+    return (text + "\n").encode("utf-8")
+
+
+_ITEMS = "\u0000items\u0000"  # where the items go in a dataset's JSON (no text of the portal holds a NUL)
 
 
 def _csv_value(value: Any) -> str:
