@@ -30,6 +30,9 @@ class VersionedMixin:
         return {"version_id_col": cls.version}
 
 
+SCHEDULED_COLUMNS = ("status", "publish_at", "created_at")  # PublishableMixin's `_scheduled` index
+
+
 class PublishableMixin:
     """A row that goes draft → review → published and reaches the public site only when published
     (and, when `publish_at` is set, only from the first build after that moment)."""
@@ -42,9 +45,12 @@ class PublishableMixin:
     def __table_args__(cls) -> tuple:
         # What a publishing worker reads of the table before each publish (portal/site/content_reuse.py): the
         # count, the latest edit and the rows come due, from this index alone rather than from rows with long texts.
-        # The admin's dashboard lists the rows scheduled next (status published, `publish_at` ahead) from the other.
+        # The other: the public rows, when each appeared and of which organisation (the public cases as monitoring
+        # counts them, read before each publish: 10 ms from a region's rows, under 1 ms from the index), and the
+        # admin dashboard's rows scheduled next (status published, `publish_at` ahead).
         return (sa.Index(f"ix_{cls.__tablename__}_changes", "updated_at", "publish_at"),
-                sa.Index(f"ix_{cls.__tablename__}_scheduled", "status", "publish_at"))
+                sa.Index(f"ix_{cls.__tablename__}_scheduled", *SCHEDULED_COLUMNS,
+                         *(["organisation_id"] if hasattr(cls, "organisation_id") else [])))
 
     def is_public(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= now)

@@ -6,6 +6,7 @@ loads the snapshot once (`use_snapshot`); outside a build each request loads a f
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -264,8 +265,7 @@ def _media(session, now, fields) -> dict:
         if (use.owner_kind, use.owner_id) in public_rows:
             media_uses.setdefault((use.owner_kind, use.owner_id), []).append(use)
             public_media[use.media.stored_name] = use.media
-    in_texts = {name for item in rows for field_name in item.__markdown_fields__
-                for name in text.media_names(getattr(item, f"{field_name}_html") or "")}
+    in_texts = {name for item in rows for name in _media_in_texts(item)}
     if in_texts:  # pictures put into a text from the media library (the editor's «Картинка»)
         for media in session.scalars(sa.select(MediaFile).where(MediaFile.stored_name.in_(sorted(in_texts)))):
             public_media[media.stored_name] = media
@@ -277,6 +277,20 @@ def _media(session, now, fields) -> dict:
     for document in documents:
         public_media[document.stored_name] = document
     return {"media_uses": media_uses, "documents": documents, "public_media": public_media}
+
+
+# The library files each row's texts show, by the row object, with the texts they were read from (a changed text is
+# another string). A kept snapshot's unchanged rows are the same objects: reading a region's 8 600 public rows for
+# `/media/` took 25 ms of every one-edit publish.
+_TEXT_MEDIA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _media_in_texts(item) -> frozenset[str]:
+    texts = [getattr(item, f"{name}_html") or "" for name in item.__markdown_fields__]
+    found = _TEXT_MEDIA.get(item)
+    if found is None or len(found[0]) != len(texts) or any(a is not b for a, b in zip(found[0], texts)):
+        found = _TEXT_MEDIA[item] = (texts, frozenset(name for html in texts for name in text.media_names(html)))
+    return found[1]
 
 
 def _persons(session, now, _fields) -> dict:

@@ -9,6 +9,7 @@ depends on the date); scheduled, daily and full builds load everything afresh (b
 """
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from collections.abc import Callable
@@ -79,7 +80,7 @@ def keep_first(site_app, make: Callable[[], Kept]) -> bool:
         return True
 
 
-def _mark_columns(table: sa.Table, now: datetime) -> list:
+def _mark_columns(table: sa.Table, now: sa.ColumnElement) -> list:
     """Aggregates that change when a row is added, removed or edited, or its `publish_at` comes. With
     `updated_at`, an edit moves it on (and an insert, even with a delete beside it; a delete lowers the count);
     without it, sums over every column stand in for the rows' contents."""
@@ -100,7 +101,7 @@ def _mark_columns(table: sa.Table, now: datetime) -> list:
     return columns
 
 
-def _public_cases(now: datetime) -> tuple[sa.Table, list, sa.ColumnElement]:
+def _public_cases(now: sa.ColumnElement) -> tuple[sa.Table, list, sa.ColumnElement]:
     """What monitoring reads of cases: which are public, of which organisation, since when (indicators.py)."""
     since = sa.func.coalesce(Case.publish_at, Case.created_at)
     return (Case.__table__, [sa.func.count(), sa.func.sum(Case.id), sa.func.sum(Case.organisation_id),
@@ -118,12 +119,20 @@ def _joined(columns: list) -> sa.ColumnElement:
 
 def marks(session: Session, now: datetime) -> dict[str, str]:
     """Every site table's marks at `now`, and the public cases as monitoring sees them, in one statement."""
+    names, statement = _marks_statement()
+    values = session.execute(statement, {"now": now}).one()
+    return dict(zip(names, values))
+
+
+@functools.cache
+def _marks_statement() -> tuple[list[str], sa.Select]:
+    """The statement of `marks`, built once: building it took a third of its 30 ms."""
+    now = sa.bindparam("now", type_=sa.DateTime)
     layout = [(table.name, sa.select(_joined(_mark_columns(table, now))).select_from(table))
               for table in db.metadata.sorted_tables if table.name not in NOT_SITE]
     table, columns, where = _public_cases(now)
     layout.append((PUBLIC_CASES, sa.select(_joined(columns)).select_from(table).where(where)))
-    values = session.execute(sa.select(*(query.scalar_subquery() for _, query in layout))).one()
-    return {name: value for (name, _), value in zip(layout, values)}
+    return [name for name, _ in layout], sa.select(*(query.scalar_subquery() for _, query in layout))
 
 
 def load(kept: Kept | None, *, fresh: bool, now: datetime | None = None) -> tuple[Kept, set[str] | None]:
