@@ -24,7 +24,7 @@ from flask import Flask, request
 from flask_frozen import MissingURLGeneratorWarning
 
 from portal import assets
-from portal.site import content, content_reuse, urls
+from portal.site import content, content_reuse, files, urls
 from portal.site.row_memo import memoised
 
 from . import discard, helpers, work_folder
@@ -144,6 +144,11 @@ def _load(app: Flask, report: BuildReport, fresh: bool) -> content_reuse.Kept:
     `fresh` (content_reuse.py). It is kept again only once this build is published."""
     with _phase(report, "load"):
         kept = content_reuse.take(app)  # waits for a worker's warm-up loading it (warm.py)
+        if fresh and kept is not None:  # loaded whole: the old snapshot, and the memos by its objects, go first
+            for key in (ADDRESS_KEYS, files.OPEN_DATA_MEMO, files.SITEMAP_MEMO):
+                app.extensions.pop(key, None)
+            content_reuse.let_go(kept)
+            kept = None
         new, reloaded = content_reuse.load(kept, fresh=fresh)
         if reloaded is not None:
             urls.keep_sections(kept.snapshot, new.snapshot, reloaded)

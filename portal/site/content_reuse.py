@@ -241,6 +241,18 @@ def _carry(old: content.Snapshot, new: content.Snapshot, reloaded: set[str]) -> 
         new.__dict__[content.CATALOGUE_ROWS] = old.__dict__[content.CATALOGUE_ROWS]
 
 
+def let_go(kept: Kept) -> None:
+    """A kept snapshot that a build replaces with one loaded whole: closed, emptied and collected before the new one
+    loads, not after the build (its objects are out of the collector's sight: `settle`). A worker's full build held
+    both at once. The caller's `kept` holds nothing afterwards."""
+    for session in set().union(*kept.sessions.values()):
+        session.close()
+    kept.sessions.clear()
+    kept.snapshot = None  # type: ignore[assignment]
+    gc.unfreeze()
+    gc.collect()
+
+
 def release(kept: Kept) -> None:
     """Give the sessions' connections back (before a fork, and after the build): a lazy load takes one again."""
     for session in set().union(*kept.sessions.values()):

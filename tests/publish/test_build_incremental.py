@@ -191,3 +191,31 @@ def test_a_worker_hides_its_kept_content_from_the_collector_and_lets_go_of_what_
         assert old_case() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_build_that_loads_everything_lets_go_of_the_kept_content_before_it_loads(app, world, monkeypatch):
+    """A full build in a worker does not hold the old snapshot while it loads the new one: both at once were the
+    peak of a worker's memory (content_reuse.let_go)."""
+    import weakref
+
+    from portal.site import content, content_reuse
+
+    world.rows[("cases", "a")].status = Status.PUBLISHED
+    db.session.commit()
+    build(app)
+    old_case = weakref.ref(publishing.site_app_for(app).extensions[content_reuse.KEPT_KEY].snapshot.cases[0])
+    alive_at_load = []
+    real_load = content.load
+
+    def load(*args, **kwargs):
+        alive_at_load.append(old_case() is not None)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(content, "load", load)
+    try:
+        build(app, full=True)
+    finally:
+        import gc
+
+        gc.unfreeze()
+    assert alive_at_load == [False]
