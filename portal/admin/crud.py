@@ -230,6 +230,8 @@ class Crud:
                 if self.after_flush:
                     self.after_flush(form, obj)
                 audit.record("create" if is_new else "save", obj)
+                # Read before the commit expires the row: after it, each would load the row again.
+                on_site, title, saved_id = was_public or self._on_site(obj), self.title_of(obj), obj.id
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
@@ -246,10 +248,10 @@ class Crud:
                 flash("Не удалось сохранить: база данных сейчас не отвечает. Ваш текст не потерян: он в форме ниже. "
                       "Подождите минуту и нажмите «Сохранить» ещё раз.", "error")
             else:
-                republished = self._republish(was_public or self._on_site(obj))
-                flash(f"Сохранено: «{self.title_of(obj)}»."
-                      + (" Сайт обновится через несколько секунд." if republished else ""), "success")
-                return redirect(url_for(f"admin.{self.name}_edit", id=obj.id))
+                republished = self._republish(on_site)
+                flash(f"Сохранено: «{title}»." + (" Сайт обновится через несколько секунд." if republished else ""),
+                      "success")
+                return redirect(url_for(f"admin.{self.name}_edit", id=saved_id))
         elif request.method == "POST":
             flash("Исправьте ошибки в форме: они отмечены у полей.", "error")
         extra = self.extra_context(obj) if self.extra_context else {}

@@ -28,7 +28,7 @@ def memoised(items: list, memo: dict | None, make: Callable[[Any], Any]) -> list
 class Reuse:
     """Values made last time by key, kept while what they were made from is the same: `signature` holds the very
     objects (rows compare by identity: the kept snapshot's unchanged rows are the same objects) and plain values
-    (compared by value). One section of a plan uses one, for one context (the menu, the code, the date)."""
+    (compared by value). One section of a plan uses one, for one context (the code, the menu, the settings)."""
 
     def __init__(self, memo: dict, context: object):
         if memo.get("context") != context:

@@ -275,7 +275,8 @@ _DATASET_ROWS = {
 
 
 def _case_rows(snap: Snapshot) -> list[str]:
-    """Each case's card and tags, as text made once per case object (row_memo.py): 3 000 after one edit cost."""
+    """Each case's card and tags as text, made once per case object (row_memo.py): after one edit, one case's
+    text is made again, not 3 000."""
     memo = snap.__dict__.setdefault("_reuse", {}).setdefault("open_data:case_rows", {})
     return memoised(snap.cases, memo, lambda case: repr((_card(case), [t.name for t in case.tags])))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -219,3 +220,36 @@ def test_publication_can_be_scheduled_from_the_form(world, admin_client):
     item = db.session.scalar(sa.select(model).where(model.title == data["title"]))
     assert item.publish_at.isoformat() == "2030-01-15T09:30:00"
     assert 'value="2030-01-15T09:30"' in admin_client.get(f"/admin/news/{item.id}/edit").get_data(as_text=True)
+
+
+def test_a_save_does_not_read_the_saved_row_again_after_its_commit(world, admin_client):
+    """Title, address and whether the row is on the site are read before the commit expires the row: each would
+    otherwise load the whole row (texts and tags) again after the save, for the message and the redirect."""
+    admin_client.post("/admin/cases/new", data=valid_form("cases", world))
+    model = CRUDS["cases"].model
+    case = db.session.scalar(sa.select(model).where(model.title == "Наставничество в робототехнике"))
+    statements: list[str] = []
+    request_thread = threading.get_ident()  # the test client's: the search index's writer thread reads rows too
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() == request_thread:
+            statements.append(" ".join(statement.split()))
+
+    def committed(conn):
+        if threading.get_ident() == request_thread:
+            statements.append("COMMIT")
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    sa.event.listen(db.engine, "commit", committed)
+    try:
+        response = admin_client.post(f"/admin/cases/{case.id}/edit",
+                                     data=valid_form("cases", world) | {"title": "Новое название", "status": "published"})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+        sa.event.remove(db.engine, "commit", committed)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/cases/{case.id}/edit")
+    written = next(n for n, s in enumerate(statements) if s.startswith('UPDATE "case"'))
+    saved = statements.index("COMMIT", written)
+    assert not [s for s in statements[saved:] if s.startswith('SELECT "case"')]
+    assert "Новое название" in admin_client.get(f"/admin/cases/{case.id}/edit").get_data(as_text=True)
