@@ -1,5 +1,10 @@
 """The Whoosh index's writer thread of this process: a committed transaction hands it the keys it changed, and
-it merges the keys queued meanwhile into one Whoosh commit, after the response (whoosh_engine.py)."""
+it merges the keys queued meanwhile into one Whoosh commit, after the response (whoosh_engine.py).
+
+It gathers for GATHER_SECONDS before it writes: a Whoosh commit costs about as much for four rows as for one
+(at regional scale, about 30 ms of CPU for one case, 8 ms a case in a batch of four), and with many editors
+saving at once those commits were a third of the admin's CPU. A wait in `flush` (tests, the process's exit)
+cuts the gathering short."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +14,7 @@ from typing import Callable, Iterable
 from flask import Flask
 
 log = logging.getLogger("portal.search")
+GATHER_SECONDS = 0.5  # an edit reaches the admin search this much later; saves meanwhile share its commit
 
 
 class IndexWriter:
@@ -22,6 +28,7 @@ class IndexWriter:
         self._condition = threading.Condition()
         self._queued: dict[Flask, set[tuple[str, int]]] = {}  # by app: tests make several apps in one process
         self._busy = False
+        self._hurried = 0  # callers of `flush` waiting: no gathering while there are any
         self._thread: threading.Thread | None = None
 
     def put(self, app: Flask, keys: Iterable[tuple[str, int]]) -> None:
@@ -36,6 +43,7 @@ class IndexWriter:
         while True:
             with self._condition:
                 self._condition.wait_for(lambda: self._queued)
+                self._condition.wait_for(lambda: self._hurried, GATHER_SECONDS)
                 batch, self._queued, self._busy = self._queued, {}, True
             try:
                 for app, keys in batch.items():
@@ -54,4 +62,9 @@ class IndexWriter:
         if threading.current_thread() is self._thread:
             return not self._queued  # the writer itself (an app context it pushed is closing)
         with self._condition:
-            return self._condition.wait_for(lambda: not self._queued and not self._busy, timeout)
+            self._hurried += 1
+            self._condition.notify_all()
+            try:
+                return self._condition.wait_for(lambda: not self._queued and not self._busy, timeout)
+            finally:
+                self._hurried -= 1
