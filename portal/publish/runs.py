@@ -69,13 +69,15 @@ def _state() -> BuildState:
 def request(reason: str = "manual", *, full: bool = False, user=None) -> bool:
     """Ask for a build. True: this is a new ask and the caller enqueues the job; False: one is waiting already
     (a full build asked for meanwhile still makes the waiting one full)."""
-    _state()
-    db.session.commit()
     email = getattr(user, "email", "") or ""
-    asked = db.session.execute(
-        sa.update(BuildState).where(BuildState.id == STATE_ID, BuildState.requested.is_(False))
-        .values(requested=True, requested_reason=reason, requested_full=full, requested_by=email)
-        .execution_options(synchronize_session=False)).rowcount == 1
+    ask = (sa.update(BuildState).where(BuildState.id == STATE_ID, BuildState.requested.is_(False))
+           .values(requested=True, requested_reason=reason, requested_full=full, requested_by=email)
+           .execution_options(synchronize_session=False))
+    asked = db.session.execute(ask).rowcount == 1
+    if not asked and db.session.get(BuildState, STATE_ID) is None:  # the very first ask: the row is made first
+        _state()
+        db.session.commit()
+        asked = db.session.execute(ask).rowcount == 1
     if not asked and full:
         db.session.execute(sa.update(BuildState).where(BuildState.id == STATE_ID).values(requested_full=True)
                            .execution_options(synchronize_session=False))
