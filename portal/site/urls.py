@@ -16,6 +16,7 @@ from flask import current_app
 
 from . import content
 from .content import Snapshot, fingerprint
+from .page_rows import card, card_memo, cards, org_row, roadmap_parts, rows
 from .row_memo import Reuse, memoised
 from .version import site_version
 
@@ -28,40 +29,6 @@ class Address:
     modified: datetime | date | None = None
     in_sitemap: bool = True
     redirect: bool = False  # a page that sends visitors from an old address to the new one
-
-
-def _rows(items) -> list[tuple]:
-    return [(i.id, i.updated_at, getattr(i, "slug", None)) for i in items]
-
-
-def _org(item) -> tuple:
-    org = getattr(item, "organisation", None)
-    return (org.id, org.updated_at) if org is not None else ()
-
-
-def _cards(items) -> list[tuple]:
-    """Items shown as cards: their rows and their organisations' names."""
-    return [_card(i) for i in items]
-
-
-def _card(item) -> tuple:
-    return item.id, item.updated_at, getattr(item, "slug", None), _org(item)
-
-
-def _card_of(snap: Snapshot):
-    """Cards of the snapshot's cases, each made once per plan: the catalogue shows each case on a dozen pages."""
-    cards = snap.__dict__.setdefault("_case_cards", {})  # by id: the snapshot keeps its cases alive
-
-    def card(item) -> tuple:
-        found = cards.get(id(item))
-        if found is None:
-            found = cards[id(item)] = _card(item)
-        return found
-    return card
-
-
-def _roadmap_parts(roadmap) -> list[tuple]:
-    return [(s.id, s.updated_at, _rows(s.activities)) for s in roadmap.stages]
 
 
 def addresses(snap: Snapshot | None = None) -> list[Address]:
@@ -121,14 +88,14 @@ def _figures(snap: Snapshot) -> tuple:
 
 
 def _home(snap: Snapshot, fp) -> Iterator[Address]:
-    yield Address("site.home", {}, fp(_cards(snap.news[:4]), _cards(snap.upcoming_events()[:4]),
-                                      _cards(snap.cases[:6]), _cards(snap.roadmaps), _figures(snap),
+    yield Address("site.home", {}, fp(cards(snap.news[:4]), cards(snap.upcoming_events()[:4]),
+                                      cards(snap.cases[:6]), cards(snap.roadmaps), _figures(snap),
                                       len(snap.organisations)))
 
 
 def _organisations(snap: Snapshot, fp) -> Iterator[Address]:
     today = snap.now.date()
-    yield Address("site.organisations", {}, fp(_rows(snap.organisations),
+    yield Address("site.organisations", {}, fp(rows(snap.organisations),
                                                [(o.short_name, o.kind) for o in snap.organisations]))
     # An organisation's pages are made again only when one of its rows or figures changed: an edited case
     # touches one organisation of 300.
@@ -143,26 +110,26 @@ def _organisations(snap: Snapshot, fp) -> Iterator[Address]:
 
 
 def _organisation(snap: Snapshot, fp, org, today: date) -> Iterator[Address]:
-    own = [_rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
+    own = [rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
     counts = ([(d.id, d.updated_at) for d in snap.documents_of(org)],
               snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
               snap.mentors_by_organisation[org.id], snap.mentees_by_organisation[org.id],
-              [_roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
+              [roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
     yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
                   org.updated_at)
-    roadmaps = [(r.id, r.updated_at, _roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
+    roadmaps = [(r.id, r.updated_at, roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
     yield Address("site.embed_roadmap", {"slug": org.slug}, fp(org.id, org.updated_at, roadmaps, today),
                   in_sitemap=False)
-    yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, _rows(snap.of(org, "cases"))),
+    yield Address("site.embed_cases", {"slug": org.slug}, fp(org.id, org.updated_at, rows(snap.of(org, "cases"))),
                   in_sitemap=False)
 
 
 def _roadmaps(snap: Snapshot, fp) -> Iterator[Address]:
     today = snap.now.date()
-    yield Address("site.roadmaps", {}, fp([(r.id, r.updated_at, r.title, _org(r)) for r in snap.roadmaps]))
+    yield Address("site.roadmaps", {}, fp([(r.id, r.updated_at, r.title, org_row(r)) for r in snap.roadmaps]))
     for roadmap in snap.roadmaps:
         yield Address("site.roadmap", {"slug": roadmap.slug},
-                      fp(roadmap.id, roadmap.updated_at, _org(roadmap), _roadmap_parts(roadmap), today),
+                      fp(roadmap.id, roadmap.updated_at, org_row(roadmap), roadmap_parts(roadmap), today),
                       roadmap.updated_at)
 
 
@@ -179,7 +146,7 @@ def _items(kind: str, endpoint: str, item_endpoint: str):
             shown = items[(number - 1) * per_page: number * per_page]
             values = {"page": number} if number > 1 else {}
             yield lists.get(number, (pages, shown, facets), lambda: Address(
-                endpoint, values, fp(kind, number, pages, [(_rows([i]), _org(i)) for i in shown], facets)))
+                endpoint, values, fp(kind, number, pages, [(rows([i]), org_row(i)) for i in shown], facets)))
         # A page whose item and related cases are the very objects of the last plan (a kept snapshot's unchanged
         # rows: content_reuse.py) keeps its address; the memo is the same plan context's (menu, code, date).
         memos = snap.__dict__.setdefault("_item_pages", {})
@@ -193,9 +160,9 @@ def _items(kind: str, endpoint: str, item_endpoint: str):
                 address = found[2]
             else:
                 # Tags change without touching the case's row (a many-to-many link): they count by name.
-                extra = (_cards(related), [t.name for t in item.tags]) if kind == "cases" else ()
-                address = Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, _org(item), extra),
-                                  item.updated_at)
+                extra = (cards(related), [t.name for t in item.tags]) if kind == "cases" else ()
+                address = Address(item_endpoint, {"slug": item.slug},
+                                  fp(item.id, item.updated_at, org_row(item), extra), item.updated_at)
             seen[id(item)] = (item, related, address)
             yield address
         for key in [key for key in memos if key[0] == kind and key != (kind, fp(kind))]:
@@ -204,12 +171,13 @@ def _items(kind: str, endpoint: str, item_endpoint: str):
 
 
 def _events_list(snap: Snapshot, fp) -> Iterator[Address]:
-    yield Address("site.events", {}, fp(_cards(snap.events), [e.id for e in snap.upcoming_events()]))
+    yield Address("site.events", {}, fp(cards(snap.events), [e.id for e in snap.upcoming_events()]))
 
 
 def _events(snap: Snapshot, fp) -> Iterator[Address]:
     for event in snap.events:
-        yield Address("site.event", {"slug": event.slug}, fp(event.id, event.updated_at, _org(event)), event.updated_at)
+        yield Address("site.event", {"slug": event.slug}, fp(event.id, event.updated_at, org_row(event)),
+                      event.updated_at)
         yield Address("site.event_calendar", {"slug": event.slug}, fp(event.id, event.updated_at), in_sitemap=False)
 
 
@@ -239,7 +207,7 @@ def _media(snap: Snapshot, fp) -> Iterator[Address]:
 
 
 def _documents(snap: Snapshot, fp) -> Iterator[Address]:
-    documents = [(d.id, d.updated_at, _org(d)) for d in snap.documents]
+    documents = [(d.id, d.updated_at, org_row(d)) for d in snap.documents]
     yield Address("site.documents", {}, fp(documents, [(o.id, o.short_name) for o in snap.organisations]))
 
 
@@ -254,19 +222,19 @@ def _fixed(snap: Snapshot, fp) -> Iterator[Address]:
 
 
 def _feeds(snap: Snapshot, fp) -> Iterator[Address]:
-    yield Address("site.news_feed", {}, fp("atom", _cards(snap.news)), in_sitemap=False)
+    yield Address("site.news_feed", {}, fp("atom", cards(snap.news)), in_sitemap=False)
     zone = current_app.config["TIME_ZONE"]
-    yield Address("site.events_calendar", {}, fp("ics", zone, _rows(snap.events)), in_sitemap=False)
+    yield Address("site.events_calendar", {}, fp("ics", zone, rows(snap.events)), in_sitemap=False)
 
 
 # What each open dataset shows, by the snapshot parts it reads: a dataset is worked out again only when they change.
 _DATASET_ROWS = {
-    "organisations": (("organisations",), lambda snap: _rows(snap.organisations)),
+    "organisations": (("organisations",), lambda snap: rows(snap.organisations)),
     "roadmaps": (("roadmaps", "organisations"), lambda snap: _roadmap_rows(snap)),
     "activities": (("roadmaps", "organisations"), lambda snap: _roadmap_rows(snap)),
     "cases": (("cases", "organisations"), lambda snap: _case_rows(snap)),
-    "news": (("news", "organisations"), lambda snap: _cards(snap.news)),
-    "events": (("events", "organisations"), lambda snap: _cards(snap.events)),
+    "news": (("news", "organisations"), lambda snap: cards(snap.news)),
+    "events": (("events", "organisations"), lambda snap: cards(snap.events)),
     "figures": (("registry_counts", "organisations"),
                 lambda snap: (_figures(snap), sorted(snap.programs_by_organisation.items()),
                               sorted(snap.pairings_by_organisation.items()),
@@ -278,11 +246,11 @@ def _case_rows(snap: Snapshot) -> list[str]:
     """Each case's card and tags as text, made once per case object (row_memo.py): after one edit, one case's
     text is made again, not 3 000."""
     memo = snap.__dict__.setdefault("_reuse", {}).setdefault("open_data:case_rows", {})
-    return memoised(snap.cases, memo, lambda case: repr((_card(case), [t.name for t in case.tags])))
+    return memoised(snap.cases, memo, lambda case: repr((card(case), [t.name for t in case.tags])))
 
 
 def _roadmap_rows(snap: Snapshot) -> tuple:
-    return [(r.id, r.updated_at, _org(r), _roadmap_parts(r)) for r in snap.roadmaps], snap.now.date()
+    return [(r.id, r.updated_at, org_row(r), roadmap_parts(r)) for r in snap.roadmaps], snap.now.date()
 
 
 def _open_data(names: tuple[str, ...] | None):
@@ -305,7 +273,7 @@ def _open_data(names: tuple[str, ...] | None):
 def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
     """A page (or several) per filter value; each shows the filters with their counts, so they count too."""
     per_page = current_app.config["SITE_ITEMS_PER_PAGE"]
-    catalogue, card = snap.catalogue, _card_of(snap)
+    catalogue, case_card = snap.catalogue, card_memo(snap)
     # Every filter page shows every filter's counts: one hash of them, not their repr on each of 1 500 pages.
     filters = fingerprint([(v.facet, v.value, v.label, v.count) for values in catalogue.filters.values()
                            for v in values] + [(pair, catalogue.combined_count(*pair))
@@ -327,7 +295,7 @@ def _catalogue(snap: Snapshot, fp) -> Iterator[Address]:
             address = values | ({"page": number} if number > 1 else {})
 
             def make() -> Address:
-                return Address(endpoint, address, fp(*named, number, pages, filters, [card(i) for i in shown]),
+                return Address(endpoint, address, fp(*named, number, pages, filters, [case_card(i) for i in shown]),
                                in_sitemap=number == 1)
             yield reuse.get((endpoint, *sorted(address.items())), (filters, pages, shown), make)
 
@@ -337,14 +305,14 @@ def _calendar(snap: Snapshot, fp) -> Iterator[Address]:
     today = snap.now.date()
     months = snap.calendar_months
     for index, (year, month) in enumerate(months):
-        shown = _cards(snap.events_by_month.get((year, month), []))
+        shown = cards(snap.events_by_month.get((year, month), []))
         # Only this month's page marks today; the others change only when their neighbours do.
         marked = today if (year, month) == (today.year, today.month) else None
         neighbours = (months[index - 1] if index else None, months[index + 1] if index + 1 < len(months) else None)
         yield Address("site.calendar_month", {"year": year, "month": month},
                       fp("month", year, month, shown, marked, neighbours, (today.year, today.month)))
     this_month = snap.events_by_month.get((today.year, today.month), [])
-    yield Address("site.calendar_month", {}, fp("calendar", _cards(this_month), today), in_sitemap=False)
+    yield Address("site.calendar_month", {}, fp("calendar", cards(this_month), today), in_sitemap=False)
 
 
 def _monitoring(snap: Snapshot, fp) -> Iterator[Address]:
