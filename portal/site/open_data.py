@@ -244,7 +244,8 @@ def dataset_json(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dict
     items = dataset_items(snapshot, name, item_url=item_url, memo=None if memo is None else memo.setdefault("rows", {}))
     # Each item's text made once per row (with `indent` json runs its pure-Python encoder: 3 000 cases cost 50 ms
     # of every publish), at its depth in the document: two spaces in.
-    texts = memoised(items, None if memo is None else memo.setdefault("texts", {}),
+    # Kept only where the rows are: the others are made anew each time (their texts would be kept for nothing).
+    texts = memoised(items, None if memo is None or name not in MEMOISED else memo.setdefault("texts", {}),
                      lambda row: json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  "))
     document: Row = {"dataset": found.name, "title": found.title, "description": found.description,
                      "generated_at": _utc_iso(snapshot.now), "count": len(items), "items": _ITEMS}
@@ -273,7 +274,7 @@ def dataset_csv(snapshot: Snapshot, name: str, *, item_url: ItemUrl, memo: dict 
     header = list(CSV_COLUMNS[name])  # declared, so that an empty dataset still has its header
     rows = dataset_items(snapshot, name, item_url=item_url, memo=None if memo is None else memo.setdefault("rows", {}))
     # A row met before (the same dict, from the memo) keeps its cells too.
-    lines = memoised(rows, None if memo is None else memo.setdefault("cells", {}),
+    lines = memoised(rows, None if memo is None or name not in MEMOISED else memo.setdefault("cells", {}),
                       lambda row: [_csv_value(row[key]) for key in header])
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";").writerows([header, *lines])
