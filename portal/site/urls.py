@@ -53,9 +53,7 @@ def keep_sections(old: Snapshot, new: Snapshot, reloaded: set[str]) -> None:
     kept = old.__dict__.get("_sections", {})
     new.__dict__["_sections"] = {name: found for name, found in kept.items()
                                  if SECTIONS[name][0] is not None and not SECTIONS[name][0] & reloaded}
-    # By the objects themselves: see `_items` and `_reuse`.
-    new.__dict__["_item_pages"] = old.__dict__.get("_item_pages", {})
-    new.__dict__["_reuse"] = old.__dict__.get("_reuse", {})
+    new.__dict__["_reuse"] = old.__dict__.get("_reuse", {})  # by the objects themselves: see `_reuse`
 
 
 def _addresses(snap: Snapshot) -> list[Address]:
@@ -148,25 +146,17 @@ def _items(kind: str, endpoint: str, item_endpoint: str):
             yield lists.get(number, (pages, shown, facets), lambda: Address(
                 endpoint, values, fp(kind, number, pages, [(rows([i]), org_row(i)) for i in shown], facets)))
         # A page whose item and related cases are the very objects of the last plan (a kept snapshot's unchanged
-        # rows: content_reuse.py) keeps its address; the memo is the same plan context's (menu, code, date).
-        memos = snap.__dict__.setdefault("_item_pages", {})
-        memo = memos.get((kind, fp(kind)), {})
-        seen = memos[(kind, fp(kind))] = {}
+        # rows: content_reuse.py) keeps its address.
+        item_pages = _reuse(snap, f"{kind}:items", fp)
         for item in items:
             related = snap.related_cases(item) if kind == "cases" else []
-            found = memo.get(id(item))
-            if found is not None and found[0] is item and len(found[1]) == len(related) \
-                    and all(mine is theirs for mine, theirs in zip(found[1], related)):
-                address = found[2]
-            else:
+
+            def make_page() -> Address:
                 # Tags change without touching the case's row (a many-to-many link): they count by name.
                 extra = (cards(related), [t.name for t in item.tags]) if kind == "cases" else ()
-                address = Address(item_endpoint, {"slug": item.slug},
-                                  fp(item.id, item.updated_at, org_row(item), extra), item.updated_at)
-            seen[id(item)] = (item, related, address)
-            yield address
-        for key in [key for key in memos if key[0] == kind and key != (kind, fp(kind))]:
-            del memos[key]  # another context's (the menu or the code changed)
+                return Address(item_endpoint, {"slug": item.slug}, fp(item.id, item.updated_at, org_row(item), extra),
+                               item.updated_at)
+            yield item_pages.get(item.id, (item, related), make_page)
     return make
 
 

@@ -76,6 +76,8 @@ def test_one_edit_makes_again_only_the_addresses_of_what_it_touched_and_the_plan
     assert same("site.cases_filtered", {"facet": "organisation", "value": slug_b})
     assert not same("site.cases_filtered", {"facet": "organisation", "value": slug_a})
     assert not same("site.cases", {})  # the list page shows the edited case
+    assert not same("site.case", {"slug": world.rows[("cases", "a")].slug})
+    assert same("site.news_item", {"slug": world.rows[("news", "a")].slug})  # news were not loaded again
 
     assert publishing.run_build(app, full=True).ok  # a snapshot loaded whole, a plan made from scratch
     fresh = _by_address(_plan(app))
