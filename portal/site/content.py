@@ -288,7 +288,7 @@ _TEXT_MEDIA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _media_in_texts(item) -> frozenset[str]:
     texts = [getattr(item, f"{name}_html") or "" for name in item.__markdown_fields__]
     found = _TEXT_MEDIA.get(item)
-    if found is None or len(found[0]) != len(texts) or any(a is not b for a, b in zip(found[0], texts)):
+    if found is None or found[0] != texts:  # the same strings compare at once; another text is read again
         found = _TEXT_MEDIA[item] = (texts, frozenset(name for html in texts for name in text.media_names(html)))
     return found[1]
 

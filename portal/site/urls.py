@@ -104,15 +104,12 @@ def _organisations(snap: Snapshot, fp) -> Iterator[Address]:
         figures = tuple(counter[org.id] for counter in (snap.programs_by_organisation, snap.pairings_by_organisation,
                                                         snap.mentors_by_organisation, snap.mentees_by_organisation))
         yield from reuse.get(org.id, (org, own, documents, figures, today),
-                             lambda: list(_organisation(snap, fp, org, today)))
+                             lambda: list(_organisation(snap, fp, org, documents, figures, today)))
 
 
-def _organisation(snap: Snapshot, fp, org, today: date) -> Iterator[Address]:
+def _organisation(snap: Snapshot, fp, org, documents: tuple, figures: tuple, today: date) -> Iterator[Address]:
     own = [rows(snap.of(org, kind)) for kind in ("roadmaps", "cases", "news", "events")]
-    counts = ([(d.id, d.updated_at) for d in snap.documents_of(org)],
-              snap.programs_by_organisation[org.id], snap.pairings_by_organisation[org.id],
-              snap.mentors_by_organisation[org.id], snap.mentees_by_organisation[org.id],
-              [roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
+    counts = (list(documents), *figures, [roadmap_parts(r) for r in snap.of(org, "roadmaps")], today)
     yield Address("site.organisation", {"slug": org.slug}, fp(org.id, org.updated_at, own, counts),
                   org.updated_at)
     roadmaps = [(r.id, r.updated_at, roadmap_parts(r)) for r in snap.of(org, "roadmaps")]
