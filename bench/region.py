@@ -21,8 +21,9 @@ from werkzeug.security import generate_password_hash
 
 from portal import slugs, text
 from portal.extensions import db
-from portal.models import (Activity, Case, Consent, Event, NewsItem, OldSlug, Organisation, Pairing, Person,
-                           PersonRole, Program, Roadmap, Stage, Tag, User)
+from portal.monitoring import journals
+from portal.models import (Activity, Case, Consent, Event, Meeting, NewsItem, OldSlug, Organisation, Pairing,
+                           Person, PersonRole, PlanGoal, Program, Roadmap, Stage, Tag, User)
 from portal.models.case import case_tag
 from portal.models.registry import pairing_mentee
 from portal.models.user import user_organisation
@@ -266,6 +267,7 @@ def generate(scale: float = 1.0, seed: int = 2025, pages_dir: Path | None = None
     _insert(Pairing, pairings)
     _insert(pairing_mentee, pair_links)
     made.update(programs=len(programs), pairings=len(pairings))
+    made.update(_journals(random.Random(seed + 1), pairings))  # its own stream: the rows above stay as they were
 
     # ---- users: one of each role (scrypt once per user) ---------------------------------------------------
     for uid, (role, email) in enumerate(USERS.items(), start=1):
@@ -286,6 +288,34 @@ def generate(scale: float = 1.0, seed: int = 2025, pages_dir: Path | None = None
 
         made["pages"] = demo.load_pages(pages_dir)
     return made
+
+
+def _journals(rng: random.Random, pairings: list[dict]) -> Counter:
+    """The pairings' journals as a region keeps them: a meeting every one to three weeks from the start (one in ten
+    active pairings stopped meeting a while ago, which the dashboard lists), and a development plan of three to
+    eight goals, most of those past their deadline done. The dashboard reads all of them on every view."""
+    meetings, goals = [], []
+    kinds = ["regular"] * 8 + ["planning", "trial"]
+    for pairing in pairings:
+        started, end = pairing["starts_on"], ANCHOR.date()
+        if pairing["status"] == "active" and rng.random() < 0.1:
+            end -= timedelta(days=rng.randint(30, 120))
+        held = started + timedelta(days=rng.randint(0, 10))
+        while held <= end:
+            meetings.append({"pairing_id": pairing["id"], "held_on": held, "kind": rng.choice(kinds),
+                             "notes": "Разобрали план на неделю." if rng.random() < 0.3 else "",
+                             "created_at": ANCHOR, "updated_at": ANCHOR})
+            held += timedelta(days=rng.randint(7, 21))
+        for position in range(rng.randint(3, 8)):
+            deadline = started + timedelta(days=rng.randint(30, 400))
+            goals.append({"pairing_id": pairing["id"], "position": (position + 1) * 10,
+                          "title": f"{rng.choice(texts.COMPETENCIES).capitalize()}: освоить и применить",
+                          "deadline": deadline, "done": deadline < end and rng.random() < 0.8,
+                          "created_at": ANCHOR, "updated_at": ANCHOR})
+    _insert(Meeting, meetings)
+    _insert(PlanGoal, goals)
+    journals.refresh_last_meetings(db.session)  # inserted past the ORM, which keeps it as meetings are saved
+    return Counter(meetings=len(meetings), plan_goals=len(goals))
 
 
 def _follow_sequences() -> None:

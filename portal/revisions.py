@@ -21,7 +21,7 @@ from portal.models import Revision
 from portal.models.base import VersionedMixin
 
 # Derived or bookkeeping columns: not worth a diff, and never restored.
-SKIPPED = {"id", "version", "created_at", "updated_at"}
+SKIPPED = {"id", "version", "created_at", "updated_at", "last_meeting_on"}  # the last: kept from the journal
 
 
 def snapshot(obj) -> dict[str, Any]:

@@ -7,6 +7,8 @@ In the order they run on a flush or a commit:
    redirect (`OldSlug`).
 2. Media uses (portal/models/media.py, after each flush): the uses of a deleted row (a case's cover…) go with it.
 3. Revisions (portal/revisions.py, after each flush): a snapshot of every saved versioned row, with its author.
+   Pairings' last meetings (portal/monitoring/journals.py, around each flush): a saved or deleted meeting sets its
+   pairing's `last_meeting_on` again, which the dashboard's «давно не встречались» reads.
 4. Registered by the admin app only (the site app never deletes files nor feeds the admin search):
    - media files (portal/media/library.py): a deleted file's stored files are removed once the deletion is
      committed, kept when it is rolled back;
@@ -22,6 +24,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import revisions
+from portal.monitoring import journals
 from portal.models import media as media_models
 from portal.models import save_rules
 
@@ -30,6 +33,7 @@ def init_app(app: Flask, *, admin: bool = True) -> None:
     save_rules.init_app(app)
     media_models.init_app(app)
     revisions.init_app(app)
+    journals.init_app(app)
     if admin:
         # Here, not at the top: the site app loads neither (its modules are part of the site's version).
         from portal import search

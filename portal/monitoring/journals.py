@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal import permissions
@@ -54,16 +55,70 @@ def quiet_pairings(session: Session, user, weeks: int, today: date) -> list[Quie
 
 @functools.cache
 def _quiet_statement(restricted: bool) -> sa.Select:
-    last = (sa.select(Meeting.pairing_id, sa.func.max(Meeting.held_on).label("held_on"))
-            .group_by(Meeting.pairing_id).subquery())
-    since = sa.func.coalesce(last.c.held_on, Pairing.starts_on, Pairing.order_date, sa.func.date(Pairing.created_at))
-    # Ids alone, sorted and limited: sorting whole rows joined with the mentor cost six times as much on a
-    # region's 6 000 pairings.
-    query = (sa.select(Pairing.id, last.c.held_on, since.label("since"))
-             .outerjoin(last, last.c.pairing_id == Pairing.id)
+    # The very expression of the index ix_pairing_quiet: the pairings are walked in the list's order and the walk
+    # stops at the 50th active one. Ids alone: sorting whole rows joined with the mentor cost six times as much.
+    since = sa.func.coalesce(Pairing.last_meeting_on, Pairing.starts_on, Pairing.order_date,
+                             sa.func.date(Pairing.created_at))
+    query = (sa.select(Pairing.id, Pairing.last_meeting_on.label("held_on"), since.label("since"))
              .where(Pairing.status == PairingStatus.ACTIVE, since < sa.bindparam("border"))
              .order_by(since, Pairing.id).limit(LIMIT))
     return permissions.scope_by_parameter(query, Pairing) if restricted else query
+
+
+# ---- each pairing's last meeting, kept as meetings change ----------------------------------------------------
+_BEFORE = "portal.meetings_before"  # session.info: the pairings the flush's stored meetings belonged to before it
+_CHANGED = "portal.meetings_changed"  # session.info: pairings whose last meeting was worked out again in a flush
+
+
+def init_app(_app) -> None:
+    """Keep Pairing.last_meeting_on with the journal (registered once per process: portal/save_effects.py)."""
+    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                           ("after_flush_postexec", _expire_changed)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    # Where the stored meetings about to change or go are now, read from the database: a meeting moved to another
+    # pairing changes both, and the ORM keeps no history of the old pairing once the row was expired.
+    ids = [state.identity[0] for state in map(sa.inspect, (*session.dirty, *session.deleted))
+           if state.mapper.class_ is Meeting and state.identity]
+    if ids:
+        found = session.connection().execute(sa.select(Meeting.pairing_id).where(Meeting.id.in_(ids)))
+        session.info.setdefault(_BEFORE, set()).update(found.scalars())
+
+
+def _after_flush(session: Session, _context) -> None:
+    pairings = session.info.pop(_BEFORE, set())
+    pairings.update(obj.pairing_id for obj in (*session.new, *session.dirty) if isinstance(obj, Meeting))
+    pairings.discard(None)
+    if pairings:
+        # Within the flush's own transaction, past the ORM (a session statement would flush again).
+        session.connection().execute(_refresh(pairings))
+        session.info.setdefault(_CHANGED, set()).update(pairings)
+
+
+def _expire_changed(session: Session, _context) -> None:
+    # Once the flush is over: a pairing already loaded reads its new date when asked.
+    changed = session.info.pop(_CHANGED, None)
+    for obj in list(session.identity_map.values()) if changed else ():
+        if isinstance(obj, Pairing) and obj.id in changed:
+            session.expire(obj, ["last_meeting_on"])
+
+
+def refresh_last_meetings(session: Session) -> None:
+    """Work out every pairing's last meeting again, after meetings were written past the session (a bulk load)."""
+    session.execute(_refresh(None))
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Pairing):
+            session.expire(obj, ["last_meeting_on"])
+
+
+def _refresh(pairing_ids: set[int] | None) -> sa.Update:
+    last = (sa.select(sa.func.max(Meeting.held_on)).where(Meeting.pairing_id == Pairing.id)
+            .correlate(Pairing).scalar_subquery())
+    update = sa.update(Pairing.__table__).values(last_meeting_on=last)
+    return update if pairing_ids is None else update.where(Pairing.id.in_(sorted(pairing_ids)))
 
 
 def _as_date(value) -> date:
