@@ -117,7 +117,10 @@ def refresh_last_meetings(session: Session) -> None:
 def _refresh(pairing_ids: set[int] | None) -> sa.Update:
     last = (sa.select(sa.func.max(Meeting.held_on)).where(Meeting.pairing_id == Pairing.id)
             .correlate(Pairing).scalar_subquery())
-    update = sa.update(Pairing.__table__).values(last_meeting_on=last)
+    # updated_at stays: the pairing itself was not edited, and a moved mark of the pairing table would have the
+    # worker load and render the pages of pairings again for a journal entry (content_reuse.py).
+    table = Pairing.__table__
+    update = sa.update(table).values(last_meeting_on=last, updated_at=table.c.updated_at)
     return update if pairing_ids is None else update.where(Pairing.id.in_(sorted(pairing_ids)))
 
 

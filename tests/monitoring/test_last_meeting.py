@@ -24,11 +24,13 @@ def last_meeting(pairing_id: int) -> date | None:
 def test_the_last_meeting_follows_the_journal(world):
     a, b = world.rows[("pairings", "a")], world.rows[("pairings", "b")]
     assert a.last_meeting_on is None
+    edited = a.updated_at
     early, late = (Meeting(pairing=a, held_on=date(2025, 10, day), kind="regular") for day in (2, 16))
     db.session.add_all([early, late])
     db.session.commit()
     assert last_meeting(a.id) == date(2025, 10, 16)
     assert a.last_meeting_on == date(2025, 10, 16)  # a pairing already loaded reads it again
+    assert a.updated_at == edited  # the pairing was not edited: nothing of the site changes with it
 
     late.held_on = date(2025, 9, 25)  # a date corrected to an earlier one: the other meeting is the last now
     db.session.commit()
