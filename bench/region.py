@@ -312,9 +312,11 @@ def _journals(rng: random.Random, pairings: list[dict]) -> Counter:
                           "title": f"{rng.choice(texts.COMPETENCIES).capitalize()}: освоить и применить",
                           "deadline": deadline, "done": deadline < end and rng.random() < 0.8,
                           "created_at": ANCHOR, "updated_at": ANCHOR})
-    _insert(Meeting, meetings)
+    connection = db.session.connection()  # past the session: its statement hook would date the pairings per chunk
+    for start in range(0, len(meetings), CHUNK):
+        connection.execute(sa.insert(Meeting.__table__), meetings[start:start + CHUNK])
+    journals.refresh_last_meetings(db.session)  # once, for all of them
     _insert(PlanGoal, goals)
-    journals.refresh_last_meetings(db.session)  # inserted past the ORM, which keeps it as meetings are saved
     return Counter(meetings=len(meetings), plan_goals=len(goals))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -73,7 +74,7 @@ _CHANGED = "portal.meetings_changed"  # session.info: pairings whose last meetin
 def init_app(_app) -> None:
     """Keep Pairing.last_meeting_on with the journal (registered once per process: portal/save_effects.py)."""
     for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                           ("after_flush_postexec", _expire_changed)):
+                           ("after_flush_postexec", _expire_changed), ("do_orm_execute", _bulk_statement)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
@@ -106,9 +107,26 @@ def _expire_changed(session: Session, _context) -> None:
             session.expire(obj, ["last_meeting_on"])
 
 
+def _bulk_statement(state) -> Any:
+    # An INSERT, UPDATE or DELETE of meetings run through the session (no objects, no flush): every pairing's date
+    # is worked out again once it has run. Such statements are rare (tests, maintenance); a save goes by the flush.
+    table = getattr(state.statement, "table", None)  # the ORM's statements name an annotated copy of the table
+    if not (state.is_insert or state.is_update or state.is_delete) or getattr(table, "name", None) != "meeting":
+        return None
+    result = state.invoke_statement()
+    state.session.connection().execute(_refresh(None))
+    _expire_all_dates(state.session)
+    return result
+
+
 def refresh_last_meetings(session: Session) -> None:
-    """Work out every pairing's last meeting again, after meetings were written past the session (a bulk load)."""
-    session.execute(_refresh(None))
+    """Work out every pairing's last meeting again, after meetings were written past the session (a bulk load on a
+    connection)."""
+    session.connection().execute(_refresh(None))
+    _expire_all_dates(session)
+
+
+def _expire_all_dates(session: Session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Pairing):
             session.expire(obj, ["last_meeting_on"])

@@ -49,6 +49,18 @@ def test_the_last_meeting_follows_the_journal(world):
     assert last_meeting(a.id) is None
 
 
+def test_statements_on_meetings_without_objects_set_it_too(world):
+    a, b = world.rows[("pairings", "a")], world.rows[("pairings", "b")]
+    db.session.execute(sa.insert(Meeting), [{"pairing_id": a.id, "held_on": date(2025, 10, 2), "kind": "regular"},
+                                            {"pairing_id": b.id, "held_on": date(2025, 10, 9), "kind": "regular"}])
+    assert (a.last_meeting_on, b.last_meeting_on) == (date(2025, 10, 2), date(2025, 10, 9))
+    db.session.execute(sa.update(Meeting).where(Meeting.pairing_id == a.id).values(held_on=date(2025, 9, 1)))
+    assert a.last_meeting_on == date(2025, 9, 1)
+    db.session.execute(sa.delete(Meeting).where(Meeting.pairing_id == b.id))
+    db.session.commit()
+    assert (last_meeting(a.id), last_meeting(b.id)) == (date(2025, 9, 1), None)
+
+
 def test_meetings_kept_from_the_admin_set_it(world, curator_client):
     pairing = world.rows[("pairings", "a")]
     assert curator_client.post(f"/admin/pairings/{pairing.id}/meetings/new",
