@@ -11,6 +11,7 @@ import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from portal import permissions
@@ -87,7 +88,7 @@ def pairing_labels(session: Session, user, pairing_ids: Iterable[int]) -> dict[i
     allowed = permissions.organisation_ids(user)  # once: not once per person, as `person_label` asks
     mentor_of: dict[int, str] = {}
     mentees_of: dict[int, list[str]] = {pairing_id: [] for pairing_id in ids}
-    for row in session.execute(_people_of_pairings(), {"ids": ids}):
+    for row in session.execute(_people_of_pairings(session.get_bind().dialect.name), {"ids": ids}):
         shown = permissions.within(allowed, row.organisation_id)
         if row.is_mentor:
             mentor_of[row.pairing_id] = named(shown, row.full_name, row.short_name, Role.MENTOR)
@@ -97,18 +98,25 @@ def pairing_labels(session: Session, user, pairing_ids: Iterable[int]) -> dict[i
 
 
 @functools.cache  # built once, run with the ids as a bind parameter: building it cost more than running it
-def _people_of_pairings() -> sa.Select:
-    ids = sa.bindparam("ids", expanding=True)
+def _people_of_pairings(dialect: str) -> sa.Select:
     person = (Person.full_name, Person.organisation_id, Organisation.short_name)
     mentors = (sa.select(Pairing.id.label("pairing_id"), sa.literal(True).label("is_mentor"), *person)
                .join(Person, Person.id == Pairing.mentor_id)
-               .outerjoin(Organisation, Organisation.id == Person.organisation_id).where(Pairing.id.in_(ids)))
+               .outerjoin(Organisation, Organisation.id == Person.organisation_id).where(_among(Pairing.id, dialect)))
     mentees = (sa.select(pairing_mentee.c.pairing_id, sa.literal(False).label("is_mentor"), *person)
                .join(Person, Person.id == pairing_mentee.c.person_id)
                .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-               .where(pairing_mentee.c.pairing_id.in_(ids)))
+               .where(_among(pairing_mentee.c.pairing_id, dialect)))
     rows = sa.union_all(mentors, mentees).subquery()
     return sa.select(rows).order_by(rows.c.full_name)
+
+
+def _among(column: sa.ColumnElement, dialect: str) -> sa.ColumnElement[bool]:
+    """The column is one of the `ids`. On PostgreSQL one array parameter (`= ANY`): a list of 100 ids expanded
+    twice into 200 parameters took 1.2 ms to plan, against 0.4 ms, and a new statement for each length."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam("ids", expanding=True))
 
 
 def name_for(person: Person | None, organisation_ids: set[int] | None, role: Role) -> str:
