@@ -114,19 +114,14 @@ def _bulk_statement(state) -> Any:
     if not (state.is_insert or state.is_update or state.is_delete) or getattr(table, "name", None) != "meeting":
         return None
     result = state.invoke_statement()
-    state.session.connection().execute(_refresh(None))
-    _expire_all_dates(state.session)
+    refresh_last_meetings(state.session)
     return result
 
 
 def refresh_last_meetings(session: Session) -> None:
-    """Work out every pairing's last meeting again, after meetings were written past the session (a bulk load on a
-    connection)."""
+    """Work out every pairing's last meeting again, after meetings were written without objects (a bulk load on a
+    connection, a statement through the session)."""
     session.connection().execute(_refresh(None))
-    _expire_all_dates(session)
-
-
-def _expire_all_dates(session: Session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Pairing):
             session.expire(obj, ["last_meeting_on"])
