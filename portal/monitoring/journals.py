@@ -91,7 +91,10 @@ def _before_flush(session: Session, _context, _instances) -> None:
 
 def _after_flush(session: Session, _context) -> None:
     pairings = session.info.pop(_BEFORE, set())
-    pairings.update(obj.pairing_id for obj in (*session.new, *session.dirty) if isinstance(obj, Meeting))
+    # The pairing a meeting is in now, as the flush left it: not loaded again for a stored meeting whose pairing was
+    # not touched (_before_flush read that one already).
+    pairings.update(obj.__dict__.get("pairing_id") for obj in (*session.new, *session.dirty)
+                    if isinstance(obj, Meeting))
     pairings.discard(None)
     if pairings:
         # Within the flush's own transaction, past the ORM (a session statement would flush again).
@@ -102,9 +105,8 @@ def _after_flush(session: Session, _context) -> None:
 def _expire_changed(session: Session, _context) -> None:
     # Once the flush is over: a pairing already loaded reads its new date when asked.
     changed = session.info.pop(_CHANGED, None)
-    for obj in list(session.identity_map.values()) if changed else ():
-        if isinstance(obj, Pairing) and obj.id in changed:
-            session.expire(obj, ["last_meeting_on"])
+    if changed:
+        _expire_dates(session, changed)
 
 
 def _bulk_statement(state) -> Any:
@@ -122,8 +124,13 @@ def refresh_last_meetings(session: Session) -> None:
     """Work out every pairing's last meeting again, after meetings were written without objects (a bulk load on a
     connection, a statement through the session)."""
     session.connection().execute(_refresh(None))
+    _expire_dates(session, None)
+
+
+def _expire_dates(session: Session, pairing_ids: set[int] | None) -> None:
+    """Pairings already loaded (those of `pairing_ids`, or all) read their date again when asked."""
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, Pairing):
+        if isinstance(obj, Pairing) and (pairing_ids is None or obj.id in pairing_ids):
             session.expire(obj, ["last_meeting_on"])
 
 
