@@ -57,32 +57,49 @@ def _vector(title: Any, body: Any) -> Any:
             .op("||")(sa.func.setweight(sa.func.to_tsvector(config, body), sa.literal_column("'B'::\"char\""))))
 
 
-def _upsert(session: Session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    statement = insert(SearchEntry).values([
-        {"key": r["key"], "kind": r["kind"], "object_id": r["id"],
-         "organisation_id": int(r["organisation_id"]) if r["organisation_id"] else None,
-         "title": r["title"], "body": r["body"], "url": r["url"],
-         "document": _vector(sa.literal(r["title"]), sa.literal(r["body"])),
-         "rank_document": _vector(sa.literal(r["title"]), sa.literal(r["body"][:LEAD_CHARS]))} for r in rows])
+def _upsert_statement() -> Any:
+    """One statement for every write, built once: a save binds its values and compiles nothing (building and
+    compiling a statement of literals was 2 of the 4 ms a save's document took). The table's, not the model's:
+    a list of values is then an executemany, not the ORM's bulk insert."""
+    text = {name: sa.bindparam(name, type_=sa.Text) for name in ("title", "body", "lead")}
+    statement = insert(SearchEntry.__table__).values(
+        key=sa.bindparam("key_"), kind=sa.bindparam("kind_"), object_id=sa.bindparam("object_id_"),
+        organisation_id=sa.bindparam("organisation_id_"), title=text["title"], body=text["body"],
+        url=sa.bindparam("url_"), document=_vector(text["title"], text["body"]),
+        rank_document=_vector(text["title"], text["lead"]))
     excluded = statement.excluded
-    session.execute(statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[SearchEntry.key],
         set_={"kind": excluded.kind, "object_id": excluded.object_id, "organisation_id": excluded.organisation_id,
               "title": excluded.title, "body": excluded.body, "url": excluded.url, "document": excluded.document,
-              "rank_document": excluded.rank_document}))
+              "rank_document": excluded.rank_document})
+
+
+_UPSERT = _upsert_statement()
+
+
+def _upsert(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(_UPSERT, [
+            {"key_": r["key"], "kind_": r["kind"], "object_id_": r["id"],
+             "organisation_id_": int(r["organisation_id"]) if r["organisation_id"] else None,
+             "title": r["title"], "body": r["body"], "lead": r["body"][:LEAD_CHARS], "url_": r["url"]}
+            for r in rows])
 
 
 def write(session: Session, keys: Iterable[tuple[str, int]], document_of: Callable[[Any], dict] = document) -> None:
-    """Bring the documents of these keys in step with the rows, inside the caller's transaction."""
+    """Bring the documents of these keys in step with the rows, inside the caller's transaction: the rows found are
+    written over their documents, and the documents of rows gone are deleted."""
     keys = set(keys)
     if ("*", 0) in keys:
         rebuild(session, document_of)
         return
     for kind, ids in _resolve(session, keys).items():
-        session.execute(sa.delete(SearchEntry).where(SearchEntry.key.in_([f"{kind}:{id}" for id in ids])))
-        _upsert(session, [document_of(obj) for obj in _load(session, kind, ids)])
+        rows = [document_of(obj) for obj in _load(session, kind, ids)]
+        gone = {f"{kind}:{id}" for id in ids} - {row["key"] for row in rows}
+        if gone:
+            session.execute(sa.delete(SearchEntry).where(SearchEntry.key.in_(sorted(gone))))
+        _upsert(session, rows)
 
 
 def rebuild(session: Session, document_of: Callable[[Any], dict] = document) -> int:
