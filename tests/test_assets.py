@@ -30,6 +30,10 @@ def test_the_admin_links_and_serves_its_files_under_hashed_names_for_a_year(app,
     page = client.get("/admin/login").get_data(as_text=True)
     linked = set(HASHED_LINK.findall(page))
     assert assets.asset("admin.css", "admin") in linked and assets.asset("admin.js", "admin") in linked
+    # An icon of its own: without one a browser asks for /favicon.ico on every page, a 404 in the log each time.
+    assert assets.asset("favicon.svg", "admin") in linked
+    with client.get(f"/admin/static/{assets.asset('favicon.svg', 'admin')}") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     with client.get(f"/admin/static/{assets.asset('admin.css', 'admin')}") as response:
         assert response.status_code == 200 and response.headers["Cache-Control"] == assets.LONG_CACHE
         assert response.data == (PACKAGE_DIR / "static" / "admin" / "admin.css").read_bytes()

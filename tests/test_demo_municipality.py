@@ -57,6 +57,12 @@ def test_the_demo_is_a_living_municipality(make_app):
         stages = {progress(r, date(2027, 1, 15)).percent // 25 for r in db.session.scalars(sa.select(Roadmap))}
         assert len(stages) >= 3, stages  # roadmaps just begun, half way, nearly done
         assert len({case.created_at.year for case in db.session.scalars(sa.select(Case))}) >= 2  # years to filter
+        # Titles read as a person writes them: names keep their capitals («Минпросвещения России», «Точка роста»).
+        titles = db.session.scalars(sa.select(Case.title)).all()
+        assert all(next(c for c in title if c.isalpha()).isupper() for title in titles)
+        named = [title for title in titles if "просвещения" in title.lower() or "точка роста" in title.lower()]
+        assert named and all("Минпросвещения России № Р-145" in title or "«Точка роста»" in title
+                             for title in named), named
 
 
 def test_no_minor_of_the_demo_is_named_on_the_published_site(make_app):

@@ -69,7 +69,7 @@ def load_municipality(seed: int = SEED) -> Counter:
             results, _ = bodies((1, 2), with_heading=False)
             status = Status.PUBLISHED if number < CASES_PER_SCHOOL - 1 else rng.choice([Status.DRAFT, Status.REVIEW])
             created = datetime.combine(YEAR_START - timedelta(days=rng.randint(0, 800)), time(10))
-            case = Case(organisation=organisation, title=texts.case_title(rng).capitalize()[:400],
+            case = Case(organisation=organisation, title=texts.case_title(rng)[:400],
                         mentoring_form=rng.choice(FORMS), summary=texts.sentence(rng), body_md=body,
                         results_md=results, status=status, created_at=created, tags=rng.sample(tags, 2))
             db.session.add(case)

@@ -128,13 +128,15 @@ def person_name(rng: random.Random) -> str:
 
 
 def case_title(rng: random.Random) -> str:
+    # The objects are in the accusative (they follow a verb elsewhere), so every title gives them one.
+    # `another` is drawn, unused, as the titles before drew it: every later row of the demo stays as it was.
     return rng.choice([
-        "Как {obj} помог(ла) молодому педагогу",
-        "{Obj}: опыт {place}",
-        "Наставничество {ctx}: {obj}",
-        "От наставляемого к наставнику: {obj}",
-        "{Obj} {ctx}",
-    ]).format(obj=rng.choice(_OBJECTS), Obj=rng.choice(_OBJECTS).capitalize(), ctx=rng.choice(_CONTEXTS),
+        "Как наставник помог молодому педагогу подготовить {obj}",
+        "Опыт {place}: как мы подготовили {obj}",
+        "Наставничество {ctx}: как подготовить {obj}",
+        "От наставляемого к наставнику: вместе готовим {obj}",
+        "Как подготовить {obj} {ctx}",
+    ]).format(obj=rng.choice(_OBJECTS), another=rng.choice(_OBJECTS), ctx=rng.choice(_CONTEXTS),
               place=rng.choice(["сельской школы", "городской гимназии", "колледжа", "детского сада", "школы искусств"]))
 
 
@@ -142,8 +144,8 @@ def news_title(rng: random.Random) -> str:
     return rng.choice([
         "Подведены итоги конкурса «Лучший наставнический тандем»",
         "Фестиваль наставнических тандемов собрал {n} участников",
-        "Семинар для наставников: {obj}",
-        "Наставляемые {place} представили проекты",
+        "Семинар для наставников: как подготовить {obj}",
+        "Наставляемые в {place} представили проекты",
         "Стартовала программа наставничества {ctx}",
         "Совет наставников обсудил {obj}",
         "Открытый урок пары наставник – наставляемый в {place}",
@@ -156,10 +158,10 @@ def event_title(rng: random.Random) -> str:
     return rng.choice([
         "Муниципальный фестиваль наставнических тандемов",
         "Конкурс «Лучший наставнический тандем»",
-        "Семинар «{obj}»",
+        "Семинар «Как подготовить {obj}»",
         "Круглый стол наставников {district} района",
         "Стратегическая сессия «Наставничество {ctx}»",
-        "Педагогическая мастерская: {obj}",
+        "Педагогическая мастерская: как подготовить {obj}",
     ]).format(obj=rng.choice(_OBJECTS), ctx=rng.choice(_CONTEXTS), district=rng.choice(DISTRICTS)[:-2] + "ого")
 
 
