@@ -63,14 +63,19 @@ def fragment_ids(bundle: Path) -> dict[str, str]:
     return ids
 
 
-def fragment_filters(bundle: Path, page_id: str) -> dict[str, list[str]]:
-    """The filter values of a page in `bundle` as its fragment holds them ({} when it has none)."""
+def fragment(bundle: Path, page_id: str) -> dict:
+    """A page's fragment in `bundle` as Pagefind wrote it (its url, content, filters…), or {} if unreadable."""
     try:
         raw = gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())
         data = json.loads(raw[len(FRAGMENT_SIGNATURE):] if raw.startswith(FRAGMENT_SIGNATURE) else raw)
     except (OSError, ValueError):
         return {}
-    found = data.get("filters") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def fragment_filters(bundle: Path, page_id: str) -> dict[str, list[str]]:
+    """The filter values of a page in `bundle` as its fragment holds them ({} when it has none)."""
+    found = fragment(bundle, page_id).get("filters")
     return {name: list(values) for name, values in found.items() if values} if isinstance(found, dict) else {}
 
 

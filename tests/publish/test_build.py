@@ -15,6 +15,7 @@ from portal.models import Case, NewsItem, Status
 from portal.models.base import utcnow
 from portal.publish import build as build_module
 from portal.publish import publishing, work_folder
+from portal.publish.search_delta import fragment, fragment_ids
 from portal.clock import local_now
 
 # The database matters here: run on PostgreSQL too (conftest's docstring).
@@ -326,6 +327,23 @@ def test_event_page_offers_add_to_calendar(site, world):
     event = world.rows[("events", "a")]
     html = read(site, f"events/{event.slug}/index.html")
     assert 'href="event.ics"' in html and (site / f"events/{event.slug}/event.ics").exists()
+
+
+def test_a_search_result_reads_the_page_text_without_its_chrome(site, world):
+    """Under a result the visitor reads the page as Pagefind took it: facts with a space between label and value,
+    no breadcrumbs, no hidden section name, no button text; the section and the organisation stay filters."""
+    bundle = site / "pagefind"
+    ids = fragment_ids(bundle)
+    event, case = world.rows[("events", "a")], world.rows[("cases", "a")]
+    found = fragment(bundle, ids[f"events/{event.slug}/index.html"])
+    assert found["content"].startswith(event.title), found["content"][:200]
+    assert f"Тип {event.kind.label} Когда 1 марта 2026" in found["content"], found["content"][:300]
+    assert "Мероприятия" not in found["content"] and "Добавить в календарь" not in found["content"]
+    assert found["filters"]["Раздел"] == ["Мероприятия"]
+    found = fragment(bundle, ids[f"cases/{case.slug}/index.html"])
+    assert found["content"].startswith(case.title) and "Практики" not in found["content"], found["content"][:200]
+    assert found["filters"]["Раздел"] == ["Практики"]
+    assert found["filters"]["Организация"] == [case.organisation.short_name]
 
 
 def test_publish_page_asks_the_worker_and_shows_the_report(app, world, editor_client):
