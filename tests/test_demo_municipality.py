@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal.config import PACKAGE_DIR
 from portal.demo import load_demo, load_pages
 from portal.extensions import db
-from portal.models import (Case, Event, MediaUse, NewsItem, Organisation, Person, QuestionnaireResponse,
+from portal.models import (Case, Event, EventKind, MediaUse, NewsItem, Organisation, Person, QuestionnaireResponse,
                            Roadmap, Status)
 from portal.publish import publishing
 from portal.roadmaps.progress import progress
@@ -57,6 +57,9 @@ def test_the_demo_is_a_living_municipality(make_app):
         stages = {progress(r, date(2027, 1, 15)).percent // 25 for r in db.session.scalars(sa.select(Roadmap))}
         assert len(stages) >= 3, stages  # roadmaps just begun, half way, nearly done
         assert len({case.created_at.year for case in db.session.scalars(sa.select(Case))}) >= 2  # years to filter
+        for event in db.session.scalars(sa.select(Event)):  # a seminar is not called a contest on its page
+            named = [kind for kind in EventKind if kind.label.lower() in event.title.lower()]
+            assert event.kind in named if named else True, (event.title, event.kind)
         # Titles read as a person writes them: names keep their capitals («Минпросвещения России», «Точка роста»).
         titles = db.session.scalars(sa.select(Case.title)).all()
         assert all(next(c for c in title if c.isalpha()).isupper() for title in titles)

@@ -143,12 +143,24 @@ def _news_and_events(rng: random.Random, bodies, organisations: list, covers: li
     for number in range(EVENTS):
         starts = datetime.combine(YEAR_START + timedelta(days=number * 16 + rng.randint(0, 6)), time(10 + number % 5))
         description, _ = bodies((1, 2), with_heading=False)
-        db.session.add(Event(organisation=rng.choice(organisations + [None]), title=texts.event_title(rng)[:400],
-                             kind=rng.choice(list(EventKind)), starts_at=starts, ends_at=starts + timedelta(hours=2),
+        organisation, title = rng.choice(organisations + [None]), texts.event_title(rng)[:400]
+        drawn = rng.choice(list(EventKind))  # drawn as before, so that every later row stays as it was
+        db.session.add(Event(organisation=organisation, title=title, kind=_kind_named_in(title) or drawn,
+                             starts_at=starts, ends_at=starts + timedelta(hours=2),
                              place=f"г. Заречный, ул. {rng.choice(texts.STREETS)}, {rng.randint(1, 90)}",
                              summary=texts.sentence(rng), description_md=description, status=Status.PUBLISHED))
         made["мероприятия"] += 1
     return made
+
+
+_KIND_WORDS = {"фестиваль": EventKind.FESTIVAL, "конкурс": EventKind.COMPETITION, "семинар": EventKind.SEMINAR,
+               "мастерская": EventKind.SEMINAR, "круглый стол": EventKind.EVENT, "сессия": EventKind.EVENT}
+
+
+def _kind_named_in(title: str) -> EventKind | None:
+    """The kind a title names («Семинар «…»» is a seminar), so that the page does not call it a contest."""
+    lowered = title.lower()
+    return next((kind for word, kind in _KIND_WORDS.items() if word in lowered), None)
 
 
 class _Names:
