@@ -46,8 +46,8 @@ def hostile_site(app, world, tmp_path):
 def test_script_in_names_and_titles_stays_text_on_the_search_page(hostile_site, browser):
     context = browser.new_context(locale="ru-RU", bypass_csp=True)
     page = context.new_page()
-    # Pagefind's filters arrive after its WebAssembly and several bundles from a one-thread server: on a loaded
-    # machine (CI runs two test processes on two cores) that took over 15 s twice in three runs.
+    # Pagefind's filters arrive after its WebAssembly and several bundles: on a loaded machine (CI runs two test
+    # processes on two cores) that took over 15 s twice in three runs.
     page.set_default_timeout(45_000)
     log: list[str] = []
     page.on("console", lambda message: log.append(f"{message.type}: {message.text}"))
@@ -75,10 +75,10 @@ def test_script_in_names_and_titles_stays_text_on_the_search_page(hostile_site, 
 def _show_filters(page, log: list[str]) -> None:
     """Wait for the results and the filter panel, loading the page once more if the panel never comes.
 
-    Pagefind's interface (1.5.2) asks for the filters once, without waiting for the answer, and shows none when
-    that request is lost. Once in CI the results were on the page and the panel did not come in 45 s; this test is
-    about what the panel shows, so it loads the page again as a visitor would, and says so with what the page
-    logged, so that a pattern can be seen."""
+    Once in CI the results were on the page and the panel did not come in 45 s. Why is not known: Pagefind's
+    interface (1.5.2) asks for the filters once, without waiting for the answer, and Pagefind keeps a chunk whose
+    load failed as loaded. This test is about what the panel shows, so it loads the page again as a visitor would,
+    and says so in a warning with what the page logged, so that a pattern can be seen."""
     page.locator(".pagefind-ui__result-link", has_text="Наставники").first.wait_for()
     filters = page.locator(".pagefind-ui__filter-name", has_text="Организация")
     try:
