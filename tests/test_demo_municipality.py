@@ -3,6 +3,7 @@ news and events across the school year, pairs, roadmaps at different stages, ans
 never a minor's name on the site."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,12 @@ def test_the_demo_is_a_living_municipality(make_app):
         for event in db.session.scalars(sa.select(Event)):  # a seminar is not called a contest on its page
             named = [kind for kind in EventKind if kind.label.lower() in event.title.lower()]
             assert event.kind in named if named else True, (event.title, event.kind)
+        # A group's verb agrees with it («Школьная команда провела»); a person's keeps «(а)», as a form letter does.
+        texts = [text for case in db.session.scalars(sa.select(Case)) for text in (case.summary, case.body_md)]
+        groups = re.compile(r"(Школьная команда|Группа наставляемых|Методическое объединение|Совет наставников) "
+                            r"\w+\(а\)")
+        assert not [found.group(0) for text in texts for found in groups.finditer(text)]
+        assert any("Методическое объединение" in text for text in texts)
         # Titles read as a person writes them: names keep their capitals («Минпросвещения России», «Точка роста»).
         titles = db.session.scalars(sa.select(Case.title)).all()
         assert all(next(c for c in title if c.isalpha()).isupper() for title in titles)

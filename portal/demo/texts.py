@@ -73,8 +73,23 @@ _LINKS = [("Распоряжение Минпросвещения России �
           ("материалы семинара", "https://example.org/seminar/materials/")]
 
 
+# A person's verb keeps «(а)», as a form letter does; a group's agrees with its word («команда провела»).
+_GROUP_GENDER = {"Пара «наставник – наставляемый»": "а", "Школьная команда": "а", "Группа наставляемых": "а",
+                 "Методическое объединение": "о", "Совет наставников": ""}
+
+
+def _agreed(subject: str, verb: str) -> str:
+    ending = _GROUP_GENDER.get(subject)
+    if ending is None:
+        return verb
+    if ending:  # «провёл» → «провела», «провело»
+        verb = verb.replace("ёл(а)", "ел(а)")
+    return verb.replace("(а)", ending)
+
+
 def sentence(rng: random.Random) -> str:
-    text = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_CONTEXTS)}"
+    subject = rng.choice(_SUBJECTS)
+    text = f"{subject} {_agreed(subject, rng.choice(_VERBS))} {rng.choice(_OBJECTS)} {rng.choice(_CONTEXTS)}"
     if rng.random() < 0.5:
         text += f": {rng.choice(_RESULTS)}"
     return text + "."
